@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "authctl",
+  products: [
+    .executable(name: "authctl", targets: ["authctl"]),
+    .library(name: "AuthKit", targets: ["AuthKit"]),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+      providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+      name: "CCrypt", path: "Sources/CCrypt", pkgConfig: "libxcrypt",
+      providers: [.apt(["libcrypt-dev"])]),
+    .target(
+      name: "AuthKit",
+      dependencies: ["CSQLite", "COpenSSL", "CCrypt"]),
+    .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
+    .testTarget(name: "AuthKitTests", dependencies: ["AuthKit"]),
+    .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

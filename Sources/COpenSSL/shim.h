@@ -1,0 +1,19 @@
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+// Macros Swift cannot import as functions.
+static inline long copenssl_set_tlsext_host_name(SSL *ssl, const char *name) {
+  return SSL_set_tlsext_host_name(ssl, name);
+}
+static inline long copenssl_ctx_set_min_proto_version(SSL_CTX *ctx, int version) {
+  return SSL_CTX_set_min_proto_version(ctx, version);
+}

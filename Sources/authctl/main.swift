@@ -1,0 +1,3 @@
+import AuthKit
+
+print("authctl \(authctlVersion)")
