@@ -21,8 +21,9 @@ let package = Package(
       name: "AuthKit",
       dependencies: ["CSQLite", "COpenSSL", "CCrypt"]),
     .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
-    .testTarget(name: "AuthKitTests", dependencies: ["AuthKit"]),
-    .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "AuthKitTests", dependencies: ["AuthKit", "TestSupport"]),
+    .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,6 @@
+import AuthKit
+import Testing
+
+@Test func versionIsSemantic() {
+  #expect(authctlVersion.split(separator: ".").count == 3)
+}
