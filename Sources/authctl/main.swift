@@ -1,3 +1,54 @@
 import AuthKit
 
-print("authctl \(authctlVersion)")
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// Commands that are built, by path. The rest say so and exit 70.
+let handlers: [String: @Sendable (Context) throws -> Void] = [
+  "migrate": runMigrate,
+  "config": runConfig,
+  "users list": runUsersList,
+]
+
+@MainActor func main() -> Int32 {
+  signal(SIGPIPE, SIG_IGN)
+  let arguments = Array(CommandLine.arguments.dropFirst())
+  let out = Output.standard
+  defer { out.flush() }
+  do {
+    let inv = try ArgumentParser.parse(arguments)
+    Diagnostics.quiet = inv.flag("quiet")
+    if inv.version {
+      out.line("authctl \(authctlVersion)")
+      return 0
+    }
+    guard let spec = inv.command else {
+      out.write(inv.group.map(Help.group) ?? Help.top())
+      return 0
+    }
+    if inv.help {
+      out.write(Help.command(spec))
+      return 0
+    }
+    guard let handler = handlers[spec.name] else {
+      throw FlowError.internalError("'\(spec.name)' is not built yet")
+    }
+    let context = try Context(inv, environment: ProcessInfo.processInfo.environment)
+    try handler(context)
+    return 0
+  } catch {
+    out.flush()
+    let (message, status) = describe(error)
+    Diagnostics.write("authctl: \(message)\n")
+    return status.rawValue
+  }
+}
+
+exit(main())

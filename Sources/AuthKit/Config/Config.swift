@@ -1,0 +1,120 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// The effective settings: flags over environment over env file over defaults, each value
+/// checked once at load and kept with its source.
+public struct Config: Sendable {
+  /// The raw text and source of every variable that has a value.
+  public private(set) var values: [String: (text: String, source: SettingSource)] = [:]
+  /// The env file that was read, if any.
+  public let envFilePath: String?
+
+  /// Loads and checks every setting.
+  ///
+  /// - Parameters:
+  ///   - flags: values given on the command line, by variable name (`--db` → `AUTHCTL_DB`),
+  ///     with the flag's spelling.
+  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
+  public init(
+    flags: [String: (value: String, flag: String)] = [:], environment: [String: String],
+    envFile: String? = nil
+  ) throws(ConfigError) {
+    let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
+    envFilePath = path
+    var fileValues: [String: String] = [:]
+    if let path {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw ConfigError(name: "--env-file", source: nil, problem: "cannot read \(path)")
+      }
+      let file = EnvFile(parsing: String(decoding: data, as: UTF8.self))
+      for line in file.badLines {
+        Diagnostics.warn("\(path):\(line): cannot parse this line; skipped (as python-dotenv does)")
+      }
+      fileValues = file.resolved(environment: environment)
+    }
+    for spec in SettingSpec.all {
+      if let f = flags[spec.name] {
+        values[spec.name] = (f.value, .flag(f.flag))
+      } else if let v = environment[spec.name] {
+        values[spec.name] = (v, .environment)
+      } else if let v = fileValues[spec.name] {
+        values[spec.name] = (v, .envFile(path ?? ".env"))
+      } else if let d = spec.defaultValue {
+        values[spec.name] = (d, .builtIn)
+      }
+    }
+    for spec in SettingSpec.all { try check(spec) }
+  }
+
+  private func check(_ spec: SettingSpec) throws(ConfigError) {
+    guard let (text, source) = values[spec.name] else { return }
+    switch spec.kind {
+    case .bool:
+      if Config.bool(text) == nil {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem: "'\(text)' is not a boolean (True/False, true/false, 1/0, yes/no)")
+      }
+    case .integer(let range):
+      guard let n = Int(text.trimmingWhitespace()), range.contains(n) else {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+        )
+      }
+    case .duration:
+      guard let d = DurationText.parse(text), d > 0 else {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem: "'\(text)' is not a duration (90s, 30m, 48h, 7d, 2w)")
+      }
+    case .text, .secret:
+      break
+    }
+  }
+
+  static func bool(_ text: String) -> Bool? {
+    switch text.trimmingWhitespace().lowercased() {
+    case "true", "1", "yes", "on": return true
+    case "false", "0", "no", "off", "": return false
+    default: return nil
+    }
+  }
+
+  // MARK: Typed access (values were checked at load)
+
+  /// The text of `name`, nil when unset or empty.
+  public func string(_ name: String) -> String? {
+    guard let v = values[name]?.text, !v.isEmpty else { return nil }
+    return v
+  }
+
+  public func source(_ name: String) -> SettingSource? { values[name]?.source }
+
+  public func bool(_ name: String) -> Bool {
+    values[name].flatMap { Config.bool($0.text) } ?? false
+  }
+
+  public func int(_ name: String) -> Int {
+    values[name].flatMap { Int($0.text.trimmingWhitespace()) } ?? 0
+  }
+
+  /// Seconds.
+  public func duration(_ name: String) -> Int64 {
+    values[name].flatMap { DurationText.parse($0.text) } ?? 0
+  }
+
+  /// The database path.
+  public var databasePath: String { string("AUTHCTL_DB") ?? "./authctl.sqlite" }
+
+  /// Settings as `authctl config` shows them: secrets as `****`, unset as nil.
+  public func described() -> [(name: String, value: String?, source: SettingSource?)] {
+    SettingSpec.all.map { spec in
+      guard let (text, source) = values[spec.name] else { return (spec.name, nil, nil) }
+      return (spec.name, spec.isSecret ? "****" : text, source)
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/// One step of the schema, applied once, in its own transaction, and recorded in
+/// `schema_migrations` (the pattern of GRDB's `DatabaseMigrator`).
+public struct Migration: Sendable {
+  /// 1, 2, 3… in order.
+  public let version: Int
+  /// A short name printed by `authctl migrate`.
+  public let name: String
+  let apply: @Sendable (Connection, MigrationContext) throws -> Void
+}
+
+/// What a migration may need besides the connection.
+public struct MigrationContext: Sendable {
+  /// The migration time, ISO-8601 UTC: adopted rows get it as their creation time.
+  public var now: String
+  /// Fresh random bytes (OpenSSL `RAND_bytes`), for the generated JWT secret.
+  public var randomBytes: @Sendable (Int) throws -> [UInt8]
+  /// True when `JWT_SECRET` is configured, so no secret is generated.
+  public var jwtSecretConfigured: Bool
+  /// Told about anything worth a line on stderr (a generated secret).
+  public var notice: @Sendable (String) -> Void
+
+  public init(
+    now: String, randomBytes: @escaping @Sendable (Int) throws -> [UInt8],
+    jwtSecretConfigured: Bool, notice: @escaping @Sendable (String) -> Void
+  ) {
+    self.now = now
+    self.randomBytes = randomBytes
+    self.jwtSecretConfigured = jwtSecretConfigured
+    self.notice = notice
+  }
+}

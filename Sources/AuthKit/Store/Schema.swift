@@ -1,0 +1,133 @@
+/// The whole schema, designed once for all the commands (see the foundation issue).
+///
+/// Version 1 adopts the original Flask app's table exactly as it is —
+/// `users(id, email, password, activated_at)` — and adds authctl's columns; rows, hashes and
+/// activations are kept, and adopted rows get the migration time as `created_at`, so no purge
+/// removes them early. Version 2 adds the tables authctl alone uses.
+public enum Schema {
+  /// The original app's DDL, used as is when there is no `users` table yet.
+  static let originalUsersTable = """
+    CREATE TABLE users (id VARCHAR(128) NOT NULL, email VARCHAR(128), password VARCHAR(512), \
+    activated_at VARCHAR(128), PRIMARY KEY (id))
+    """
+
+  /// Every migration in order. The binary knows `migrations.count` versions.
+  public static let migrations: [Migration] = [
+    Migration(version: 1, name: "adopt users table", apply: adoptUsers),
+    Migration(version: 2, name: "settings, sessions, codes, outbox, audit", apply: addTables),
+  ]
+
+  /// The latest version this binary knows.
+  public static var latestVersion: Int { migrations.count }
+
+  static func adoptUsers(_ db: Connection, _ context: MigrationContext) throws {
+    let hasUsers =
+      try db.first(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'"
+      ) { _ in true } ?? false
+    if !hasUsers { try db.execute(originalUsersTable) }
+    let columns = Set(try db.all("SELECT name FROM pragma_table_info('users')") { $0.text(0) })
+    let added: [(String, String)] = [
+      ("created_at", "TEXT"),
+      ("updated_at", "TEXT"),
+      ("disabled_at", "TEXT"),
+      ("failed_logins", "INTEGER NOT NULL DEFAULT 0"),
+      ("locked_until", "TEXT"),
+      ("last_login_at", "TEXT"),
+      // 1 when the current password was generated and mailed (a re-registration mails a new one).
+      ("password_generated", "INTEGER NOT NULL DEFAULT 0"),
+      // Random text changed whenever outstanding tokens must die; part of their fingerprint.
+      ("stamp", "TEXT"),
+    ]
+    for (name, type) in added where !columns.contains(name) {
+      try db.execute("ALTER TABLE users ADD COLUMN \(name) \(type)")
+    }
+    try db.run(
+      "UPDATE users SET created_at = ?1, updated_at = ?1 WHERE created_at IS NULL",
+      [.text(context.now)])
+    let clash = try db.first(
+      """
+      SELECT lower(email) FROM users WHERE email IS NOT NULL
+      GROUP BY lower(email) HAVING count(*) > 1 LIMIT 1
+      """
+    ) { $0.text(0) }
+    if let clash {
+      throw StoreError.conflict(
+        "two or more accounts have the email \(clash) (ignoring case); keep one, then migrate")
+    }
+    try db.execute(
+      """
+      CREATE UNIQUE INDEX users_email ON users(email COLLATE NOCASE);
+      CREATE INDEX users_unconfirmed_created ON users(created_at) WHERE activated_at IS NULL;
+      """)
+  }
+
+  static func addTables(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id VARCHAR(128) NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT,
+        revoked_reason TEXT
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+      CREATE TABLE codes (
+        id INTEGER PRIMARY KEY,
+        user_id VARCHAR(128) NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL,
+        code_hash TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+      );
+      CREATE INDEX codes_user ON codes(user_id, purpose);
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        user_id VARCHAR(128),
+        kind TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT,
+        message_id TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued'
+          CHECK (status IN ('queued', 'sent', 'failed', 'suppressed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        sent_at TEXT
+      );
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_recipient ON outbox(recipient, created_at);
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        user_id TEXT,
+        email TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+        reason TEXT,
+        detail TEXT
+      );
+      CREATE INDEX audit_at ON audit(at);
+      CREATE INDEX audit_email ON audit(email);
+      """)
+    if !context.jwtSecretConfigured {
+      let secret = try context.randomBytes(32)
+      try db.run(
+        "INSERT INTO settings (key, value, updated_at) VALUES ('jwt_secret', ?1, ?2)",
+        [.text(Hex.encode(secret)), .text(context.now)])
+      context.notice(
+        "JWT_SECRET is not set: generated a 32-byte secret and kept it in the database settings")
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/// Durations as operators write them: `90s`, `30m`, `48h`, `7d`, `2w` (a bare number is seconds).
+public enum DurationText {
+  /// Seconds in `text`, or nil when it is not of the form `<digits><s|m|h|d|w>`.
+  public static func parse(_ text: String) -> Int64? {
+    guard let last = text.last else { return nil }
+    let unit: Int64
+    var digits = Substring(text)
+    switch last {
+    case "s": unit = 1
+    case "m": unit = 60
+    case "h": unit = 3600
+    case "d": unit = 86_400
+    case "w": unit = 604_800
+    default: unit = 1
+    }
+    if !last.isNumber { digits = digits.dropLast() }
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+      let n = Int64(digits), n <= Int64.max / unit
+    else { return nil }
+    return n * unit
+  }
+
+  /// The shortest exact text for `seconds` (`1800` → `30m`).
+  public static func format(_ seconds: Int64) -> String {
+    for (unit, suffix) in [(Int64(604_800), "w"), (86_400, "d"), (3600, "h"), (60, "m")]
+    where seconds != 0 && seconds % unit == 0 {
+      return "\(seconds / unit)\(suffix)"
+    }
+    return "\(seconds)s"
+  }
+}

@@ -1,0 +1,67 @@
+import AuthKit
+import CSQLite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The exit statuses of sysexits.h, as the foundation issue assigns them.
+enum ExitStatus: Int32 {
+  case ok = 0
+  case usage = 64
+  case dataError = 65
+  case noInput = 66
+  case noUser = 67
+  case unavailable = 69
+  case software = 70
+  case cannotCreate = 73
+  case ioError = 74
+  case tempFail = 75
+  case noPermission = 77
+  case config = 78
+}
+
+/// The one place an error becomes `authctl: message` and an exit status.
+func describe(_ error: any Error) -> (message: String, status: ExitStatus) {
+  switch error {
+  case let e as UsageError:
+    return (e.message + " See 'authctl --help'.", .usage)
+  case let e as ConfigError:
+    return (e.message, .config)
+  case let e as FlowError:
+    let status: ExitStatus
+    switch e {
+    case .invalidInput: status = .dataError
+    case .noSuchAccount: status = .noUser
+    case .refused: status = .noPermission
+    case .unavailable: status = .unavailable
+    case .tryLater: status = .tempFail
+    case .cannotCreate: status = .cannotCreate
+    case .io: status = .ioError
+    case .internalError: status = .software
+    }
+    return (e.message, status)
+  case let e as StoreError:
+    return (e.message, status(of: e))
+  default:
+    return ("internal error: \(error)", .software)
+  }
+}
+
+private func status(of error: StoreError) -> ExitStatus {
+  switch error {
+  case .databaseMissing: return .noInput
+  case .schemaBehind, .schemaNewer: return .config
+  case .conflict: return .dataError
+  case .system(_, _, let code): return code == EACCES || code == EPERM ? .cannotCreate : .ioError
+  case .sqlite(let code, _, _):
+    switch code & 0xff {
+    case SQLITE_BUSY, SQLITE_LOCKED: return .tempFail
+    case SQLITE_CANTOPEN: return .noInput
+    case SQLITE_NOTADB, SQLITE_CORRUPT: return .dataError
+    case SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_PERM: return .ioError
+    case SQLITE_CONSTRAINT: return .dataError
+    default: return .software
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import AuthKit
+
+/// Writes rows as a table, a JSON array, JSON lines or RFC 4180 CSV, streaming: each row is
+/// written (into the 64 KiB output buffer) as it comes, nothing is kept.
+final class RowWriter {
+  enum Format: String {
+    case table, json, jsonl, csv
+  }
+
+  private let format: Format
+  private let columns: [String]
+  private let widths: [Int]
+  private let out: Output
+  private var rows = 0
+
+  /// `widths` pad the table's columns (a longer value still prints whole).
+  init(_ format: Format, columns: [String], widths: [Int] = [], out: Output = .standard) {
+    self.format = format
+    self.columns = columns
+    self.widths = widths
+    self.out = out
+    switch format {
+    case .table: tableRow(columns.map { Array($0.uppercased().utf8) })
+    case .csv:
+      for (i, c) in columns.enumerated() {
+        if i > 0 { out.write(44) }
+        out.write(c)
+      }
+      out.write("\r\n")
+    case .json: out.write(91)  // [
+    case .jsonl: break
+    }
+  }
+
+  /// One row from the current step of `statement`, whose columns are `columns` in order.
+  func row(from statement: Statement) {
+    switch format {
+    case .table:
+      tableRow(
+        (0..<Int32(columns.count)).map { c in
+          statement.isNull(c) ? Array("-".utf8) : statement.withTextBytes(c) { Array($0) }
+        })
+    case .csv:
+      for c in 0..<Int32(columns.count) {
+        if c > 0 { out.write(44) }
+        if !statement.isNull(c) { statement.withTextBytes(c) { csvField($0) } }
+      }
+      out.write("\r\n")
+    case .json, .jsonl:
+      beginObject()
+      for c in 0..<Int32(columns.count) {
+        key(Int(c))
+        if statement.isNull(c) {
+          out.write("null")
+        } else if statement.isInteger(c) {
+          out.write(String(statement.int(c)))
+        } else {
+          statement.withTextBytes(c) { jsonString($0) }
+        }
+      }
+      endObject()
+    }
+    rows += 1
+  }
+
+  /// One row of values: String, Int, Bool or nil.
+  func row(_ values: [Any?]) {
+    func text(_ v: Any?) -> String? {
+      switch v {
+      case nil: return nil
+      case let s as String: return s
+      case let n as Int: return String(n)
+      case let n as Int64: return String(n)
+      case let b as Bool: return b ? "true" : "false"
+      default: return "\(v!)"
+      }
+    }
+    switch format {
+    case .table:
+      tableRow(values.map { Array((text($0) ?? "-").utf8) })
+    case .csv:
+      for (i, v) in values.enumerated() {
+        if i > 0 { out.write(44) }
+        if var s = text(v) { s.withUTF8 { csvField($0) } }
+      }
+      out.write("\r\n")
+    case .json, .jsonl:
+      beginObject()
+      for (i, v) in values.enumerated() {
+        key(i)
+        switch v {
+        case nil: out.write("null")
+        case let n as Int: out.write(String(n))
+        case let n as Int64: out.write(String(n))
+        case let b as Bool: out.write(b ? "true" : "false")
+        default:
+          var s = text(v)!
+          s.withUTF8 { jsonString($0) }
+        }
+      }
+      endObject()
+    }
+    rows += 1
+  }
+
+  /// Closes the JSON array.
+  func finish() {
+    if format == .json { out.write(rows == 0 ? "]\n" : "\n]\n") }
+  }
+
+  private func beginObject() {
+    if format == .json { out.write(rows == 0 ? "\n{" : ",\n{") } else { out.write(123) }
+  }
+
+  private func endObject() {
+    out.write(125)
+    if format == .jsonl { out.write(10) }
+  }
+
+  private func key(_ i: Int) {
+    if i > 0 { out.write(44) }
+    out.write(34)
+    out.write(columns[i])
+    out.write("\":")
+  }
+
+  private func tableRow(_ cells: [[UInt8]]) {
+    for (i, cell) in cells.enumerated() {
+      if i > 0 { out.write("  ") }
+      cell.withUnsafeBytes { out.write($0) }
+      if i < cells.count - 1 {
+        let pad = (i < widths.count ? widths[i] : 0) - cell.count
+        if pad > 0 { for _ in 0..<pad { out.write(32) } }
+      }
+    }
+    out.write(10)
+  }
+
+  /// RFC 4180 §2: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+  private func csvField(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let needsQuotes = bytes.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }
+    guard needsQuotes else {
+      out.write(UnsafeRawBufferPointer(bytes))
+      return
+    }
+    out.write(34)
+    for b in bytes {
+      if b == 34 { out.write(34) }
+      out.write(b)
+    }
+    out.write(34)
+  }
+
+  /// RFC 8259 §7: quote, backslash and control characters escaped.
+  private func jsonString(_ bytes: UnsafeBufferPointer<UInt8>) {
+    out.write(34)
+    var start = 0
+    for (i, b) in bytes.enumerated() where b < 0x20 || b == 34 || b == 92 {
+      if i > start {
+        out.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<i])))
+      }
+      switch b {
+      case 34: out.write("\\\"")
+      case 92: out.write("\\\\")
+      case 10: out.write("\\n")
+      case 13: out.write("\\r")
+      case 9: out.write("\\t")
+      default:
+        let hex = Array("0123456789abcdef".utf8)
+        out.write("\\u00")
+        out.write(hex[Int(b >> 4)])
+        out.write(hex[Int(b & 0xf)])
+      }
+      start = i + 1
+    }
+    if start < bytes.count {
+      out.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
+    }
+    out.write(34)
+  }
+}
