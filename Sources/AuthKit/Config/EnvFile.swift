@@ -7,8 +7,8 @@
 /// A `.env` file read the way python-dotenv reads it (https://github.com/theskumar/python-dotenv):
 /// `KEY=value` lines, optional `export`, `#` comments, single quotes taken literally, double
 /// quotes with backslash escapes, values over several lines inside quotes, ` #` comments after
-/// unquoted values, and `${VAR}` / `${VAR:-default}` expanded in unquoted and double-quoted
-/// values. A line it cannot parse is skipped and reported, as python-dotenv warns and goes on.
+/// unquoted values, and `${VAR}` / `${VAR:-default}` expanded in every value (python-dotenv
+/// 0.21 and 1.2 both expand inside single quotes too). A line it cannot parse is skipped and reported, as python-dotenv warns and goes on.
 public struct EnvFile: Sendable {
   /// One `KEY=value` binding; `value` is nil for a bare `KEY` line.
   public struct Entry: Sendable, Equatable {
@@ -146,7 +146,7 @@ extension EnvFile {
       case "'":
         guard let v = quoted("'") else { return .error }
         return endOfLine()
-          ? .entry(Entry(key: key, value: v, line: startLine, expands: false)) : .error
+          ? .entry(Entry(key: key, value: v, line: startLine, expands: true)) : .error
       case "\"":
         guard let v = quoted("\"") else { return .error }
         return endOfLine()

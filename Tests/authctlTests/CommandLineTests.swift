@@ -1,0 +1,92 @@
+import Testing
+import TestSupport
+
+/// Every parser error path through the built binary: status 64, one line naming the problem.
+@Suite struct CommandLineTests {
+  func expectUsage(_ args: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let r = try authctl(args)
+    #expect(r.status == 64, "\(args): \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stdout.isEmpty, sourceLocation: sourceLocation)
+    let lines = r.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "one line: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stderr.hasPrefix("authctl: "), sourceLocation: sourceLocation)
+    #expect(r.stderr.contains(fragment), "\(r.stderr) lacks \(fragment)", sourceLocation: sourceLocation)
+    #expect(r.stderr.contains("See 'authctl --help'"), sourceLocation: sourceLocation)
+  }
+
+  @Test func unknownCommandSuggests() throws {
+    try expectUsage(["regster", "a@b.c"], "unknown command 'regster'. Did you mean 'register'?")
+    try expectUsage(["frobnicate"], "unknown command 'frobnicate'.")
+    try expectUsage(["users", "lsit"], "unknown users command 'lsit'. Did you mean 'list'?")
+    try expectUsage(["mail", "flsh"], "Did you mean 'flush'?")
+  }
+
+  @Test func unknownOptionSuggests() throws {
+    try expectUsage(
+      ["users", "list", "--fromat", "json"],
+      "unknown option '--fromat' for 'users list'. Did you mean '--format'?")
+    try expectUsage(["--qiet", "migrate"], "unknown option '--qiet' for 'migrate'. Did you mean '--quiet'?")
+    try expectUsage(["migrate", "-x"], "unknown option '-x' for 'migrate'.")
+    // An option of another command is unknown here.
+    try expectUsage(["migrate", "--format", "json"], "unknown option '--format' for 'migrate'.")
+  }
+
+  @Test func valueProblems() throws {
+    try expectUsage(["users", "list", "--format"], "option '--format' needs a value FORMAT")
+    try expectUsage(["--db"], "option '--db' needs a value PATH")
+    try expectUsage(["migrate", "--status=yes"], "option '--status' takes no value")
+    try expectUsage(
+      ["users", "list", "--format", "jsn"],
+      "invalid value 'jsn' for '--format'; expected one of table, json, jsonl, csv. Did you mean 'json'?")
+    try expectUsage(["users", "list", "--status", "gone"], "invalid value 'gone' for '--status'")
+    try expectUsage(["users", "list", "--limit", "-3"], "invalid value '-3' for '--limit'")
+    try expectUsage(["users", "list", "--older-than", "3 days"], "invalid duration '3 days'")
+    try expectUsage(["users", "list", "--created-before", "yesterday"], "invalid time 'yesterday'")
+  }
+
+  @Test func argumentCounts() throws {
+    try expectUsage(["register"], "'register' needs EMAIL.")
+    try expectUsage(["migrate", "extra"], "unexpected argument 'extra' for 'migrate'.")
+    try expectUsage(["users"], "'users' needs a command: list, show")
+  }
+
+  @Test func helpEverywhere() throws {
+    for args in [["--help"], ["-h"], ["help"], []] {
+      let r = try authctl(args)
+      #expect(r.status == 0)
+      #expect(r.stdout.contains("USAGE: authctl"))
+      for name in ["register", "confirm", "recover", "reset", "login", "whoami", "logout", "passwd",
+        "migrate", "users list", "users show", "users confirm", "users disable", "users enable",
+        "users unlock", "users delete", "users purge", "users import", "users export",
+        "mail queue", "mail flush", "mail test", "mail show", "log", "config"]
+      {
+        #expect(r.stdout.contains("  \(name) "), "help lists \(name)")
+      }
+    }
+    for args in [["help", "users", "list"], ["users", "list", "--help"], ["--help", "users", "list"]] {
+      let r = try authctl(args)
+      #expect(r.status == 0, "\(args)")
+      #expect(r.stdout.contains("USAGE: authctl users list"), "\(args): \(r.stdout)")
+      #expect(r.stdout.contains("--older-than DURATION"))
+    }
+    let group = try authctl(["users", "--help"])
+    #expect(group.status == 0)
+    #expect(group.stdout.contains("users purge"))
+    try expectUsage(["help", "nothing"], "unknown command 'nothing'.")
+  }
+
+  @Test func versionAndGlobalsAnywhere() throws {
+    let v = try authctl(["--version"])
+    #expect(v.status == 0)
+    #expect(v.stdout.hasPrefix("authctl 0."))
+    let dir = try TempDir()
+    let db = dir.file("x.sqlite")
+    // --db before and after the command; -q anywhere; `--` ends options.
+    #expect(try authctl(["--db", db, "-q", "migrate"]).status == 0)
+    let after = try authctl(["migrate", "--status", "--db=\(db)"])
+    #expect(after.status == 0)
+    #expect(after.stdout.contains("applied  1"))
+    let dashed = try authctl(["--db", db, "users", "show", "--", "--not-an-option"])
+    #expect(!dashed.stderr.contains("unknown option"))
+  }
+}
