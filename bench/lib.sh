@@ -1,0 +1,41 @@
+# Shared helpers for the benchmarks: build the release binary, time commands side by side.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=${BENCH_DIR:-$root/bench/out}
+mkdir -p "$work"
+runs=${RUNS:-5}
+
+build_release() {
+  (cd "$root" && swift build -c release --product authctl >/dev/null)
+  AUTHCTL="$root/.build/release/authctl"
+}
+
+# measure LABEL CMD...: runs CMD $runs times (stdout to /dev/null), prints one line per run:
+# "LABEL wall_seconds max_rss_kib". Runs of different commands are interleaved by the caller.
+measure() {
+  local label=$1; shift
+  local out
+  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+  echo "$label $out"
+}
+
+# summarize FILE: median wall time and median peak RSS per label, and the ratio of the first
+# label's median to the second's.
+summarize() {
+  python3 - "$1" <<'PY'
+import sys, statistics, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    label, wall, rss = line.split()
+    rows.setdefault(label, []).append((float(wall), int(rss)))
+meds = {}
+for label, vals in rows.items():
+    w = statistics.median(v[0] for v in vals); r = statistics.median(v[1] for v in vals)
+    meds[label] = (w, r)
+    print(f"{label:28s} runs={len(vals)} median wall={w:.3f}s median peak RSS={r/1024:.1f} MiB")
+labels = list(meds)
+for i in range(0, len(labels) - 1, 2):
+    a, b = labels[i], labels[i + 1]
+    print(f"ratio {a} / {b}: {meds[a][0] / meds[b][0]:.2f}x wall")
+PY
+}
