@@ -14,9 +14,11 @@ build_release() {
 # "LABEL wall_seconds max_rss_kib". Runs of different commands are interleaved by the caller.
 measure() {
   local label=$1; shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-  echo "$label $out"
+  local t
+  t=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>/dev/null
+  echo "$label $(tail -n 1 "$t")"
+  rm -f "$t"
 }
 
 # summarize FILE: median wall time and median peak RSS per label, and the ratio of the first

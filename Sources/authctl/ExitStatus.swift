@@ -32,6 +32,7 @@ func describe(_ error: any Error) -> (message: String, status: ExitStatus) {
     let status: ExitStatus
     switch e {
     case .invalidInput: status = .dataError
+    case .noInput: status = .noInput
     case .noSuchAccount: status = .noUser
     case .refused: status = .noPermission
     case .unavailable: status = .unavailable

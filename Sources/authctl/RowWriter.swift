@@ -63,7 +63,7 @@ final class RowWriter {
     rows += 1
   }
 
-  /// One row of values: String, Int, Bool or nil.
+  /// One row of values: String, Int, Bool, JSONArray or nil.
   func row(_ values: [Any?]) {
     func text(_ v: Any?) -> String? {
       switch v {
@@ -93,6 +93,14 @@ final class RowWriter {
         case let n as Int: out.write(String(n))
         case let n as Int64: out.write(String(n))
         case let b as Bool: out.write(b ? "true" : "false")
+        case let a as JSONArray:
+          out.write(91)
+          for (k, item) in a.items.enumerated() {
+            if k > 0 { out.write(44) }
+            var s = item
+            s.withUTF8 { jsonString($0) }
+          }
+          out.write(93)
         default:
           var s = text(v)!
           s.withUTF8 { jsonString($0) }
@@ -178,4 +186,12 @@ final class RowWriter {
     }
     out.write(34)
   }
+}
+
+
+/// An array of strings as one JSON value (in text formats: the items joined by spaces).
+struct JSONArray: CustomStringConvertible {
+  let items: [String]
+  init(_ items: [String]) { self.items = items }
+  var description: String { items.joined(separator: " ") }
 }

@@ -15,6 +15,15 @@ let handlers: [String: @Sendable (Context) throws -> Void] = [
   "migrate": runMigrate,
   "config": runConfig,
   "users list": runUsersList,
+  "users show": runUsersShow,
+  "users disable": runUsersDisable,
+  "users enable": runUsersEnable,
+  "users unlock": runUsersUnlock,
+  "users delete": runUsersDelete,
+  "users purge": runUsersPurge,
+  "users export": runUsersExport,
+  "users import": runUsersImport,
+  "log": runLog,
 ]
 
 @MainActor func main() -> Int32 {

@@ -3,6 +3,8 @@
 public enum FlowError: Error, Sendable, Equatable {
   /// Bad input data: email syntax, malformed token or code, bad import row, account exists (65).
   case invalidInput(String)
+  /// An input file is missing or unreadable (66).
+  case noInput(String)
   /// No such account (67).
   case noSuchAccount(String)
   /// Refused: wrong password, not confirmed, disabled, locked, invalid/expired/used token or
@@ -21,7 +23,7 @@ public enum FlowError: Error, Sendable, Equatable {
 
   public var message: String {
     switch self {
-    case .invalidInput(let m), .noSuchAccount(let m), .refused(let m), .unavailable(let m),
+    case .invalidInput(let m), .noInput(let m), .noSuchAccount(let m), .refused(let m), .unavailable(let m),
       .tryLater(let m), .cannotCreate(let m), .io(let m), .internalError(let m):
       return m
     }

@@ -1,0 +1,16 @@
+/// Finding the account a command names.
+public enum Accounts {
+  /// The account with this email (normalised first) or, when `orID`, this id; else 67.
+  public static func lookup(_ db: Connection, _ key: String, orID: Bool = false) throws -> Account {
+    if orID, let a = try AccountStore.find(db, id: key) { return a }
+    let email: String
+    do { email = try EmailAddress.normalize(key) } catch {
+      if orID { throw FlowError.noSuchAccount("no account with email or id '\(key)'") }
+      throw error
+    }
+    guard let a = try AccountStore.find(db, email: email) else {
+      throw FlowError.noSuchAccount("no account with email \(email)")
+    }
+    return a
+  }
+}

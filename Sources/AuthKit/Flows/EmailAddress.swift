@@ -1,0 +1,107 @@
+/// Email addresses as accounts use them: trimmed and lower-cased, as the original app did, and
+/// checked against RFC 5321 §4.5.3.1 (local part ≤ 64 octets, domain ≤ 255, path ≤ 254) and
+/// the dot-atom form of RFC 5322 §3.4.1. Quoted local parts and address literals are refused:
+/// no mail system an account would use needs them.
+public enum EmailAddress {
+  /// Characters RFC 5322 §3.2.3 allows in an atom besides letters and digits.
+  static let atomSpecials = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+
+  /// The normalised address, or `FlowError.invalidInput` naming what is wrong.
+  public static func normalize(_ raw: String) throws(FlowError) -> String {
+    let trimmed = raw.trimmingASCIIWhitespace()
+    if trimmed.isEmpty { throw invalid(raw, "it is empty") }
+    let email = trimmed.lowercased()
+    let bytes = Array(email.utf8)
+    if bytes.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
+      throw invalid(raw, "it contains a control character")
+    }
+    if bytes.contains(0x20) || bytes.contains(0x09) { throw invalid(raw, "it contains a space") }
+    if bytes.contains(where: { $0 >= 0x80 }) {
+      throw invalid(raw, "it contains a character that is not ASCII")
+    }
+    guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else {
+      throw invalid(raw, "it has no '@'")
+    }
+    let local = bytes[..<at]
+    let domain = bytes[(at + 1)...]
+    if local.isEmpty { throw invalid(raw, "the part before '@' is empty") }
+    if domain.isEmpty { throw invalid(raw, "the domain after '@' is empty") }
+    if local.count > 64 { throw invalid(raw, "the part before '@' is longer than 64 characters") }
+    if domain.count > 255 { throw invalid(raw, "the domain is longer than 255 characters") }
+    if bytes.count > 254 { throw invalid(raw, "it is longer than 254 characters") }
+    try checkLocal(local, raw)
+    try checkDomain(domain, raw)
+    return email
+  }
+
+  static func checkLocal(_ local: ArraySlice<UInt8>, _ raw: String) throws(FlowError) {
+    for atom in local.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+      if atom.isEmpty {
+        throw invalid(raw, "the part before '@' has an empty dot-separated part")
+      }
+      for c in atom where !(isLetterOrDigit(c) || atomSpecials.contains(c)) {
+        throw invalid(
+          raw, "the part before '@' contains '\(String(UnicodeScalar(c)))', not allowed there")
+      }
+    }
+  }
+
+  static func checkDomain(_ domain: ArraySlice<UInt8>, _ raw: String) throws(FlowError) {
+    let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+    if labels.count < 2 { throw invalid(raw, "the domain has no dot") }
+    for label in labels {
+      if label.isEmpty { throw invalid(raw, "the domain has an empty label") }
+      if label.count > 63 { throw invalid(raw, "a domain label is longer than 63 characters") }
+      for c in label where !(isLetterOrDigit(c) || c == UInt8(ascii: "-")) {
+        throw invalid(
+          raw, "the domain contains '\(String(UnicodeScalar(c)))'; only letters, digits, '-'")
+      }
+      if label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") {
+        throw invalid(raw, "a domain label starts or ends with '-'")
+      }
+    }
+    if let tld = labels.last, tld.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+      throw invalid(raw, "the domain ends in a number")
+    }
+  }
+
+  static func isLetterOrDigit(_ c: UInt8) -> Bool {
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)
+  }
+
+  static func invalid(_ raw: String, _ why: String) -> FlowError {
+    .invalidInput("invalid email address '\(printable(raw))': \(why)")
+  }
+
+  /// `raw` safe to print on one line: control characters escaped, at most 80 characters.
+  static func printable(_ raw: String) -> String {
+    var out = ""
+    for scalar in raw.unicodeScalars {
+      if out.count >= 80 {
+        out += "…"
+        break
+      }
+      if scalar.value < 0x20 || scalar.value == 0x7f {
+        out += "\\x" + String(scalar.value, radix: 16, uppercase: false).leftPadded(2)
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  func trimmingASCIIWhitespace() -> String {
+    let ws: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c]
+    let b = Array(utf8)
+    guard let start = b.firstIndex(where: { !ws.contains($0) }),
+      let end = b.lastIndex(where: { !ws.contains($0) })
+    else { return "" }
+    return String(decoding: b[start...end], as: UTF8.self)
+  }
+
+  func leftPadded(_ width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}

@@ -1,0 +1,117 @@
+/// What an import did.
+public struct ImportResult: Sendable {
+  public var imported: Int
+  public var skipped: Int
+}
+
+/// `users import`: every row is validated first; errors list their line numbers and nothing is
+/// written; otherwise all rows go in one transaction (issue 6).
+public struct Import {
+  public let db: Connection
+  public let clock: Clock
+  /// Makes the id of each new account (UUID v4 from OpenSSL's generator).
+  public let newID: () throws -> String
+
+  public init(db: Connection, clock: Clock, newID: @escaping () throws -> String) {
+    self.db = db
+    self.clock = clock
+    self.newID = newID
+  }
+
+  /// Imports `bytes` in `format`. `skipExisting` skips emails already present instead of
+  /// refusing them.
+  public func run(_ bytes: [UInt8], format: RecordFormat, skipExisting: Bool) throws
+    -> ImportResult
+  {
+    let (records, parseProblems) = ImportParser.parse(bytes, format: format)
+    var problems = parseProblems
+    let now = clock.now()
+    let nowText = Timestamp.format(now)
+    let progress = Progress("importing", total: records.count)
+    defer { progress.finish() }
+    return try db.write {
+      var accounts: [Account] = []
+      accounts.reserveCapacity(records.count)
+      var seen: [String: Int] = [:]
+      var skipped = 0
+      let exists = try db.prepare("SELECT 1 FROM users WHERE email = ?1 COLLATE NOCASE")
+      for (line, r) in records {
+        var rowProblems: [String] = []
+        var email = ""
+        do throws(FlowError) { email = try EmailAddress.normalize(r.email) } catch {
+          rowProblems.append(error.message)
+        }
+        if !email.isEmpty {
+          if let first = seen[email] {
+            rowProblems.append("\(email) appears already on line \(first)")
+          } else {
+            seen[email] = line
+            exists.reset()
+            try exists.bind([.text(email)])
+            if try exists.step() {
+              if skipExisting {
+                skipped += 1
+                continue
+              }
+              rowProblems.append("\(email) already has an account (use --skip-existing)")
+            }
+          }
+        }
+        let hash = r.password_hash ?? ""
+        if !hash.isEmpty, let p = HashFormat.problem(hash) { rowProblems.append("password_hash is \(p)") }
+        let activated = try time(r.activated_at, "activated_at", &rowProblems)
+        let created = try time(r.created_at, "created_at", &rowProblems) ?? nowText
+        if !rowProblems.isEmpty {
+          problems.append(
+            ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
+          continue
+        }
+        accounts.append(
+          Account(
+            id: try newID(), email: email, passwordHash: hash.isEmpty ? nil : hash,
+            activatedAt: activated, createdAt: created, updatedAt: nowText, disabledAt: nil,
+            failedLogins: 0, lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false,
+            stamp: nil))
+      }
+      if !problems.isEmpty {
+        problems.sort { $0.line < $1.line }
+        let shown = problems.prefix(20).map(\.description)
+        let more = problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""
+        throw FlowError.invalidInput(
+          "nothing imported: \(problems.count) bad row(s)\n  "
+            + shown.joined(separator: "\n  ") + more)
+      }
+      let insert = try db.prepare(
+        """
+        INSERT INTO users (id, email, password, activated_at, created_at, updated_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        """)
+      for (n, a) in accounts.enumerated() {
+        insert.reset()
+        try insert.bind([
+          .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
+          .optional(a.createdAt), .optional(a.updatedAt),
+        ])
+        _ = try insert.step()
+        if n % 1024 == 0 { progress.update(n) }
+      }
+      progress.update(accounts.count)
+      try AuditLog.record(
+        db,
+        AuditEvent(
+          at: nowText, event: "admin.import",
+          detail: "imported \(accounts.count) account(s), skipped \(skipped)"))
+      return ImportResult(imported: accounts.count, skipped: skipped)
+    }
+  }
+
+  /// An optional ISO-8601 time as stored text, or a problem.
+  func time(_ text: String?, _ name: String, _ problems: inout [String]) throws -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    guard let seconds = Timestamp.parse(text) else {
+      problems.append("\(name) '\(text)' is not an ISO 8601 time")
+      return nil
+    }
+    return Timestamp.format(seconds)
+  }
+}

@@ -1,0 +1,113 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// One account of an import or export file: `email,password_hash,activated_at,created_at`.
+public struct ImportRecord: Sendable, Equatable, Codable {
+  public var email: String
+  public var password_hash: String?
+  public var activated_at: String?
+  public var created_at: String?
+
+  public static let header = ["email", "password_hash", "activated_at", "created_at"]
+
+  public init(email: String, passwordHash: String?, activatedAt: String?, createdAt: String?) {
+    self.email = email
+    password_hash = passwordHash
+    activated_at = activatedAt
+    created_at = createdAt
+  }
+}
+
+/// The two file formats of `users import` and `users export`.
+public enum RecordFormat: String, Sendable {
+  case csv, jsonl
+}
+
+/// Parses a whole import file into records with their line numbers, or the list of problems.
+public enum ImportParser {
+  public struct Problem: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var text: String
+    public var description: String { "line \(line): \(text)" }
+  }
+
+  public static func parse(_ bytes: [UInt8], format: RecordFormat) -> (
+    records: [(line: Int, record: ImportRecord)], problems: [Problem]
+  ) {
+    switch format {
+    case .csv: return parseCSV(bytes)
+    case .jsonl: return parseJSONL(bytes)
+    }
+  }
+
+  static func parseCSV(_ bytes: [UInt8]) -> (
+    records: [(line: Int, record: ImportRecord)], problems: [Problem]
+  ) {
+    var reader = CSVReader(bytes)
+    var records: [(Int, ImportRecord)] = []
+    var problems: [Problem] = []
+    do {
+      guard let (_, header) = try reader.next() else {
+        return ([], [Problem(line: 1, text: "the file is empty; expected the header \(headerText)")])
+      }
+      guard header.map({ $0.trimmingASCIIWhitespace() }) == ImportRecord.header else {
+        return ([], [Problem(line: 1, text: "the header must be \(headerText)")])
+      }
+      while let (line, fields) = try reader.next() {
+        if fields == [""] { continue }  // a blank line
+        guard fields.count == 4 else {
+          problems.append(Problem(line: line, text: "expected 4 fields, found \(fields.count)"))
+          continue
+        }
+        func value(_ s: String) -> String? { s.isEmpty ? nil : s }
+        records.append(
+          (
+            line,
+            ImportRecord(
+              email: fields[0], passwordHash: value(fields[1]), activatedAt: value(fields[2]),
+              createdAt: value(fields[3]))
+          ))
+      }
+    } catch {
+      switch error {
+      case .unterminatedQuote(let line):
+        problems.append(Problem(line: line, text: "a quoted field is never closed"))
+      case .textAfterQuote(let line):
+        problems.append(Problem(line: line, text: "text after a closing quote"))
+      case .notUTF8(let line):
+        problems.append(Problem(line: line, text: "not UTF-8"))
+      }
+    }
+    return (records, problems)
+  }
+
+  static func parseJSONL(_ bytes: [UInt8]) -> (
+    records: [(line: Int, record: ImportRecord)], problems: [Problem]
+  ) {
+    var records: [(Int, ImportRecord)] = []
+    var problems: [Problem] = []
+    let decoder = JSONDecoder()
+    var line = 0
+    for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      line += 1
+      var slice = raw
+      if slice.last == 0x0D { slice = slice.dropLast() }
+      if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      do {
+        let record = try decoder.decode(ImportRecord.self, from: Data(slice))
+        records.append((line, record))
+      } catch {
+        problems.append(
+          Problem(
+            line: line,
+            text: "not a JSON object with string fields \(headerText) (email required)"))
+      }
+    }
+    return (records, problems)
+  }
+
+  static var headerText: String { ImportRecord.header.joined(separator: ",") }
+}

@@ -1,0 +1,67 @@
+/// A row of `sessions`: one login.
+public struct Session: Sendable, Equatable {
+  public var id: String
+  public var userID: String
+  public var createdAt: String
+  public var expiresAt: String
+  public var revokedAt: String?
+  public var revokedReason: String?
+}
+
+/// The `sessions` table. A session is live while not revoked and not expired.
+public enum SessionStore {
+  public static func insert(_ db: Connection, _ s: Session) throws(StoreError) {
+    try db.run(
+      "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+      [.text(s.id), .text(s.userID), .text(s.createdAt), .text(s.expiresAt)])
+  }
+
+  public static func find(_ db: Connection, id: String) throws(StoreError) -> Session? {
+    try db.first(
+      """
+      SELECT id, user_id, created_at, expires_at, revoked_at, revoked_reason
+      FROM sessions WHERE id = ?1
+      """, [.text(id)]
+    ) { s in
+      Session(
+        id: s.text(0), userID: s.text(1), createdAt: s.text(2), expiresAt: s.text(3),
+        revokedAt: s.optionalText(4), revokedReason: s.optionalText(5))
+    }
+  }
+
+  /// Revokes one session; false when it was already revoked or is unknown.
+  @discardableResult
+  public static func revoke(_ db: Connection, id: String, at: String, reason: String)
+    throws(StoreError) -> Bool
+  {
+    try db.run(
+      """
+      UPDATE sessions SET revoked_at = ?2, revoked_reason = ?3
+      WHERE id = ?1 AND revoked_at IS NULL
+      """, [.text(id), .text(at), .text(reason)]) == 1
+  }
+
+  /// Revokes every live session of an account; returns how many.
+  @discardableResult
+  public static func revokeAll(_ db: Connection, userID: String, at: String, reason: String)
+    throws(StoreError) -> Int
+  {
+    try db.run(
+      """
+      UPDATE sessions SET revoked_at = ?2, revoked_reason = ?3
+      WHERE user_id = ?1 AND revoked_at IS NULL
+      """, [.text(userID), .text(at), .text(reason)])
+  }
+
+  /// Live sessions of an account at `now`.
+  public static func liveCount(_ db: Connection, userID: String, now: String) throws(StoreError)
+    -> Int
+  {
+    try db.first(
+      """
+      SELECT count(*) FROM sessions
+      WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+      """, [.text(userID), .text(now)]
+    ) { Int($0.int(0)) } ?? 0
+  }
+}

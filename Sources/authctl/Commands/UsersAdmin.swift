@@ -1,0 +1,60 @@
+import AuthKit
+
+/// `authctl users show EMAIL|ID [--format json]`.
+func runUsersShow(_ ctx: Context) throws {
+  let db = try ctx.openDatabase()
+  let details = try Admin(db: db, clock: ctx.clock).show(ctx.invocation.arguments[0])
+  let fields = details.fields
+  if ctx.invocation.format == "json" {
+    let writer = RowWriter(.jsonl, columns: fields.map(\.0))
+    writer.row(fields.map(\.1))
+    writer.finish()
+    return
+  }
+  let width = fields.map(\.0.count).max() ?? 0
+  for (name, value) in fields {
+    let text: String
+    switch value {
+    case nil: text = "-"
+    case let b as Bool: text = b ? "yes" : "no"
+    case let v?: text = "\(v)"
+    }
+    ctx.out.line(name + String(repeating: " ", count: width - name.count) + "  " + text)
+  }
+}
+
+/// `users disable|enable|unlock EMAIL`: prints what was done, or why nothing was.
+func runUsersDisable(_ ctx: Context) throws { try adminChange(ctx, "disabled") { try $0.disable($1) } }
+func runUsersEnable(_ ctx: Context) throws { try adminChange(ctx, "enabled") { try $0.enable($1) } }
+func runUsersUnlock(_ ctx: Context) throws { try adminChange(ctx, "unlocked") { try $0.unlock($1) } }
+
+private func adminChange(
+  _ ctx: Context, _ done: String, _ body: (Admin, String) throws -> String?
+) throws {
+  let db = try ctx.openDatabase()
+  let key = ctx.invocation.arguments[0]
+  if let unchanged = try body(Admin(db: db, clock: ctx.clock), key) {
+    Diagnostics.notice("\(key): \(unchanged); nothing changed")
+  } else {
+    ctx.out.line("\(done) \(try EmailAddress.normalize(key))")
+  }
+}
+
+/// `users delete EMAIL [--yes]`: asks on a terminal; without one `--yes` is required.
+func runUsersDelete(_ ctx: Context) throws {
+  let db = try ctx.openDatabase()
+  let key = ctx.invocation.arguments[0]
+  let admin = Admin(db: db, clock: ctx.clock)
+  if !ctx.invocation.flag("yes") {
+    let account = try Accounts.lookup(db, key)
+    guard Prompt.isInteractive else {
+      throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
+    }
+    guard Prompt.confirm("Delete the account \(account.email), its sessions and queued mail?")
+    else {
+      throw FlowError.refused("not deleted")
+    }
+  }
+  let gone = try admin.delete(key)
+  ctx.out.line("deleted \(gone.email)")
+}
