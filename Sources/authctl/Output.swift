@@ -7,13 +7,16 @@ final class Output {
   nonisolated(unsafe) static let standard = Output(fd: 1)
 
   private let fd: Int32
-  private var buffer: [UInt8] = []
   private let capacity = 1 << 16
+  private let buffer: UnsafeMutablePointer<UInt8>
+  private var count = 0
 
   init(fd: Int32) {
     self.fd = fd
-    buffer.reserveCapacity(capacity)
+    buffer = .allocate(capacity: capacity)
   }
+
+  deinit { buffer.deallocate() }
 
   func write(_ text: String) {
     var text = text
@@ -21,13 +24,23 @@ final class Output {
   }
 
   func write(_ byte: UInt8) {
-    buffer.append(byte)
-    if buffer.count >= capacity { flush() }
+    if count == capacity { flush() }
+    buffer[count] = byte
+    count += 1
   }
 
   func write(_ bytes: UnsafeRawBufferPointer) {
-    buffer.append(contentsOf: bytes)
-    if buffer.count >= capacity { flush() }
+    if count + bytes.count > capacity { flush() }
+    if bytes.count > capacity {
+      writeAll(bytes)
+      return
+    }
+    if let base = bytes.baseAddress { memcpy(buffer + count, base, bytes.count) }
+    count += bytes.count
+  }
+
+  func write(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { write($0) }
   }
 
   func line(_ text: String = "") {
@@ -37,16 +50,18 @@ final class Output {
 
   /// Writes what is buffered; on EPIPE (a reader that went away) exits quietly, as `cat` does.
   func flush() {
-    buffer.withUnsafeBytes { buf in
-      var off = 0
-      while off < buf.count {
-        let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 && errno == EPIPE { exit(0) }
-        if n <= 0 { break }
-        off += n
-      }
+    writeAll(UnsafeRawBufferPointer(start: buffer, count: count))
+    count = 0
+  }
+
+  private func writeAll(_ buf: UnsafeRawBufferPointer) {
+    var off = 0
+    while off < buf.count {
+      let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 && errno == EPIPE { exit(0) }
+      if n <= 0 { break }
+      off += n
     }
-    buffer.removeAll(keepingCapacity: true)
   }
 }

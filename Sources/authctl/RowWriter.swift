@@ -12,6 +12,8 @@ final class RowWriter {
   private let widths: [Int]
   private let out: Output
   private var rows = 0
+  /// `"name":` of each column, with the comma before all but the first, ready to copy.
+  private let keys: [[UInt8]]
 
   /// `widths` pad the table's columns (a longer value still prints whole).
   init(_ format: Format, columns: [String], widths: [Int] = [], out: Output = .standard) {
@@ -19,6 +21,7 @@ final class RowWriter {
     self.columns = columns
     self.widths = widths
     self.out = out
+    keys = columns.enumerated().map { i, c in Array(((i > 0 ? "," : "") + "\"\(c)\":").utf8) }
     switch format {
     case .table: tableRow(columns.map { Array($0.uppercased().utf8) })
     case .csv:
@@ -126,10 +129,7 @@ final class RowWriter {
   }
 
   private func key(_ i: Int) {
-    if i > 0 { out.write(44) }
-    out.write(34)
-    out.write(columns[i])
-    out.write("\":")
+    out.write(keys[i])
   }
 
   private func tableRow(_ cells: [[UInt8]]) {

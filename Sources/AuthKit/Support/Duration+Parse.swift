@@ -11,9 +11,10 @@ public enum DurationText {
     case "h": unit = 3600
     case "d": unit = 86_400
     case "w": unit = 604_800
-    default: unit = 1
+    case "0"..."9": unit = 1
+    default: return nil
     }
-    if !last.isNumber { digits = digits.dropLast() }
+    if unit != 1 || last == "s" { digits = digits.dropLast() }
     guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
       let n = Int64(digits), n <= Int64.max / unit
     else { return nil }
