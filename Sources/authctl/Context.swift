@@ -55,7 +55,7 @@ struct Context {
   func migrationContext() -> MigrationContext {
     MigrationContext(
       now: Timestamp.format(clock.now()),
-      randomBytes: { try TemporaryRandom.bytes($0) },
+      randomBytes: { try Random.bytes($0) },
       jwtSecretConfigured: config.string("JWT_SECRET") != nil,
       notice: { Diagnostics.notice($0) })
   }

@@ -1,0 +1,55 @@
+import COpenSSL
+
+/// A failure of the cryptographic layer itself (not a refusal of bad input). The CLI maps it to
+/// exit 70 (EX_SOFTWARE): a random generator that fails is fatal, never a fallback.
+public enum CryptoError: Error, Sendable, Equatable {
+  /// OpenSSL `RAND_bytes` failed (DESIGN.md: every random value comes from it).
+  case randomFailure
+  /// An OpenSSL call failed: the function's name and the text of OpenSSL's error queue.
+  case openssl(String)
+  /// libxcrypt refused a setting or a hash (`crypt_gensalt_rn`, `crypt_ra`), or bad parameters.
+  case crypt(String)
+
+  public var message: String {
+    switch self {
+    case .randomFailure: return "the random number generator failed (OpenSSL RAND_bytes)"
+    case .openssl(let text): return "OpenSSL: \(text)"
+    case .crypt(let text): return "crypt: \(text)"
+    }
+  }
+
+  /// The one place OpenSSL errors become Swift errors: `function` failed; drains OpenSSL's
+  /// thread-local error queue (`ERR_get_error`, `ERR_error_string_n`) into the message.
+  static func openssl(function: String) -> CryptoError {
+    .openssl("\(function) failed" + OpenSSLErrorQueue.drain())
+  }
+
+  /// Throws `.openssl(function:)` unless `ok`.
+  static func check(_ ok: Bool, _ function: String) throws(CryptoError) {
+    if !ok { throw openssl(function: function) }
+  }
+
+  /// For the few calls whose API cannot throw (one-shot digests and MACs with fixed, valid
+  /// parameters): they fail only when memory runs out, and then the process stops with the
+  /// drained OpenSSL error text.
+  static func mustSucceed(_ ok: Bool, _ function: String) {
+    if !ok { fatalError(openssl(function: function).message) }
+  }
+}
+
+/// OpenSSL's per-thread error queue, read once and emptied.
+enum OpenSSLErrorQueue {
+  /// `": text1; text2"` for each queued error, oldest first, or `""` when the queue is empty.
+  static func drain() -> String {
+    var texts: [String] = []
+    while true {
+      let code = ERR_get_error()
+      if code == 0 { break }
+      var buffer = [CChar](repeating: 0, count: 256)
+      ERR_error_string_n(code, &buffer, buffer.count)
+      texts.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+        as: UTF8.self))
+    }
+    return texts.isEmpty ? "" : ": " + texts.joined(separator: "; ")
+  }
+}

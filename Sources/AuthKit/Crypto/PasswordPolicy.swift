@@ -1,0 +1,46 @@
+import Foundation  // NFC: precomposedStringWithCanonicalMapping
+
+/// The rules for every password a person chooses (NIST SP 800-63B §5.1.1.2, OWASP ASVS V2.1):
+/// a minimum length in characters, at most 72 bytes of UTF-8, no NUL, not the account's email,
+/// not a common password; no composition rules.
+public struct PasswordPolicy: Sendable {
+  /// The fewest characters (Swift `Character`s, after NFC) a password may have.
+  public let minLength: Int
+  /// bcrypt reads at most 72 bytes; a longer password is refused, never truncated.
+  public static let maxBytes = 72
+
+  public init(minLength: Int = 12) {
+    self.minLength = minLength
+  }
+
+  /// The NFC-normalised `password` if it passes every rule, else the first rule it breaks.
+  public func check(_ password: String, email: String?) throws(PasswordRejection) -> String {
+    if password.isEmpty { throw .empty }
+    if password.utf8.contains(0) { throw .containsNUL }
+    let normalized = Self.normalize(password)
+    if normalized.utf8.count > Self.maxBytes { throw .tooLong }
+    if normalized.count < minLength { throw .tooShort(minLength) }
+    if let email, !email.isEmpty {
+      let lowered = normalized.lowercased()
+      let address = Self.normalize(email).lowercased()
+      let local = address.lastIndex(of: "@").map { String(address[..<$0]) } ?? address
+      if lowered == address || (!local.isEmpty && lowered == local) {
+        throw .sameAsEmail
+      }
+    }
+    if CommonPasswords.contains(normalized) { throw .common }
+    return normalized
+  }
+
+  /// Unicode Normalization Form C (UAX #15), so that composed and decomposed "é" hash alike.
+  /// The one normalisation used before both hashing and verifying.
+  public static func normalize(_ s: String) -> String {
+    s.precomposedStringWithCanonicalMapping
+  }
+
+  /// A new random password: 16 characters from letters and digits (≈95 bits), from
+  /// `RAND_bytes` without modulo bias.
+  public static func generate() throws -> String {
+    try Random.alphanumeric(16)
+  }
+}
