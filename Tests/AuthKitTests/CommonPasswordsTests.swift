@@ -1,12 +1,12 @@
 import Testing
 
+@testable import AuthKit
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
   import Foundation
 #endif
-
-@testable import AuthKit
 
 /// The shipped list: data/common-passwords.txt and its generated Swift copy agree.
 @Suite struct CommonPasswordsTests {

@@ -48,7 +48,8 @@ import Testing
   }
 
   @Test func refusesAlgNoneWithAnEmptySignature() {
-    let token = Base64URL.encode(Array(#"{"alg":"none"}"#.utf8)) + "."
+    let token =
+      Base64URL.encode(Array(#"{"alg":"none"}"#.utf8)) + "."
       + Base64URL.encode(Array("{}".utf8)) + "."
     #expect(JWS.verifyHS256(token: token, key: []) == nil)
   }

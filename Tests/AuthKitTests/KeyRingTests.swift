@@ -19,7 +19,10 @@ import Testing
     #expect(a.tokenKey == Self.secret)
     #expect(a.codeKey.count == 32 && a.fingerprintKey.count == 32)
     #expect(Set([a.tokenKey, a.codeKey, a.fingerprintKey]).count == 3)
-    #expect(a.codeKey == (try HKDF.sha256(secret: Self.secret, salt: [], info: "authctl code-hash v1", length: 32)))
+    #expect(
+      a.codeKey
+        == (try HKDF.sha256(secret: Self.secret, salt: [], info: "authctl code-hash v1", length: 32))
+    )
     let b = try KeyRing(jwtSecret: Self.secret, secretKey: Array("another secret".utf8))
     #expect(b.tokenKey == a.tokenKey)
     #expect(b.codeKey != a.codeKey && b.fingerprintKey != a.fingerprintKey)
@@ -35,15 +38,22 @@ import Testing
     let base = Fingerprint.make(
       key: key, userID: "u", passwordHash: "$2b$x", activatedAt: nil, stamp: nil)
     #expect(Base64URL.decode(base)?.count == 16)
-    #expect(base == Fingerprint.make(key: key, userID: "u", passwordHash: "$2b$x", activatedAt: nil, stamp: nil))
+    #expect(
+      base
+        == Fingerprint.make(
+          key: key, userID: "u", passwordHash: "$2b$x", activatedAt: nil, stamp: nil))
     let others = [
       Fingerprint.make(key: key, userID: "u", passwordHash: "$2b$y", activatedAt: nil, stamp: nil),
-      Fingerprint.make(key: key, userID: "u", passwordHash: "$2b$x", activatedAt: "2026-01-01T00:00:00Z", stamp: nil),
+      Fingerprint.make(
+        key: key, userID: "u", passwordHash: "$2b$x", activatedAt: "2026-01-01T00:00:00Z",
+        stamp: nil),
       Fingerprint.make(key: key, userID: "u", passwordHash: "$2b$x", activatedAt: nil, stamp: "1"),
       Fingerprint.make(key: key, userID: "v", passwordHash: "$2b$x", activatedAt: nil, stamp: nil),
       Fingerprint.make(key: key, userID: "u", passwordHash: nil, activatedAt: "$2b$x", stamp: nil),
       Fingerprint.make(key: key, userID: "u", passwordHash: "", activatedAt: nil, stamp: nil),
-      Fingerprint.make(key: [1] + key.dropFirst(), userID: "u", passwordHash: "$2b$x", activatedAt: nil, stamp: nil),
+      Fingerprint.make(
+        key: [1] + key.dropFirst(), userID: "u", passwordHash: "$2b$x", activatedAt: nil, stamp: nil
+      ),
     ]
     #expect(Set(others + [base]).count == others.count + 1)
   }
@@ -55,9 +65,12 @@ import Testing
     #expect(CodeHash.matches(key: key, code: "123456", context: "u-1 reset", hash: h))
     #expect(!CodeHash.matches(key: key, code: "123457", context: "u-1 reset", hash: h))
     #expect(!CodeHash.matches(key: key, code: "123456", context: "u-2 reset", hash: h))
-    #expect(!CodeHash.matches(key: [0] + key.dropFirst(), code: "123456", context: "u-1 reset", hash: h))
+    #expect(
+      !CodeHash.matches(key: [0] + key.dropFirst(), code: "123456", context: "u-1 reset", hash: h))
     #expect(!CodeHash.matches(key: key, code: "123456", context: "u-1 reset", hash: ""))
     // The encoding is unambiguous: moving a character between context and code changes it.
-    #expect(CodeHash.make(key: key, code: "1", context: "ab") != CodeHash.make(key: key, code: "b1", context: "a"))
+    #expect(
+      CodeHash.make(key: key, code: "1", context: "ab")
+        != CodeHash.make(key: key, code: "b1", context: "a"))
   }
 }

@@ -1,6 +1,6 @@
 import AuthKit
-import Testing
 import TestSupport
+import Testing
 
 /// bcrypt through libxcrypt, checked against python bcrypt (Debian python3-bcrypt) both ways,
 /// plus shadow hashes. Cost 4 everywhere but the one cost-12 vector.

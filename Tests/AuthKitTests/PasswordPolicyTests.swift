@@ -6,8 +6,9 @@ import Testing
   let policy = PasswordPolicy()
 
   @Test func acceptsALongUncommonPasswordAndReturnsItNormalised() throws {
-    #expect(try policy.check("purple monkey dishwasher", email: "ann@example.com")
-      == "purple monkey dishwasher")
+    #expect(
+      try policy.check("purple monkey dishwasher", email: "ann@example.com")
+        == "purple monkey dishwasher")
     let decomposed = "cafe\u{301} creme brulee"
     let result = try policy.check(decomposed, email: nil)
     #expect(Array(result.utf8) == Array("caf\u{e9} creme brulee".utf8))

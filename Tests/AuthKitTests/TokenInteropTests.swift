@@ -1,6 +1,6 @@
 import AuthKit
-import Testing
 import TestSupport
+import Testing
 
 /// Tokens pass between authctl and PyJWT (Debian python3-jwt), as between authctl and the
 /// original app.

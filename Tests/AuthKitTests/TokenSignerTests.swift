@@ -52,8 +52,11 @@ import Testing
   @Test func expiryHonoursTheLeewayToTheSecond() throws {
     let t = try token(lifetime: 100)
     let exp = Self.now + 100
-    #expect(try signer.verify(t, purpose: .activateAccount, now: exp + 60).email == "ann@example.com")
-    #expect(throws: TokenError.expired) { try signer.verify(t, purpose: .activateAccount, now: exp + 61) }
+    #expect(
+      try signer.verify(t, purpose: .activateAccount, now: exp + 60).email == "ann@example.com")
+    #expect(throws: TokenError.expired) {
+      try signer.verify(t, purpose: .activateAccount, now: exp + 61)
+    }
   }
 
   @Test func onePurposeIsNeverAcceptedForAnother() throws {
@@ -70,7 +73,9 @@ import Testing
   @Test func refusesWrongKeyIssuerAndTampering() throws {
     let t = try token()
     let otherKey = TokenSigner(key: Array(repeating: 1, count: 32), issuer: "authctl")
-    #expect(throws: TokenError.invalid) { try otherKey.verify(t, purpose: .activateAccount, now: Self.now) }
+    #expect(throws: TokenError.invalid) {
+      try otherKey.verify(t, purpose: .activateAccount, now: Self.now)
+    }
     let otherIssuer = TokenSigner(key: Self.key, issuer: "DarkEngine")
     #expect(throws: TokenError.invalid) {
       try otherIssuer.verify(t, purpose: .activateAccount, now: Self.now)
@@ -98,7 +103,9 @@ import Testing
       " " + t, "", "..",
     ]
     for b in bad {
-      #expect(throws: TokenError.invalid) { try signer.verify(b, purpose: .activateAccount, now: Self.now) }
+      #expect(throws: TokenError.invalid) {
+        try signer.verify(b, purpose: .activateAccount, now: Self.now)
+      }
     }
   }
 
@@ -107,15 +114,22 @@ import Testing
       purpose: .activateAccount, email: String(repeating: "a", count: 6200) + "@example.com",
       userID: "u", issuedAt: Self.now, lifetime: 60)
     #expect(big.utf8.count > 8192)
-    #expect(throws: TokenError.invalid) { try signer.verify(big, purpose: .activateAccount, now: Self.now) }
+    #expect(throws: TokenError.invalid) {
+      try signer.verify(big, purpose: .activateAccount, now: Self.now)
+    }
   }
 
   @Test func refusesAlgorithmsOtherThanHS256() throws {
-    let payload = #"{"iss":"authctl",\#(Self.goodAud),"iat":1700000000,"exp":1700001800,\#(Self.goodSub)}"#
-    #expect(try signer.verify(Self.forged(payload), purpose: .activateAccount, now: Self.now).email == "a@b.c")
+    let payload =
+      #"{"iss":"authctl",\#(Self.goodAud),"iat":1700000000,"exp":1700001800,\#(Self.goodSub)}"#
+    #expect(
+      try signer.verify(Self.forged(payload), purpose: .activateAccount, now: Self.now).email
+        == "a@b.c")
     for alg in ["none", "HS512", "RS256", "hs256"] {
       let t = Self.forged(Array(payload.utf8), header: #"{"alg":"\#(alg)","typ":"JWT"}"#)
-      #expect(throws: TokenError.invalid) { try signer.verify(t, purpose: .activateAccount, now: Self.now) }
+      #expect(throws: TokenError.invalid) {
+        try signer.verify(t, purpose: .activateAccount, now: Self.now)
+      }
     }
   }
 
@@ -144,7 +158,8 @@ import Testing
   }
 
   @Test func acceptsIntegralNumbersAndAStringAudience() throws {
-    let payload = #"{"iss":"authctl","aud":"purpose:activate_account","iat":1.7e9,"exp":1700001800.0,\#(Self.goodSub)}"#
+    let payload =
+      #"{"iss":"authctl","aud":"purpose:activate_account","iat":1.7e9,"exp":1700001800.0,\#(Self.goodSub)}"#
     let claims = try signer.verify(Self.forged(payload), purpose: .activateAccount, now: Self.now)
     #expect(claims.issuedAt == 1_700_000_000 && claims.expiresAt == 1_700_001_800)
     #expect(claims.audience == ["purpose:activate_account"])
@@ -152,17 +167,29 @@ import Testing
 
   @Test func notBeforeWithLeeway() throws {
     func t(_ nbf: Int64) -> String {
-      Self.forged(#"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,"nbf":\#(nbf),\#(Self.goodSub)}"#)
+      Self.forged(
+        #"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,"nbf":\#(nbf),\#(Self.goodSub)}"#
+      )
     }
-    #expect(try signer.verify(t(Self.now + 60), purpose: .activateAccount, now: Self.now).notBefore == Self.now + 60)
-    #expect(throws: TokenError.invalid) { try signer.verify(t(Self.now + 61), purpose: .activateAccount, now: Self.now) }
+    #expect(
+      try signer.verify(t(Self.now + 60), purpose: .activateAccount, now: Self.now).notBefore
+        == Self.now + 60)
+    #expect(throws: TokenError.invalid) {
+      try signer.verify(t(Self.now + 61), purpose: .activateAccount, now: Self.now)
+    }
   }
 
   @Test func clearCodeOfTheOriginalTopLevelOrInSub() throws {
-    let top = #"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,\#(Self.goodSub),"code":"123456"}"#
-    let inSub = #"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,"sub":{"email":"a@b.c","user_id":"u","code":"654321"}}"#
-    #expect(try signer.verify(Self.forged(top), purpose: .activateAccount, now: Self.now).code == "123456")
-    #expect(try signer.verify(Self.forged(inSub), purpose: .activateAccount, now: Self.now).code == "654321")
+    let top =
+      #"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,\#(Self.goodSub),"code":"123456"}"#
+    let inSub =
+      #"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,"sub":{"email":"a@b.c","user_id":"u","code":"654321"}}"#
+    #expect(
+      try signer.verify(Self.forged(top), purpose: .activateAccount, now: Self.now).code == "123456"
+    )
+    #expect(
+      try signer.verify(Self.forged(inSub), purpose: .activateAccount, now: Self.now).code
+        == "654321")
   }
 
   @Test func messagesLeakNothing() {

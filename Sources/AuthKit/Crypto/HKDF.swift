@@ -20,7 +20,8 @@ public enum HKDF {
     let ctx = try PKeyContext(hkdf: ())
     let p = ctx.pointer
     try CryptoError.check(EVP_PKEY_derive_init(p) == 1, "EVP_PKEY_derive_init")
-    try CryptoError.check(EVP_PKEY_CTX_set_hkdf_md(p, EVP_sha256()) == 1, "EVP_PKEY_CTX_set_hkdf_md")
+    try CryptoError.check(
+      EVP_PKEY_CTX_set_hkdf_md(p, EVP_sha256()) == 1, "EVP_PKEY_CTX_set_hkdf_md")
     if !salt.isEmpty {
       try CryptoError.check(
         EVP_PKEY_CTX_set1_hkdf_salt(p, salt, Int32(salt.count)) == 1,
