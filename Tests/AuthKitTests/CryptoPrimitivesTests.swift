@@ -42,6 +42,13 @@ import Testing
     #expect(Hex.encode(HMAC.sha256(key: key, message: message)) == expected)
   }
 
+  @Test func hmacWithAnEmptyKeyMatchesPython() {
+    // Python: hmac.new(b"", b"abc", hashlib.sha256).hexdigest()
+    #expect(
+      Hex.encode(HMAC.sha256(key: [], message: Self.bytes("abc")))
+        == "fd7adb152c05ef80dccf50a1fa4c05d5a3ec6da95575fc312ae7c5d091836351")
+  }
+
   @Test func hkdfSHA256RFC5869Case1() throws {
     let okm = try HKDF.sha256(
       secret: [UInt8](repeating: 0x0b, count: 22), salt: Array(0...12), info: Array(0xf0...0xf9),
