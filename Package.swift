@@ -21,6 +21,8 @@ let package = Package(
       name: "AuthKit",
       dependencies: ["CSQLite", "COpenSSL", "CCrypt"]),
     .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
+    // bench/bcrypt.sh: one bcrypt hash through AuthKit, timed (no product; not shipped).
+    .executableTarget(name: "bcrypt-bench", dependencies: ["AuthKit"], path: "bench/bcrypt-bench"),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "AuthKitTests", dependencies: ["AuthKit", "TestSupport"]),
     .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit", "TestSupport"]),

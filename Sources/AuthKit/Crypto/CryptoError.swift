@@ -47,8 +47,10 @@ enum OpenSSLErrorQueue {
       if code == 0 { break }
       var buffer = [CChar](repeating: 0, count: 256)
       ERR_error_string_n(code, &buffer, buffer.count)
-      texts.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
-        as: UTF8.self))
+      texts.append(
+        String(
+          decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+          as: UTF8.self))
     }
     return texts.isEmpty ? "" : ": " + texts.joined(separator: "; ")
   }

@@ -8,7 +8,8 @@ public enum Fingerprint {
   public static func make(
     key: [UInt8], userID: String, passwordHash: String?, activatedAt: String?, stamp: String?
   ) -> String {
-    let message = Array("authctl fingerprint v1".utf8)
+    let message =
+      Array("authctl fingerprint v1".utf8)
       + KeyedEncoding.encode([userID, passwordHash, activatedAt, stamp])
     return Base64URL.encode(Array(HMAC.sha256(key: key, message: message).prefix(16)))
   }

@@ -7,13 +7,21 @@ public enum HKDF {
   public static func sha256(secret: [UInt8], salt: [UInt8], info: String, length: Int) throws
     -> [UInt8]
   {
+    try sha256(secret: secret, salt: salt, info: Array(info.utf8), length: length)
+  }
+
+  /// HKDF-SHA256 with `info` as raw bytes (RFC 5869's test vectors use non-UTF-8 info).
+  static func sha256(secret: [UInt8], salt: [UInt8], info infoBytes: [UInt8], length: Int) throws
+    -> [UInt8]
+  {
     guard length > 0, length <= 255 * 32 else {
       throw CryptoError.crypt("HKDF length \(length) outside 1...8160")
     }
     let ctx = try PKeyContext(hkdf: ())
     let p = ctx.pointer
     try CryptoError.check(EVP_PKEY_derive_init(p) == 1, "EVP_PKEY_derive_init")
-    try CryptoError.check(EVP_PKEY_CTX_set_hkdf_md(p, EVP_sha256()) == 1, "EVP_PKEY_CTX_set_hkdf_md")
+    try CryptoError.check(
+      EVP_PKEY_CTX_set_hkdf_md(p, EVP_sha256()) == 1, "EVP_PKEY_CTX_set_hkdf_md")
     if !salt.isEmpty {
       try CryptoError.check(
         EVP_PKEY_CTX_set1_hkdf_salt(p, salt, Int32(salt.count)) == 1,
@@ -22,7 +30,6 @@ public enum HKDF {
     let key = secret.isEmpty ? [0] : secret
     try CryptoError.check(
       EVP_PKEY_CTX_set1_hkdf_key(p, key, Int32(secret.count)) == 1, "EVP_PKEY_CTX_set1_hkdf_key")
-    let infoBytes = Array(info.utf8)
     if !infoBytes.isEmpty {
       try CryptoError.check(
         EVP_PKEY_CTX_add1_hkdf_info(p, infoBytes, Int32(infoBytes.count)) == 1,

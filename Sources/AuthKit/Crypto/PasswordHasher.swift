@@ -40,7 +40,8 @@ public struct PasswordHasher: Sendable {
         Int32(salt.count), &setting, Int32(setting.count))
     }
     guard made != nil else { throw CryptoError.crypt("crypt_gensalt_rn refused $2b$ cost \(cost)") }
-    let settingText = String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+    let settingText = String(
+      decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
       as: UTF8.self)
     guard let hashed = Self.crypt(phrase, setting: settingText) else {
       throw CryptoError.crypt("crypt_ra failed for a $2b$ setting")
