@@ -52,6 +52,12 @@ func describe(_ error: any Error) -> (message: String, status: ExitStatus) {
     return (e.message, .config)
   case let e as CryptoError:
     return (e.message, .software)
+  case let e as MailError:
+    switch e {
+    case .headerInjection: return (e.message, .dataError)
+    case .mailbox: return (e.message, .ioError)
+    default: return (e.message, e.isTemporary ? .tempFail : .unavailable)
+    }
   default:
     return ("internal error: \(error)", .software)
   }

@@ -9,6 +9,7 @@ extension Mailer {
     let now = clock.now()
     let items = try db.read { try OutboxStore.due(db, now: Timestamp.format(now), all: all, ids: ids) }
     var report = DeliveryReport(destination: destination)
+    if case .mailbox(let path) = transport { report.mailboxPath = path }
     guard !items.isEmpty else { return report }
     let progress = Progress("delivering", total: items.count)
     defer { progress.finish() }

@@ -28,6 +28,8 @@ public struct DeliveryReport: Sendable {
   }
   /// Where the mail went: "the mailbox PATH", "HOST:PORT", or "nowhere (MAIL_SUPPRESS_SEND)".
   public var destination: String
+  /// The local mailbox the messages went to, when that is the transport.
+  public var mailboxPath: String?
   public var delivered: [(id: Int64, to: String)] = []
   public var suppressed = 0
   /// Temporary failures: still queued, with a next-attempt time.
