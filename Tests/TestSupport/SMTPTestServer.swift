@@ -107,6 +107,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   public let port: Int
   public let options: Options
   private let spool: TempDir
+  var spoolDirectory: String { spool.path }
   private let process: Process
   private let stdinPipe: Pipe
 
@@ -202,4 +203,10 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   /// The server's log (aiosmtpd's and Python's messages), for failing tests.
   public var log: String { (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? "" }
+}
+
+extension SMTPTestServer {
+  /// The folder where the server writes each message it accepts (`msg-*.json`), for drivers
+  /// outside the test process (a pseudo-terminal script waiting for a mailed code).
+  public var spoolPath: String { spoolDirectory }
 }
