@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Rendering (RFC 5322, 2047, 2045), decoding, and SMTP reply parsing.
 @Suite struct MailMessageTests {

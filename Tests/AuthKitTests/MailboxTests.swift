@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -66,7 +66,8 @@ import TestSupport
   @Test func fromLinesAreQuotedAndUnquoted() throws {
     let dir = try TempDir()
     let path = dir.file("mail.mbox")
-    let raw = Array("Subject: q\r\n\r\nFrom here\r\n>From there\r\nFrom: not a separator\r\nFromage\r\n".utf8)
+    let raw = Array(
+      "Subject: q\r\n\r\nFrom here\r\n>From there\r\nFrom: not a separator\r\nFromage\r\n".utf8)
     let box = Mailbox(path: path)
     try box.append(raw, envelopeFrom: "sender@example.com", date: 1_764_072_000)
     try box.append(raw, envelopeFrom: "", date: 1_764_072_000)
@@ -152,7 +153,8 @@ import TestSupport
       let subject = r["subject"] ?? ""
       subjects.insert(subject)
       let lines = (r["body"] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-      let tag = subject.hasPrefix("py-") ? "py \(subject.dropFirst(3))" : "swift \(subject.dropFirst(6))"
+      let tag =
+        subject.hasPrefix("py-") ? "py \(subject.dropFirst(3))" : "swift \(subject.dropFirst(6))"
       let expected = (0..<20).map { "\(tag) line \($0)" } + [""]
       #expect(lines.map { String($0) } == expected, "message \(subject) damaged")
     }

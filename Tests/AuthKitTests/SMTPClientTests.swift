@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The client against a real server (aiosmtpd), each message decoded by Python's `email`.
 @Suite struct SMTPClientTests {
@@ -113,7 +113,8 @@ import TestSupport
     client.quit()
     let got = try server.received()
     #expect(got.map(\.subject) == ["Message 1", "Message 2", "Message 3"])
-    #expect(got.map(\.rcptTos) == [["user1@example.com"], ["user2@example.com"], ["user3@example.com"]])
+    #expect(
+      got.map(\.rcptTos) == [["user1@example.com"], ["user2@example.com"], ["user3@example.com"]])
     #expect(try server.connections == 1)
     #expect(transcript.filter { $0 == "C: RSET" }.count == 2)
     #expect(transcript.contains("C: QUIT"))

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Each server fault gives the expected `MailError` case and `isTemporary`.
 @Suite struct SMTPFaultTests {

@@ -215,5 +215,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   public var connections: Int { get throws { try state().connections } }
 
   /// The server's log (aiosmtpd's and Python's messages), for failing tests.
-  public var log: String { (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? "" }
+  public var log: String {
+    (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? ""
+  }
 }

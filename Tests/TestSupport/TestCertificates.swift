@@ -59,7 +59,8 @@ public final class TestCertificates: @unchecked Sendable {
         "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-out", "\(name).pem", "-days", "2", "-extfile", ext,
       ])
-      return ServerCertificate(certificatePath: dir.file("\(name).pem"), keyPath: dir.file("\(name).key"))
+      return ServerCertificate(
+        certificatePath: dir.file("\(name).pem"), keyPath: dir.file("\(name).key"))
     }
     localhost = try signed("localhost", "localhost", "DNS:localhost,IP:127.0.0.1")
     otherHost = try signed("other", "mail.example.org", "DNS:mail.example.org")
@@ -68,7 +69,8 @@ public final class TestCertificates: @unchecked Sendable {
         "-keyout", "self.key", "-out", "self.pem", "-days", "2", "-subj", "/CN=localhost",
         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
       ])
-    selfSigned = ServerCertificate(certificatePath: dir.file("self.pem"), keyPath: dir.file("self.key"))
+    selfSigned = ServerCertificate(
+      certificatePath: dir.file("self.pem"), keyPath: dir.file("self.key"))
   }
 }
 

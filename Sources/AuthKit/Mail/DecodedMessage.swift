@@ -69,7 +69,9 @@ public struct DecodedMessage: Sendable {
     message.subject = message.header("Subject") ?? ""
     message.date = message.header("Date") ?? ""
     var id = message.header("Message-ID") ?? ""
-    if id.hasPrefix("<") && id.hasSuffix(">") && id.count >= 2 { id = String(id.dropFirst().dropLast()) }
+    if id.hasPrefix("<") && id.hasSuffix(">") && id.count >= 2 {
+      id = String(id.dropFirst().dropLast())
+    }
     message.messageID = id
     return message
   }

@@ -1,10 +1,10 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
   import Foundation
 #endif
-
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -64,7 +64,7 @@ public final class Mailbox {
       let fd: Int32
       do {
         fd = try systemCall("open \(path)") { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-      } catch where error.code == ENOENT {
+      } catch  where error.code == ENOENT {
         return []
       }
       defer { close(fd) }

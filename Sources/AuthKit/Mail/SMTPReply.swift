@@ -59,6 +59,8 @@ public struct SMTPReply: Sendable, Equatable {
 
   /// `text` cut to 200 characters with control characters shown as `?`, for error messages.
   static func printable(_ text: String) -> String {
-    String(String(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "?" : Character($0) }).prefix(200))
+    String(
+      String(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "?" : Character($0) })
+        .prefix(200))
   }
 }
