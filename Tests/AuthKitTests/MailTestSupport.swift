@@ -6,12 +6,12 @@ import TestSupport
 func smtpSettings(
   _ server: SMTPTestServer, host: String = "127.0.0.1", security: SMTPSettings.Security = .none,
   username: String? = nil, password: String? = nil, timeout: Int64 = 10,
-  allowPlaintextAuth: Bool = false
+  allowPlaintextAuth: Bool = false, debug: Bool = false
 ) -> SMTPSettings {
   SMTPSettings(
     host: host, port: server.port, security: security, username: username, password: password,
     timeout: timeout, caFile: TestCertificates.shared.caPath,
-    allowPlaintextAuth: allowPlaintextAuth, heloName: "client.test")
+    allowPlaintextAuth: allowPlaintextAuth, heloName: "client.test", debug: debug)
 }
 
 /// A message with fixed date and id.
@@ -26,9 +26,7 @@ func sampleMessage(
 
 /// Connects, sends `messages` over one connection, quits; returns the final replies.
 @discardableResult
-func deliver(_ settings: SMTPSettings, _ messages: [MailMessage], transcript: [String]? = nil)
-  throws -> [SMTPReply]
-{
+func deliver(_ settings: SMTPSettings, _ messages: [MailMessage]) throws -> [SMTPReply] {
   let client = SMTPClient(settings: settings)
   try client.connect()
   defer { client.quit() }

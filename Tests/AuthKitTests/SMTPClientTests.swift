@@ -61,7 +61,7 @@ import Testing
         authMechanisms: [mechanism]))
     var transcript: [String] = []
     let settings = smtpSettings(
-      server, security: .startTLS, username: "mailer", password: "s3cret-pw")
+      server, security: .startTLS, username: "mailer", password: "s3cret-pw", debug: true)
     let client = SMTPClient(settings: settings) { transcript.append($0) }
     try client.connect()
     try client.send(from: "a@example.com", to: ["b@example.com"], message: sampleMessage().render())
@@ -104,7 +104,9 @@ import Testing
   @Test func severalMessagesOverOneConnection() throws {
     let server = try SMTPTestServer()
     var transcript: [String] = []
-    let client = SMTPClient(settings: smtpSettings(server)) { transcript.append($0) }
+    let client = SMTPClient(settings: smtpSettings(server, debug: true)) {
+      transcript.append($0)
+    }
     try client.connect()
     for n in 1...3 {
       let m = sampleMessage(to: "user\(n)@example.com", subject: "Message \(n)")
@@ -120,10 +122,22 @@ import Testing
     #expect(transcript.contains("C: QUIT"))
   }
 
+  @Test func noTranscriptWithoutDebug() throws {
+    let server = try SMTPTestServer()
+    var transcript: [String] = []
+    let client = SMTPClient(settings: smtpSettings(server)) { transcript.append($0) }
+    try client.connect()
+    try client.send(from: "a@example.com", to: ["b@example.com"], message: sampleMessage().render())
+    client.quit()
+    #expect(transcript.isEmpty)
+  }
+
   @Test func heloFallback() throws {
     let server = try SMTPTestServer(.init(faults: .init(refuseEHLO: true)))
     var transcript: [String] = []
-    let client = SMTPClient(settings: smtpSettings(server)) { transcript.append($0) }
+    let client = SMTPClient(settings: smtpSettings(server, debug: true)) {
+      transcript.append($0)
+    }
     try client.connect()
     try client.send(from: "a@example.com", to: ["b@example.com"], message: sampleMessage().render())
     client.quit()

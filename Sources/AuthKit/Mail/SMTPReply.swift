@@ -13,10 +13,8 @@ public struct SMTPReply: Sendable, Equatable {
     self.lines = lines
   }
 
-  /// The code and the lines on one line: `550 5.1.1 no such user`.
-  public var text: String {
-    ([String(code)] + lines.filter { !$0.isEmpty }).joined(separator: " ")
-  }
+  /// The lines' text on one line, without the code: `5.1.1 no such user`.
+  public var text: String { lines.filter { !$0.isEmpty }.joined(separator: " ") }
 
   /// 2xx.
   public var isPositive: Bool { (200..<300).contains(code) }
