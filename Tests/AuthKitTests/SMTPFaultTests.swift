@@ -135,6 +135,23 @@ import Testing
     #expect(try server.received().isEmpty)
   }
 
+  @Test func startTLSRefusedNeverContinuesInClear() throws {
+    let server = try SMTPTestServer(
+      .init(
+        tls: .startTLS, authRequired: true, username: "u", password: "p",
+        faults: .init(refuseStartTLS: true)))
+    let error = mailError {
+      try deliver(
+        smtpSettings(server, security: .startTLS, username: "u", password: "p"), [sampleMessage()])
+    }
+    guard case .startTLSUnavailable = error else {
+      Issue.record("got \(String(describing: error))")
+      return
+    }
+    #expect(try server.sawAuth == false)
+    #expect(try server.received().isEmpty)
+  }
+
   @Test func plaintextAuthRefused() throws {
     let server = try SMTPTestServer(.init(authRequired: true, username: "u", password: "p"))
     let error = mailError {

@@ -27,6 +27,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var greeting421 = false
     /// EHLO is answered `502`, so the client must fall back to HELO.
     public var refuseEHLO = false
+    /// STARTTLS is offered but answered `454`.
+    public var refuseStartTLS = false
     /// Recipient address → reply code at RCPT TO (451, 550…).
     public var rcptReplies: [String: Int] = [:]
     /// Sender address → reply code at MAIL FROM (550…).
@@ -37,11 +39,13 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var hangInData = false
 
     public init(
-      greeting421: Bool = false, refuseEHLO: Bool = false, rcptReplies: [String: Int] = [:],
+      greeting421: Bool = false, refuseEHLO: Bool = false, refuseStartTLS: Bool = false,
+      rcptReplies: [String: Int] = [:],
       mailFromReplies: [String: Int] = [:], dataReply: Int? = nil, hangInData: Bool = false
     ) {
       self.greeting421 = greeting421
       self.refuseEHLO = refuseEHLO
+      self.refuseStartTLS = refuseStartTLS
       self.rcptReplies = rcptReplies
       self.mailFromReplies = mailFromReplies
       self.dataReply = dataReply
@@ -125,6 +129,7 @@ public final class SMTPTestServer: @unchecked Sendable {
       "tls": options.tls.rawValue, "offer_starttls": options.offerStartTLS,
       "auth_required": options.authRequired, "greeting_421": options.faults.greeting421,
       "refuse_ehlo": options.faults.refuseEHLO,
+      "refuse_starttls": options.faults.refuseStartTLS,
       "rcpt_replies": options.faults.rcptReplies,
       "mail_from_replies": options.faults.mailFromReplies,
       "hang_in_data": options.faults.hangInData,

@@ -9,6 +9,7 @@ CONFIG_JSON keys (all optional):
   auth_mechanisms: list of mechanisms to offer (default PLAIN and LOGIN)
   greeting_421: bool (every connection gets "421" and is closed)
   refuse_ehlo: bool (EHLO is answered "502", so clients must fall back to HELO)
+  refuse_starttls: bool (STARTTLS is offered but answered "454")
   rcpt_replies: {address: code}; mail_from_replies: {sender: code}
   data_reply: code at the end of DATA; hang_in_data: bool (never answer the end of DATA)
 
@@ -132,6 +133,12 @@ class TestSMTP(SMTP):
             await self.push("502 5.5.1 EHLO not implemented (test fault)")
             return
         await super().smtp_EHLO(hostname)
+
+    async def smtp_STARTTLS(self, arg):
+        if CONFIG.get("refuse_starttls"):
+            await self.push("454 4.7.0 TLS not available due to temporary reason (test fault)")
+            return
+        await super().smtp_STARTTLS(arg)
 
     async def smtp_AUTH(self, arg):
         with LOCK:
