@@ -19,9 +19,15 @@ public final class TestCertificates: @unchecked Sendable {
   public let otherHost: ServerCertificate
   public let selfSigned: ServerCertificate
 
-  /// One set for the whole test run (its folder stays until the machine cleans /tmp).
+  /// One set for the whole test run; its folder is removed when the process exits.
   public static let shared: TestCertificates = {
-    do { return try TestCertificates() } catch { fatalError("test certificates: \(error)") }
+    do {
+      let certificates = try TestCertificates()
+      atexit { try? FileManager.default.removeItem(at: TestCertificates.shared.directory.url) }
+      return certificates
+    } catch {
+      fatalError("test certificates: \(error)")
+    }
   }()
 
   /// Makes a new set of certificates; the folder is removed when the value dies.
