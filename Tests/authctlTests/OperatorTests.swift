@@ -27,6 +27,7 @@ import TestSupport
     return try conn.first(sql) { $0.int(0) } ?? -1
   }
 
+  @discardableResult
   func importCSV(_ text: String, _ extra: [String] = []) throws -> RunResult {
     let file = dir.file("in-\(UUID().uuidString).csv")
     try text.write(toFile: file, atomically: true, encoding: .utf8)
