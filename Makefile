@@ -8,6 +8,8 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
+# Extra flags for `swift build`, e.g. SWIFTPM_FLAGS=--scratch-path=.build-release
+SWIFTPM_FLAGS ?=
 INSTALL ?= install
 
 BINDIR = $(DESTDIR)$(PREFIX)/bin
@@ -16,7 +18,7 @@ BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 
-RELEASE_FLAGS = -c release --static-swift-stdlib
+RELEASE_FLAGS = -c release --static-swift-stdlib $(SWIFTPM_FLAGS)
 
 .PHONY: all build test install uninstall
 
