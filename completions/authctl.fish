@@ -1,11 +1,10 @@
 # fish completion for authctl
 # Installed as $(PREFIX)/share/fish/vendor_completions.d/authctl.fish.
 
-# The command path typed so far ("users list", "login", ""), skipping options and their values.
-function __authctl_command
+# The words typed so far after authctl, leaving out options and their values, one a line.
+function __authctl_positional
     set -l words (commandline -opc)
     set -e words[1]
-    set -l path
     set -l skip 0
     for w in $words
         if test $skip -eq 1
@@ -18,9 +17,14 @@ function __authctl_command
                 set skip 1
             case '-*'
             case '*'
-                set -a path $w
+                echo $w
         end
     end
+end
+
+# The command path typed so far ("users list", "login", "help users", "").
+function __authctl_command
+    set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
     else if contains -- $path[1] users mail help; and test (count $path) -ge 2
@@ -35,28 +39,10 @@ function __authctl_using
     contains -- (__authctl_command) $argv
 end
 
-# The number of arguments after the command path.
+# The number of arguments typed after the command path.
 function __authctl_nargs
-    set -l words (commandline -opc)
-    set -e words[1]
-    set -l n 0
-    set -l skip 0
-    for w in $words
-        if test $skip -eq 1
-            set skip 0
-            continue
-        end
-        switch $w
-            case --db --env-file --session-file --format --status --created-before --older-than \
-                --limit --code --to --user --event --since
-                set skip 1
-            case '-*'
-            case '*'
-                set n (math $n + 1)
-        end
-    end
-    set -l cmd (__authctl_command)
-    echo (math $n - (count (string split ' ' -- $cmd)))
+    set -l cmd (string split ' ' -- (__authctl_command))
+    math (count (__authctl_positional)) - (count $cmd)
 end
 
 complete -c authctl -f
