@@ -112,10 +112,11 @@ _authctl() {
             return
             ;;
         --status)
+            # A value only for users list; a flag for migrate.
             if [[ $cmd == 'users list' ]]; then
                 COMPREPLY=($(compgen -W 'unconfirmed active disabled locked' -- "$cur"))
+                return
             fi
-            return
             ;;
         --created-before | --older-than | --limit | --code | --to | --user | --event | --since)
             return

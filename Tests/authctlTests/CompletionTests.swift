@@ -102,6 +102,8 @@ import Testing
         expected: ["unconfirmed", "active", "disabled", "locked"], exact: true),
     ]
     let globals = Set(cli.globals.map { "--\($0.long)" }).subtracting(["--version"])
+    // migrate's --status is a flag: options follow it.
+    out.append(Query(words: ["migrate", "--status", "--"], expected: globals, exact: false))
     for command in cli.commands where command.name != "help" {
       let path = command.name.split(separator: " ").map(String.init)
       out.append(
