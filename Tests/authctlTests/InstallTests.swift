@@ -53,7 +53,8 @@ import Testing
     .enabled(if: make != nil, "make is not installed"),
     .enabled(
       if: ProcessInfo.processInfo.environment["AUTHCTL_TEST_INSTALL"] == "1",
-      "make install makes a release build; set AUTHCTL_TEST_INSTALL=1 to run it, as .ci/run should"))
+      "make install makes a release build; set AUTHCTL_TEST_INSTALL=1 to run it, as .ci/run should")
+  )
   func stagedInstallRunsWithoutSwiftThenUninstalls() throws {
     let stage = try TempDir("install")
     let prefix = stage.path + "/usr/local"
