@@ -62,6 +62,7 @@ final class TLSSession {
       }
       let verify = SSL_get_verify_result(handle)
       if verify != X509_V_OK {
+        OpenSSLError.clear()  // leave nothing queued for the next OpenSSL user of this thread
         throw .tls(
           "certificate verify failed: \(String(cString: X509_verify_cert_error_string(verify)))")
       }
