@@ -167,11 +167,13 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   /// Stops the server and waits for it. Safe to call more than once.
   public func stop() {
+    // Closing stdin first makes the server exit on its own: a SIGTERM alone can hang here when
+    // the thread that started the server had signals blocked (the child inherits the mask).
+    try? stdinPipe.fileHandleForWriting.close()
     if process.isRunning {
       process.terminate()
       process.waitUntilExit()
     }
-    try? stdinPipe.fileHandleForWriting.close()
   }
 
   /// Every message accepted so far, in the order received.
