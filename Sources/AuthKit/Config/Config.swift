@@ -71,8 +71,17 @@ public struct Config: Sendable {
           name: spec.name, source: source,
           problem: "'\(text)' is not a duration (90s, 30m, 48h, 7d, 2w)")
       }
-    case .text, .secret:
-      break
+    case .text:
+      // A line break or NUL in a path, host, address or URL can only do harm (a header
+      // injection in From, a truncated C string): refused at load, before anything changes.
+      if text.utf8.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
+        throw ConfigError(
+          name: spec.name, source: source, problem: "the value contains a line break or NUL")
+      }
+    case .secret:
+      if text.utf8.contains(0) {
+        throw ConfigError(name: spec.name, source: source, problem: "the value contains a NUL")
+      }
     }
   }
 
