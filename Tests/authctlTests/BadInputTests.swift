@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -42,7 +42,8 @@ import TestSupport
       dir = try TempDir("authctl-bad")
       db = dir.file("bad.sqlite")
       session = dir.file("state/session")
-      try ok(["register", "a@example.com", "--password-stdin"], stdin: BadInputTests.password + "\n")
+      try ok(
+        ["register", "a@example.com", "--password-stdin"], stdin: BadInputTests.password + "\n")
       try ok(["users", "confirm", "a@example.com"])
       try ok(["login", "a@example.com", "--password-stdin"], stdin: BadInputTests.password + "\n")
       try ok(["register", "u@example.com"])
@@ -108,12 +109,13 @@ import TestSupport
 
   func rows(_ f: Fixture) throws -> [Row] {
     let big = Self.rep("a", 10 * 1024)
-    let T = f.resetToken
-    let C = f.resetCode
-    let U = f.confirmToken
+    let tk = f.resetToken
+    let cd = f.resetCode
+    let ct = f.confirmToken
     let pw = Self.password + "\n"
     var rows: [Row] = []
-    func row(_ name: String, _ a: [[UInt8]], stdin: String? = nil, _ status: Int32, _ says: String) {
+    func row(_ name: String, _ a: [[UInt8]], stdin: String? = nil, _ status: Int32, _ says: String)
+    {
       rows.append(Row(name: name, args: a, stdin: stdin, status: status, says: says))
     }
     // Empty, whitespace-only and 10 KB arguments.
@@ -125,42 +127,69 @@ import TestSupport
         "invalid email address")
       row("confirm: \(label) token", Self.args("confirm", value), 65, "malformed token")
       row(
-        "reset: \(label) token", Self.args("reset", value, "--code", C, "--password-stdin"), stdin: pw,
+        "reset: \(label) token", Self.args("reset", value, "--code", cd, "--password-stdin"),
+        stdin: pw,
         65, "malformed token")
       row(
-        "reset: \(label) code", Self.args("reset", T, "--code", value, "--password-stdin"), stdin: pw,
+        "reset: \(label) code", Self.args("reset", tk, "--code", value, "--password-stdin"),
+        stdin: pw,
         65, "malformed code")
       row(
-        "passwd: \(label) code", Self.args("passwd", "--code", value, "--password-stdin"), stdin: pw, 65,
+        "passwd: \(label) code", Self.args("passwd", "--code", value, "--password-stdin"),
+        stdin: pw, 65,
         "malformed code")
     }
     // Non-UTF-8 bytes.
-    row("register: Latin-1 email", [Self.b("register"), Self.b("caf") + [0xE9] + Self.b("@example.com")], 65, "not ASCII")
-    row("recover: 0xFF in email", [Self.b("recover"), [0xFF] + Self.b("@example.com")], 65, "invalid email")
-    row("confirm: 0xFF in token", [Self.b("confirm"), [0xFF, 0xFE] + Self.b(".a.b")], 65, "malformed token")
     row(
-      "reset: 0xFF in code", [Self.b("reset"), Self.b(T), Self.b("--code"), Self.b("12") + [0xFF] + Self.b("456")],
+      "register: Latin-1 email",
+      [Self.b("register"), Self.b("caf") + [0xE9] + Self.b("@example.com")], 65, "not ASCII")
+    row(
+      "recover: 0xFF in email", [Self.b("recover"), [0xFF] + Self.b("@example.com")], 65,
+      "invalid email")
+    row(
+      "confirm: 0xFF in token", [Self.b("confirm"), [0xFF, 0xFE] + Self.b(".a.b")], 65,
+      "malformed token")
+    row(
+      "reset: 0xFF in code",
+      [Self.b("reset"), Self.b(tk), Self.b("--code"), Self.b("12") + [0xFF] + Self.b("456")],
       65, "malformed code")
-    row("command: 0xFF in name", [Self.b("us") + [0xFF] + Self.b("ers"), Self.b("list")], 64, "unknown command")
+    row(
+      "command: 0xFF in name", [Self.b("us") + [0xFF] + Self.b("ers"), Self.b("list")], 64,
+      "unknown command")
     // CR and LF inside each argument field.
     for (label, c) in [("CR", "\r"), ("LF", "\n"), ("CRLF", "\r\n")] {
-      row("register: \(label) in email", Self.args("register", "x\(c)y@example.com"), 65, "control character")
-      row("recover: \(label) in email", Self.args("recover", "a@example.com\(c)Bcc: b@example.com"), 65, "control character")
+      row(
+        "register: \(label) in email", Self.args("register", "x\(c)y@example.com"), 65,
+        "control character")
+      row(
+        "recover: \(label) in email", Self.args("recover", "a@example.com\(c)Bcc: b@example.com"),
+        65, "control character")
       row(
         "users set-password: \(label) in email",
-        Self.args("users", "set-password", "a\(c)@example.com", "--generate"), 65, "control character")
-      row("confirm: \(label) in token", Self.args("confirm", U.replacingOccurrences(of: ".", with: ".\(c)")), 65, "malformed token")
+        Self.args("users", "set-password", "a\(c)@example.com", "--generate"), 65,
+        "control character")
       row(
-        "reset: \(label) in code", Self.args("reset", T, "--code", "123\(c)456", "--password-stdin"), stdin: pw,
+        "confirm: \(label) in token",
+        Self.args("confirm", ct.replacingOccurrences(of: ".", with: ".\(c)")), 65, "malformed token"
+      )
+      row(
+        "reset: \(label) in code",
+        Self.args("reset", tk, "--code", "123\(c)456", "--password-stdin"), stdin: pw,
         65, "malformed code")
     }
     // CR, LF and NUL in a password on stdin (LF ends the line: an empty first line is no password).
-    for (label, text) in [("CR", "long enough\rpass 456\n"), ("NUL", "long enough\0pass 456\n"), ("leading LF", "\n" + Self.password + "\n"), ("tab", "long enough\tpass 456\n"), ("ESC", "long enough\u{1b}[31m pass\n")] {
+    for (label, text) in [
+      ("CR", "long enough\rpass 456\n"), ("NUL", "long enough\0pass 456\n"),
+      ("leading LF", "\n" + Self.password + "\n"), ("tab", "long enough\tpass 456\n"),
+      ("ESC", "long enough\u{1b}[31m pass\n"),
+    ] {
       row(
-        "register: \(label) in password", Self.args("register", "p@example.com", "--password-stdin"),
+        "register: \(label) in password",
+        Self.args("register", "p@example.com", "--password-stdin"),
         stdin: text, 65, label == "leading LF" ? "no password on stdin" : "password refused")
       row(
-        "reset: \(label) in password", Self.args("reset", T, "--code", C, "--password-stdin"), stdin: text,
+        "reset: \(label) in password", Self.args("reset", tk, "--code", cd, "--password-stdin"),
+        stdin: text,
         65, label == "leading LF" ? "no password on stdin" : "password refused")
       row(
         "users set-password: \(label) in password",
@@ -171,45 +200,71 @@ import TestSupport
     let l63 = Self.rep("d", 63)
     let domain189 = "\(l63).\(Self.rep("e", 63)).\(Self.rep("f", 57)).com"
     row("register: local part 64", Self.args("register", "\(Self.rep("l", 64))@example.com"), 0, "")
-    row("register: local part 65", Self.args("register", "\(Self.rep("l", 65))@example.com"), 65, "64")
+    row(
+      "register: local part 65", Self.args("register", "\(Self.rep("l", 65))@example.com"), 65, "64"
+    )
     row("register: domain label 63", Self.args("register", "x@\(l63).example.com"), 0, "")
-    row("register: domain label 64", Self.args("register", "x@\(Self.rep("d", 64)).example.com"), 65, "63")
+    row(
+      "register: domain label 64", Self.args("register", "x@\(Self.rep("d", 64)).example.com"), 65,
+      "63")
     row("register: address 254", Self.args("register", "\(Self.rep("m", 64))@\(domain189)"), 0, "")
-    row("register: address 255", Self.args("register", "\(Self.rep("n", 64))@\(domain189)x"), 65, "254")
+    row(
+      "register: address 255", Self.args("register", "\(Self.rep("n", 64))@\(domain189)x"), 65,
+      "254")
     // Tokens: truncated, padded, extra dots, oversized.
-    for (what, token, cmd) in [("confirm", U, ["confirm"]), ("reset", T, ["reset"])] {
-      let tail = what == "reset" ? ["--code", C, "--password-stdin"] : []
+    for (what, token, cmd) in [("confirm", ct, ["confirm"]), ("reset", tk, ["reset"])] {
+      let tail = what == "reset" ? ["--code", cd, "--password-stdin"] : []
       let input = what == "reset" ? pw : nil
       func tok(_ name: String, _ t: String, _ status: Int32, _ says: String) {
         row("\(what): token \(name)", (cmd + [t] + tail).map(Self.b), stdin: input, status, says)
       }
       tok("truncated by 5", String(token.dropLast(5)), 77, "invalid token")
-      tok("cut to two parts", token.split(separator: ".").prefix(2).joined(separator: "."), 65, "malformed token")
+      tok(
+        "cut to two parts", token.split(separator: ".").prefix(2).joined(separator: "."), 65,
+        "malformed token")
       tok("padded with =", token + "=", 65, "malformed token")
       tok("padded with ==", token + "==", 65, "malformed token")
       tok("with an extra dot", token + ".", 65, "malformed token")
       tok("with a fourth part", token + ".eA", 65, "malformed token")
-      tok("with doubled dots", token.replacingOccurrences(of: ".", with: ".."), 65, "malformed token")
+      tok(
+        "with doubled dots", token.replacingOccurrences(of: ".", with: ".."), 65, "malformed token")
       tok("oversized (9 KiB)", token + Self.rep("A", 9 * 1024), 65, "8 KiB")
     }
     // Codes: letters, 5 and 7 digits, non-ASCII digits.
-    for (label, code) in [("letters", "12a456"), ("5 digits", "12345"), ("7 digits", "1234567"), ("fullwidth digits", "１２３４５６"), ("sign", "+12345")] {
+    for (label, code) in [
+      ("letters", "12a456"), ("5 digits", "12345"), ("7 digits", "1234567"),
+      ("fullwidth digits", "１２３４５６"), ("sign", "+12345"),
+    ] {
       row(
-        "reset: code \(label)", Self.args("reset", T, "--code", code, "--password-stdin"), stdin: pw, 65,
+        "reset: code \(label)", Self.args("reset", tk, "--code", code, "--password-stdin"),
+        stdin: pw, 65,
         "malformed code")
-      row("passwd: code \(label)", Self.args("passwd", "--code", code, "--password-stdin"), stdin: pw, 65, "malformed code")
+      row(
+        "passwd: code \(label)", Self.args("passwd", "--code", code, "--password-stdin"), stdin: pw,
+        65, "malformed code")
     }
     // EOF at each prompt (stdin closed) with --password-stdin, and without a terminal.
-    row("register: EOF for password", Self.args("register", "p@example.com", "--password-stdin"), 65, "no password on stdin")
-    row("login: EOF for password", Self.args("login", "a@example.com", "--password-stdin"), 65, "no password on stdin")
-    row("reset: EOF for password", Self.args("reset", T, "--code", C, "--password-stdin"), 65, "no password on stdin")
-    row("passwd --request: EOF for password", Self.args("passwd", "--request", "--password-stdin"), 65, "no current password on stdin")
-    row("passwd --code: EOF for password", Self.args("passwd", "--code", "123456", "--password-stdin"), 65, "no new password on stdin")
     row(
-      "users set-password: EOF for password", Self.args("users", "set-password", "a@example.com", "--password-stdin"), 65,
+      "register: EOF for password", Self.args("register", "p@example.com", "--password-stdin"), 65,
+      "no password on stdin")
+    row(
+      "login: EOF for password", Self.args("login", "a@example.com", "--password-stdin"), 65,
+      "no password on stdin")
+    row(
+      "reset: EOF for password", Self.args("reset", tk, "--code", cd, "--password-stdin"), 65,
+      "no password on stdin")
+    row(
+      "passwd --request: EOF for password", Self.args("passwd", "--request", "--password-stdin"),
+      65, "no current password on stdin")
+    row(
+      "passwd --code: EOF for password",
+      Self.args("passwd", "--code", "123456", "--password-stdin"), 65, "no new password on stdin")
+    row(
+      "users set-password: EOF for password",
+      Self.args("users", "set-password", "a@example.com", "--password-stdin"), 65,
       "no password on stdin")
     row("login: no terminal for the prompt", Self.args("login", "a@example.com"), 64, "no terminal")
-    row("reset: no terminal for the code", Self.args("reset", T), 64, "no terminal")
+    row("reset: no terminal for the code", Self.args("reset", tk), 64, "no terminal")
     // Import files: CR, LF and NUL in each field, CSV and JSONL.
     let header = "email,password_hash,activated_at,created_at\n"
     let csvCases: [(String, String, String)] = [
@@ -226,9 +281,14 @@ import TestSupport
       row("users import csv: \(label)", Self.args("users", "import", path), 65, says)
     }
     let jsonlCases: [(String, String)] = [
-      ("LF in email", #"{"email":"x\ny@example.com","password_hash":"","activated_at":null,"created_at":null}"#),
+      (
+        "LF in email",
+        #"{"email":"x\ny@example.com","password_hash":"","activated_at":null,"created_at":null}"#
+      ),
       ("NUL in email", #"{"email":"x\u0000y@example.com"}"#),
-      ("CR in activated_at", #"{"email":"xy@example.com","activated_at":"2024-01-01T00:00:00Z\r"}"#),
+      (
+        "CR in activated_at", #"{"email":"xy@example.com","activated_at":"2024-01-01T00:00:00Z\r"}"#
+      ),
       ("raw NUL in the line", "{\"email\":\"xy@example.com\"}\0\n"),
     ]
     for (i, (label, line)) in jsonlCases.enumerated() {
@@ -237,25 +297,47 @@ import TestSupport
     }
     // Env file values with CR, LF and NUL: bad configuration, named, before anything changes.
     let envCases: [(String, String, String)] = [
-      ("CR in MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER=\"a@example.com\rBcc: b@example.com\"\n", "MAIL_DEFAULT_SENDER"),
-      ("LF in MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER=\"a@example.com\nBcc: b@example.com\"\n", "MAIL_DEFAULT_SENDER"),
+      (
+        "CR in MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER=\"a@example.com\rBcc: b@example.com\"\n",
+        "MAIL_DEFAULT_SENDER"
+      ),
+      (
+        "LF in MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER=\"a@example.com\nBcc: b@example.com\"\n",
+        "MAIL_DEFAULT_SENDER"
+      ),
       ("NUL in MAIL_SERVER", "MAIL_SERVER=smtp\0.example.com\n", "MAIL_SERVER"),
       ("LF in APP_URL", "APP_URL=\"https://example.com/\nX: y\"\n", "APP_URL"),
-      ("NUL in JWT_SECRET", "JWT_SECRET=\(Self.rep("k", 20))\0\(Self.rep("k", 20))\n", "JWT_SECRET"),
+      (
+        "NUL in JWT_SECRET", "JWT_SECRET=\(Self.rep("k", 20))\0\(Self.rep("k", 20))\n", "JWT_SECRET"
+      ),
       ("LF in MAIL_PORT", "MAIL_PORT=\"2\n5\"\n", "MAIL_PORT"),
     ]
     for (i, (label, text, says)) in envCases.enumerated() {
       let path = try f.write("env\(i)", text)
-      row("env file: \(label)", Self.args("--env-file", path, "register", "e\(i)@example.com"), 78, says)
+      row(
+        "env file: \(label)", Self.args("--env-file", path, "register", "e\(i)@example.com"), 78,
+        says)
     }
     // Not a database.
-    try FileManager.default.createDirectory(atPath: f.dir.file("folder.sqlite"), withIntermediateDirectories: true)
-    row("--db: a directory", Self.args("--db", f.dir.file("folder.sqlite"), "users", "list"), 66, "folder.sqlite")
-    row("--db: a directory, register", Self.args("--db", f.dir.file("folder.sqlite"), "register", "d@example.com"), 74, "Is a directory")
+    try FileManager.default.createDirectory(
+      atPath: f.dir.file("folder.sqlite"), withIntermediateDirectories: true)
+    row(
+      "--db: a directory", Self.args("--db", f.dir.file("folder.sqlite"), "users", "list"), 66,
+      "folder.sqlite")
+    row(
+      "--db: a directory, register",
+      Self.args("--db", f.dir.file("folder.sqlite"), "register", "d@example.com"), 74,
+      "Is a directory")
     let text = try f.write("notes.sqlite", "hello, this is not SQLite\n" + Self.rep("z", 4096))
     row("--db: a text file", Self.args("--db", text, "users", "list"), 65, "not a SQLite database")
-    row("--db: a text file, register", Self.args("--db", text, "register", "t@example.com"), 65, "not a SQLite database")
-    row("--db: a text file, import", Self.args("--db", text, "users", "import", try f.write("one.csv", header + "o@example.com,,,\n")), 65, "not a SQLite database")
+    row(
+      "--db: a text file, register", Self.args("--db", text, "register", "t@example.com"), 65,
+      "not a SQLite database")
+    row(
+      "--db: a text file, import",
+      Self.args(
+        "--db", text, "users", "import", try f.write("one.csv", header + "o@example.com,,,\n")), 65,
+      "not a SQLite database")
     return rows
   }
 
@@ -270,9 +352,12 @@ import TestSupport
     var audited = 0
     for row in rows {
       let r = try f.run(row)
-      let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+      let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter {
+        !$0.isEmpty
+      }
       let first = lines.first.map(String.init) ?? ""
-      #expect(r.status == row.status, "\(row.name): exit \(r.status), wanted \(row.status): \(r.stderr)")
+      #expect(
+        r.status == row.status, "\(row.name): exit \(r.status), wanted \(row.status): \(r.stderr)")
       if row.accepted {
         accepted += 1
         let after = try f.dump()
@@ -281,11 +366,15 @@ import TestSupport
         continue
       }
       refused += 1
-      #expect(first.hasPrefix("authctl: ") && r.stderr.contains(row.says), "\(row.name): \(r.stderr)")
-      // One line; only the import's per-line details follow it, indented.
-      #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  ") }, "\(row.name): more than one line: \(r.stderr)")
       #expect(
-        !r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(row.name): a raw control character in \(r.stderr.debugDescription)")
+        first.hasPrefix("authctl: ") && r.stderr.contains(row.says), "\(row.name): \(r.stderr)")
+      // One line; only the import's per-line details follow it, indented.
+      #expect(
+        lines.dropFirst().allSatisfy { $0.hasPrefix("  ") },
+        "\(row.name): more than one line: \(r.stderr)")
+      #expect(
+        !r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" },
+        "\(row.name): a raw control character in \(r.stderr.debugDescription)")
       #expect(r.stdout.isEmpty, "\(row.name): printed \(r.stdout.prefix(200))")
       #expect(!r.stderr.contains(Self.password), "\(row.name): the password was echoed")
       // A refused token or code is recorded in the audit log (by design: `authctl log --failed`);
@@ -294,7 +383,8 @@ import TestSupport
       let old = Set(before.split(separator: "\n"))
       let added = after.split(separator: "\n").filter { !old.contains($0) }
       let audit = added.filter { $0.hasPrefix("INSERT INTO \"audit\"") && $0.contains("'failed'") }
-      let removed = before.split(separator: "\n").count + audit.count - after.split(separator: "\n").count
+      let removed =
+        before.split(separator: "\n").count + audit.count - after.split(separator: "\n").count
       if added.count != audit.count || removed != 0 || (!audit.isEmpty && row.status != 77) {
         let shown = added.map { String($0.prefix(160)) }.joined(separator: " | ")
         Issue.record("\(row.name): the database changed: \(shown)")
@@ -302,12 +392,17 @@ import TestSupport
       audited += audit.count
       before = after
     }
-    #expect(FileManager.default.contents(atPath: textFile) == textBefore, "the text file is untouched")
+    #expect(
+      FileManager.default.contents(atPath: textFile) == textBefore, "the text file is untouched")
     for suffix in ["-wal", "-shm", "-journal"] {
-      #expect(!FileManager.default.fileExists(atPath: textFile + suffix), "no \(suffix) beside the text file")
+      #expect(
+        !FileManager.default.fileExists(atPath: textFile + suffix),
+        "no \(suffix) beside the text file")
     }
     #expect(try integrityCheck(f.db) == "ok")
-    print("BadInputTests: \(rows.count) inputs tried: \(refused) refused with the database unchanged, \(accepted) at a limit accepted; \(audited) refusals of a token recorded as failed audit events")
+    print(
+      "BadInputTests: \(rows.count) inputs tried: \(refused) refused with the database unchanged, \(accepted) at a limit accepted; \(audited) refusals of a token recorded as failed audit events"
+    )
   }
 
   /// chmod 000 does not bite root: as root the command runs as `nobody` through `setpriv`
@@ -321,14 +416,17 @@ import TestSupport
         print("BadInputTests: unreadable database skipped: running as root without setpriv")
         return
       }
-      prefix = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", authctlPath]
+      prefix = [
+        "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", authctlPath,
+      ]
     }
     chmod(f.db, 0)
     defer { chmod(f.db, 0o600) }
     // register (which may create the database) opens it for creation: 73 "cannot create …:
     // Permission denied"; the others: 66 "unable to open database file".
     let cases: [([String], Int32, String)] = [
-      (["users", "list"], 66, "unable to open"), (["register", "r@example.com"], 73, "Permission denied"),
+      (["users", "list"], 66, "unable to open"),
+      (["register", "r@example.com"], 73, "Permission denied"),
       (["confirm", f.confirmToken], 66, "unable to open"),
     ]
     for (args, status, says) in cases {
@@ -336,7 +434,8 @@ import TestSupport
       let r =
         prefix.isEmpty
         ? try authctl(all, directory: f.dir.url)
-        : try run(prefix[0], Array(prefix.dropFirst()) + all, environment: ["AUTHCTL_BCRYPT_COST": "4"])
+        : try run(
+          prefix[0], Array(prefix.dropFirst()) + all, environment: ["AUTHCTL_BCRYPT_COST": "4"])
       #expect(r.status == status, "\(args): \(r.stderr)")
       #expect(
         r.stderr.hasPrefix("authctl: ") && r.stderr.contains(says)
@@ -344,22 +443,32 @@ import TestSupport
     }
     chmod(f.db, 0o600)
     #expect(try f.dump() == before)
-    print("BadInputTests: unreadable database (mode 000\(prefix.isEmpty ? "" : ", as nobody")): 3 commands refused, exit 66/73/66")
+    print(
+      "BadInputTests: unreadable database (mode 000\(prefix.isEmpty ? "" : ", as nobody")): 3 commands refused, exit 66/73/66"
+    )
   }
 
   @Test func fullDiskDuringImport() throws {
     let f = try Fixture()
     let mountPoint = f.dir.file("small")
     try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-    let mount = try run("/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
+    let mount = try run(
+      "/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
     guard mount.status == 0 else {
-      print("BadInputTests: full disk skipped: cannot mount a tmpfs here (\(mount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+      print(
+        "BadInputTests: full disk skipped: cannot mount a tmpfs here (\(mount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))"
+      )
       return
     }
     defer { _ = try? run("/usr/bin/env", ["umount", "-l", mountPoint]) }
     let db = mountPoint + "/full.sqlite"
     #expect(try authctl(["--db", db, "-q", "migrate"]).status == 0)
-    #expect(try authctl(["--db", db, "-q", "users", "import", try f.write("few.csv", "email,password_hash,activated_at,created_at\nfirst@example.com,,,\n")]).status == 0)
+    #expect(
+      try authctl([
+        "--db", db, "-q", "users", "import",
+        try f.write(
+          "few.csv", "email,password_hash,activated_at,created_at\nfirst@example.com,,,\n"),
+      ]).status == 0)
     let users = try scalar(db, "SELECT count(*) FROM users")
     // 5,000 rows with bcrypt hashes: about 600 KB of rows and index, more than the 256 KiB disk.
     var csv = "email,password_hash,activated_at,created_at\n"
@@ -367,7 +476,9 @@ import TestSupport
     for i in 0..<5000 { csv += "bulk-user-number-\(i)@example.com,\(hash),2024-01-01T00:00:00Z,\n" }
     let file = try f.write("bulk.csv", csv)
     let r = try authctl(["--db", db, "users", "import", file])
-    print("BadInputTests: import of 5000 rows onto a 256 KiB tmpfs → exit \(r.status): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+    print(
+      "BadInputTests: import of 5000 rows onto a 256 KiB tmpfs → exit \(r.status): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+    )
     #expect(r.status == 74, "\(r.stderr)")
     #expect(r.stderr.hasPrefix("authctl: ") && r.stderr.contains("full"), "\(r.stderr)")
     #expect(try scalar(db, "SELECT count(*) FROM users") == users, "nothing imported")

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Many authctl processes against one SQLite file at once (issue 8, concurrency): the same
 /// address registered by 16 processes, 96 addresses 16 at a time, and a write lock held past
@@ -53,7 +53,9 @@ import TestSupport
       for p in procs where p.status != 0 { Issue.record("register: \(p.status) \(p.stderr)") }
       statuses += procs.map(\.status)
     }
-    print("ConcurrencyTests: 96 registers in 6 waves of 16 → \(statuses.filter { $0 == 0 }.count) exit 0")
+    print(
+      "ConcurrencyTests: 96 registers in 6 waves of 16 → \(statuses.filter { $0 == 0 }.count) exit 0"
+    )
     #expect(try scalar(db, "SELECT count(*) FROM users") == 96)
     #expect(try scalar(db, "SELECT count(DISTINCT email) FROM users") == 96)
     #expect(try scalar(db, "SELECT count(*) FROM outbox WHERE status = 'sent'") == 96)
@@ -65,7 +67,9 @@ import TestSupport
   }
 
   @Test func busyPastTimeoutIsExit75AndChangesNothing() throws {
-    #expect(try authctl(["--db", db, "-q", "register", "before@example.com"], directory: dir.url).status == 0)
+    #expect(
+      try authctl(["--db", db, "-q", "register", "before@example.com"], directory: dir.url).status
+        == 0)
     let users = try scalar(db, "SELECT count(*) FROM users")
     let outbox = try scalar(db, "SELECT count(*) FROM outbox")
     let audit = try scalar(db, "SELECT count(*) FROM audit")
@@ -94,7 +98,9 @@ import TestSupport
     let started = Date()
     let r = try authctl(["--db", db, "register", "during@example.com"], directory: dir.url)
     let waited = Date().timeIntervalSince(started)
-    print("ConcurrencyTests: register against a held write lock → \(r.status) after \(String(format: "%.1f", waited)) s")
+    print(
+      "ConcurrencyTests: register against a held write lock → \(r.status) after \(String(format: "%.1f", waited)) s"
+    )
     #expect(r.status == 75, "\(r.stderr)")
     #expect(r.stderr.contains("authctl: database busy, retry"), "\(r.stderr)")
     #expect(waited >= 4.5, "it waited busy_timeout first")
@@ -105,6 +111,8 @@ import TestSupport
     #expect(try scalar(db, "SELECT count(*) FROM settings WHERE key = 'lock-holder'") == 0)
     #expect(try integrityCheck(db) == "ok")
     // Once the lock is gone the same command works.
-    #expect(try authctl(["--db", db, "-q", "register", "during@example.com"], directory: dir.url).status == 0)
+    #expect(
+      try authctl(["--db", db, "-q", "register", "during@example.com"], directory: dir.url).status
+        == 0)
   }
 }

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -31,7 +31,8 @@ import TestSupport
     var statuses: [Int32: Int] = [:]
     var duplicates = 0
     var description: String {
-      let s = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+      let s = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(
+        separator: " ")
       return "CrashSafetyTests: \(name): \(killed + finished) trials, \(killed) killed mid-run, "
         + "\(finished) finished first (\(s.isEmpty ? "-" : s)), \(duplicates) duplicate deliveries"
     }
@@ -54,7 +55,8 @@ import TestSupport
     }
 
     @discardableResult
-    func ok(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> RunResult {
+    func ok(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> RunResult
+    {
       let r = try authctl(
         ["--db", db, "-q"] + args, environment: environment.merging(env) { $1 }, stdin: stdin,
         directory: dir.url)
@@ -62,10 +64,13 @@ import TestSupport
       return r
     }
 
-    func count(_ sql: String, _ values: [SQLValue] = []) throws -> Int64 { try scalar(db, sql, values) }
+    func count(_ sql: String, _ values: [SQLValue] = []) throws -> Int64 {
+      try scalar(db, sql, values)
+    }
 
     /// Times one unkilled run of `args` (seconds).
-    func timed(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Double {
+    func timed(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Double
+    {
       let start = Date()
       try ok(args, stdin: stdin, env: env)
       return Date().timeIntervalSince(start)
@@ -113,7 +118,9 @@ import TestSupport
       let seen = try mailbox().map(\.messageID)
       let seenSet = Set(seen)
       for id in ids where !seenSet.contains(id) { Issue.record("committed mail \(id) lost") }
-      for id in seenSet where !ids.contains(id) { Issue.record("mail \(id) delivered but not committed") }
+      for id in seenSet where !ids.contains(id) {
+        Issue.record("mail \(id) delivered but not committed")
+      }
       return seen.count - seenSet.count
     }
   }
@@ -142,7 +149,9 @@ import TestSupport
     let n = Self.perOperation
     for i in 0...n { try place.ok(["register", Self.email("conf", i)]) }
     let mails = try place.mailbox()
-    func token(_ i: Int) -> String { mails.last { $0.to == Self.email("conf", i) }?.token ?? "missing" }
+    func token(_ i: Int) -> String {
+      mails.last { $0.to == Self.email("conf", i) }?.token ?? "missing"
+    }
     let typical = try place.timed(["confirm", token(n)])
     for i in 0..<n {
       let email = Self.email("conf", i)
@@ -180,7 +189,9 @@ import TestSupport
     let accounts = try recovered(place, "reset", n + 1)
     let conn = try Connection(path: place.db, create: false)
     func hash(_ email: String) throws -> String? {
-      try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) { $0.optionalText(0) }
+      try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) {
+        $0.optionalText(0)
+      }
         ?? nil
     }
     let typical = try place.timed(
@@ -214,11 +225,14 @@ import TestSupport
       try place.ok(["register", email, "--password-stdin"], stdin: Self.password + "\n")
       try place.ok(["users", "confirm", email])
       try place.ok(
-        ["--session-file", session(i), "login", email, "--password-stdin"], stdin: Self.password + "\n")
+        ["--session-file", session(i), "login", email, "--password-stdin"],
+        stdin: Self.password + "\n")
     }
     let conn = try Connection(path: place.db, create: false)
     func hash(_ email: String) throws -> String? {
-      try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) { $0.optionalText(0) }
+      try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) {
+        $0.optionalText(0)
+      }
         ?? nil
     }
     let typicalRequest = try place.timed(
@@ -230,7 +244,8 @@ import TestSupport
       stdin: Self.newPassword + "\n")
     for i in 0..<n {
       let email = Self.email("pw", i)
-      let userID = try conn.first("SELECT id FROM users WHERE email = ?1", [.text(email)]) { $0.text(0) } ?? ""
+      let userID =
+        try conn.first("SELECT id FROM users WHERE email = ?1", [.text(email)]) { $0.text(0) } ?? ""
       // Step 1, killed: a code row ⇔ its mail.
       try place.trial(
         ["--session-file", session(i), "passwd", "--request", "--password-stdin"],
@@ -242,7 +257,8 @@ import TestSupport
       // Step 2, killed: with a fresh code (an unkilled request), the password changes ⇔ the
       // notice is queued ⇔ every session ends.
       try place.ok(
-        ["--session-file", session(i), "passwd", "--request", "--password-stdin"], stdin: Self.password + "\n")
+        ["--session-file", session(i), "passwd", "--request", "--password-stdin"],
+        stdin: Self.password + "\n")
       let code = try place.lastMail(to: email)?.code ?? "000000"
       let before = try hash(email)
       try place.trial(
@@ -268,7 +284,9 @@ import TestSupport
     let rows = 3000
     func csv(_ tag: String) throws -> String {
       var text = "email,password_hash,activated_at,created_at\n"
-      for r in 0..<rows { text += "\(tag)-\(r)@example.com,,2024-01-02T03:04:05Z,2024-01-01T00:00:00Z\n" }
+      for r in 0..<rows {
+        text += "\(tag)-\(r)@example.com,,2024-01-02T03:04:05Z,2024-01-01T00:00:00Z\n"
+      }
       let file = place.dir.file("\(tag).csv")
       try text.write(toFile: file, atomically: true, encoding: .utf8)
       return file
@@ -286,12 +304,15 @@ import TestSupport
   @Test func usersPurge() throws {
     let place = try Place()
     var tally = Tally(name: "users purge (300 eligible + leftovers)")
-    let eligible = "SELECT count(*) FROM users WHERE activated_at IS NULL AND created_at < '2021-01-01'"
+    let eligible =
+      "SELECT count(*) FROM users WHERE activated_at IS NULL AND created_at < '2021-01-01'"
     func importOld(_ tag: String) throws {
       var text = "email,password_hash,activated_at,created_at\n"
       for r in 0..<300 { text += "\(tag)-\(r)@example.com,,,2020-01-01T00:00:00Z\n" }
       // Confirmed old accounts and new unconfirmed ones are never eligible.
-      for r in 0..<20 { text += "\(tag)-kept-\(r)@example.com,,2020-02-01T00:00:00Z,2020-01-01T00:00:00Z\n" }
+      for r in 0..<20 {
+        text += "\(tag)-kept-\(r)@example.com,,2020-02-01T00:00:00Z,2020-01-01T00:00:00Z\n"
+      }
       let file = place.dir.file("\(tag).csv")
       try text.write(toFile: file, atomically: true, encoding: .utf8)
       try place.ok(["users", "import", file])
@@ -321,16 +342,22 @@ import TestSupport
     func queue(_ tag: String) throws {
       for r in 0..<8 { try place.ok(["register", "\(tag)-\(r)@example.com"]) }
     }
-    func receivedIDs() throws -> [String] { try server.received().compactMap { $0.header("Message-ID") } }
+    func receivedIDs() throws -> [String] {
+      try server.received().compactMap { $0.header("Message-ID") }
+    }
     try queue("base")
     let typical = try place.timed(["mail", "flush", "--all"], env: live)
     let conn = try Connection(path: place.db, create: false)
     for i in 0..<Self.perOperation {
       try queue("flush\(i)")
       try place.trial(["mail", "flush", "--all"], typical: typical, env: live, &tally)
-      let sent = try conn.all("SELECT message_id FROM outbox WHERE status = 'sent'") { "<" + $0.text(0) + ">" }
+      let sent = try conn.all("SELECT message_id FROM outbox WHERE status = 'sent'") {
+        "<" + $0.text(0) + ">"
+      }
       let received = Set(try receivedIDs())
-      for id in sent where !received.contains(id) { Issue.record("marked sent but never received: \(id)") }
+      for id in sent where !received.contains(id) {
+        Issue.record("marked sent but never received: \(id)")
+      }
       #expect(try place.count("SELECT count(*) FROM outbox WHERE status = 'failed'") == 0)
     }
     try place.ok(["mail", "flush", "--all"], env: live)

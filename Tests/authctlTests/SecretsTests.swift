@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -40,7 +40,11 @@ import TestSupport
       var env = environment
       env["AUTHCTL_BCRYPT_COST"] = env["AUTHCTL_BCRYPT_COST"] ?? "4"
       let r = try TestSupport.run(
-        "/bin/sh", ["-c", "umask 000; exec \"$@\"", "sh", authctlPath, "-v", "--db", db, "--session-file", session] + args,
+        "/bin/sh",
+        [
+          "-c", "umask 000; exec \"$@\"", "sh", authctlPath, "-v", "--db", db, "--session-file",
+          session,
+        ] + args,
         environment: env, stdin: stdin, directory: dir.url)
       // Only what authctl printed (the arguments hold tokens and codes on purpose).
       printed += r.stdout + r.stderr
@@ -65,7 +69,9 @@ import TestSupport
   /// The newest message to `to` received by `server`, with its `Token:`, `Code:` and
   /// `Password:` lines.
   static func lines(_ server: SMTPTestServer, to: String) throws -> [String: String] {
-    guard let body = try server.received().last(where: { $0.rcptTos.contains(to) })?.body else { return [:] }
+    guard let body = try server.received().last(where: { $0.rcptTos.contains(to) })?.body else {
+      return [:]
+    }
     var out: [String: String] = [:]
     for line in body.split(whereSeparator: \.isNewline) {
       for key in ["Token", "Code", "Password"] where line.hasPrefix("\(key): ") {
@@ -77,7 +83,8 @@ import TestSupport
 
   @Test func wholeWalkLeaksNothing() throws {
     let server = try SMTPTestServer(
-      .init(tls: .startTLS, authRequired: true, username: Self.smtpUser, password: Self.smtpPassword))
+      .init(
+        tls: .startTLS, authRequired: true, username: Self.smtpUser, password: Self.smtpPassword))
     let walk = try Walk([
       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": String(server.port), "MAIL_USE_TLS": "true",
       "MAIL_TLS_CA_FILE": TestCertificates.shared.caPath, "MAIL_USERNAME": Self.smtpUser,
@@ -123,7 +130,9 @@ import TestSupport
     secret("reset code 1", mail["Code"])
     let p3 = "third walk passphrase 333"
     secret("reset chosen password", p3)
-    try walk.run(["reset", mail["Token"] ?? "", "--code", mail["Code"] ?? "", "--password-stdin"], stdin: p3 + "\n")
+    try walk.run(
+      ["reset", mail["Token"] ?? "", "--code", mail["Code"] ?? "", "--password-stdin"],
+      stdin: p3 + "\n")
     try walk.run(["recover", email])
     mail = try Self.lines(server, to: email)
     secret("reset token 2", mail["Token"])
@@ -144,8 +153,12 @@ import TestSupport
     try walk.run(["config"])
     try walk.run(["config", "--format", "json"])
     #expect(try server.sawAuth)
-    #expect(try scalar(walk.db, "SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0, "all delivered")
-    #expect(try scalar(walk.db, "SELECT count(*) FROM outbox WHERE body IS NOT NULL") == 0, "bodies forgotten")
+    #expect(
+      try scalar(walk.db, "SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0,
+      "all delivered")
+    #expect(
+      try scalar(walk.db, "SELECT count(*) FROM outbox WHERE body IS NOT NULL") == 0,
+      "bodies forgotten")
 
     // AUTH LOGIN as well: a server that offers only LOGIN, for one `mail test`.
     let loginServer = try SMTPTestServer(
@@ -183,7 +196,9 @@ import TestSupport
     found = Array(Set(found)).sorted()
     let files = Set(walk.snapshots.map(\.0))
     let printedStatuses = walk.statuses.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
-    print("SecretsTests: \(walk.statuses.count) commands (\(printedStatuses)); \(secrets.count) secrets scanned for in \(walk.printed.utf8.count) bytes of output and \(walk.snapshots.count) snapshots of \(files.count) files (\(files.sorted().joined(separator: ", "))): \(found.isEmpty ? "none found" : found.joined(separator: "; "))")
+    print(
+      "SecretsTests: \(walk.statuses.count) commands (\(printedStatuses)); \(secrets.count) secrets scanned for in \(walk.printed.utf8.count) bytes of output and \(walk.snapshots.count) snapshots of \(files.count) files (\(files.sorted().joined(separator: ", "))): \(found.isEmpty ? "none found" : found.joined(separator: "; "))"
+    )
     #expect(found.isEmpty, "secrets leaked: \(found)")
   }
 
@@ -212,7 +227,10 @@ import TestSupport
     let file = walk.dir.file("bulk.csv")
     try csv.write(toFile: file, atomically: true, encoding: .utf8)
     let p = try SpawnedProcess(
-      ["-c", "umask 000; exec \"$@\"", "sh", authctlPath, "-q", "--db", walk.db, "users", "import", file],
+      [
+        "-c", "umask 000; exec \"$@\"", "sh", authctlPath, "-q", "--db", walk.db, "users", "import",
+        file,
+      ],
       executable: "/bin/sh", scratch: walk.dir)
     var seen: [String: mode_t] = [:]
     while p.process.isRunning && seen.count < 2 {
@@ -224,10 +242,14 @@ import TestSupport
     p.wait()
     #expect(p.status == 0, "\(p.stderr)")
     for suffix in ["-wal", "-shm"] {
-      #expect(seen[suffix] == 0o600, "\(suffix) is \(seen[suffix].map { String($0, radix: 8) } ?? "never seen")")
+      #expect(
+        seen[suffix] == 0o600,
+        "\(suffix) is \(seen[suffix].map { String($0, radix: 8) } ?? "never seen")")
       if seen[suffix] != nil { checked.append("walk.sqlite\(suffix)") }
     }
     checked.append("state/authctl/")
-    print("SecretsTests: under umask 000: \(checked.joined(separator: ", ")) checked (0600; folder 0700)")
+    print(
+      "SecretsTests: under umask 000: \(checked.joined(separator: ", ")) checked (0600; folder 0700)"
+    )
   }
 }

@@ -20,8 +20,12 @@ final class SpawnedProcess: @unchecked Sendable {
     stdin: String? = nil, directory: URL? = nil, scratch: TempDir
   ) throws {
     var env = environment
-    if executable == authctlPath, env["AUTHCTL_BCRYPT_COST"] == nil { env["AUTHCTL_BCRYPT_COST"] = "4" }
-    if env["PATH"] == nil { env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin" }
+    if executable == authctlPath, env["AUTHCTL_BCRYPT_COST"] == nil {
+      env["AUTHCTL_BCRYPT_COST"] = "4"
+    }
+    if env["PATH"] == nil {
+      env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    }
     let tag = UUID().uuidString
     outPath = scratch.file("out-\(tag)")
     errPath = scratch.file("err-\(tag)")
