@@ -68,6 +68,14 @@ import Testing
       try scalar(db, sql, values)
     }
 
+    /// The password hash of `email` (nil when there is none).
+    func passwordHash(_ email: String) throws -> String? {
+      let conn = try Connection(path: db, create: false)
+      return try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) {
+        $0.optionalText(0)
+      } ?? nil
+    }
+
     /// Times one unkilled run of `args` (seconds).
     func timed(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Double
     {
@@ -187,13 +195,7 @@ import Testing
     var tally = Tally(name: "reset")
     let n = Self.perOperation
     let accounts = try recovered(place, "reset", n + 1)
-    let conn = try Connection(path: place.db, create: false)
-    func hash(_ email: String) throws -> String? {
-      try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) {
-        $0.optionalText(0)
-      }
-        ?? nil
-    }
+    func hash(_ email: String) throws -> String? { try place.passwordHash(email) }
     let typical = try place.timed(
       ["reset", accounts[n].1, "--code", accounts[n].2, "--password-stdin"],
       stdin: Self.newPassword + "\n")
@@ -229,12 +231,7 @@ import Testing
         stdin: Self.password + "\n")
     }
     let conn = try Connection(path: place.db, create: false)
-    func hash(_ email: String) throws -> String? {
-      try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) {
-        $0.optionalText(0)
-      }
-        ?? nil
-    }
+    func hash(_ email: String) throws -> String? { try place.passwordHash(email) }
     let typicalRequest = try place.timed(
       ["--session-file", session(n), "passwd", "--request", "--password-stdin"],
       stdin: Self.password + "\n")
