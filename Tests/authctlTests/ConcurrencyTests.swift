@@ -66,6 +66,61 @@ import Testing
     #expect(try integrityCheck(db) == "ok")
   }
 
+  /// Issue 6's race: a purge of unconfirmed accounts while 20 processes confirm them never
+  /// removes an account whose confirm exited 0. Four rounds, the purge started first, among,
+  /// or after the confirms.
+  @Test func purgeAgainstTwentyConfirms() throws {
+    var confirmed = 0
+    var purged = 0
+    var statuses: [Int32: Int] = [:]
+    for round in 0..<4 {
+      let emails = (0..<20).map { "r\(round)-\($0)@example.com" }
+      for email in emails {
+        #expect(try authctl(["--db", db, "-q", "register", email], directory: dir.url).status == 0)
+      }
+      let mails = try MboxMessage.read(dir.file("race.mbox"))
+      let tokens = emails.map { e in mails.last { $0.to == e }?.token ?? "missing" }
+      usleep(1_100_000)  // old enough for --older-than 1s
+      let purge = ["users", "purge", "--unconfirmed", "--older-than", "1s"]
+      var batch = tokens.map { ["confirm", $0] }
+      batch.insert(purge, at: [0, 7, 14, 20][round])
+      let procs = try together(batch)
+      for (args, p) in zip(batch, procs) where args[0] == "confirm" {
+        statuses[p.status, default: 0] += 1
+        let email = emails[tokens.firstIndex(of: args[1]) ?? 0]
+        let active = try scalar(
+          db, "SELECT count(*) FROM users WHERE email = ?1 AND activated_at IS NOT NULL",
+          [.text(email)])
+        let present = try scalar(db, "SELECT count(*) FROM users WHERE email = ?1", [.text(email)])
+        if p.status == 0 {
+          confirmed += 1
+          #expect(
+            active == 1,
+            "\(email): confirm exited 0 but the account is \(present == 0 ? "gone" : "unconfirmed")"
+          )
+        } else {
+          #expect(
+            present == 0,
+            "\(email): confirm exited \(p.status) (\(p.stderr)) yet the account is there")
+          #expect([67, 77].contains(p.status), "\(email): \(p.status) \(p.stderr)")
+        }
+      }
+      let purgeProc = procs[batch.firstIndex(of: purge) ?? 0]
+      #expect(purgeProc.status == 0, "\(purgeProc.stderr)")
+      purged +=
+        emails.count
+        - Int(
+          try scalar(db, "SELECT count(*) FROM users WHERE email LIKE ?1", [.text("r\(round)-%")]))
+    }
+    let shown = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(
+      separator: " ")
+    print(
+      "ConcurrencyTests: purge against 20 confirms, 4 rounds: 80 accounts, \(confirmed) confirmed and kept, \(purged) purged (confirm statuses \(shown))"
+    )
+    #expect(confirmed + purged == 80)
+    #expect(try integrityCheck(db) == "ok")
+  }
+
   @Test func busyPastTimeoutIsExit75AndChangesNothing() throws {
     #expect(
       try authctl(["--db", db, "-q", "register", "before@example.com"], directory: dir.url).status
