@@ -109,7 +109,7 @@ public struct Import {
   func time(_ text: String?, _ name: String, _ problems: inout [String]) throws -> String? {
     guard let text, !text.isEmpty else { return nil }
     guard let seconds = Timestamp.parse(text) else {
-      problems.append("\(name) '\(text)' is not an ISO 8601 time")
+      problems.append("\(name) '\(EmailAddress.printable(text))' is not an ISO 8601 time")
       return nil
     }
     return Timestamp.format(seconds)
