@@ -26,7 +26,12 @@ func runMailFlush(_ ctx: Context) throws {
   let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag("all"))
   for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
-  let waiting = report.deferred.count + report.untried
+  // Still deferred: every queued message in backoff (those this run deferred and those not
+  // yet due), and those the run did not reach.
+  let backedOff = try flows.db.read {
+    try OutboxStore.deferredCount(flows.db, now: Timestamp.format(flows.now()))
+  }
+  let waiting = backedOff + report.untried
   var parts = ["delivered \(report.delivered.count)"]
   if report.suppressed > 0 { parts.append("suppressed \(report.suppressed)") }
   if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
