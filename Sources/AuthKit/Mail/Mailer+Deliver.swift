@@ -29,7 +29,12 @@ extension Mailer {
           try mailbox.append(bytes, envelopeFrom: sender, date: clock.now())
           try markSent(db, item, &report)
         } catch let error as MailError {
-          try defer_(db, item, error.message, &report)
+          // A header that cannot be written never will be: failed, not retried forever.
+          if case .headerInjection = error {
+            try fail(db, item, error.message, &report)
+          } else {
+            try defer_(db, item, error.message, &report)
+          }
         }
       }
     case .smtp(let settings):
