@@ -49,7 +49,10 @@ func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
   let mailer = Mailer(config: ctx.config, clock: ctx.clock)
   let (subject, body) = ("authctl test message", "This is a test message from authctl to \(to).\nIf you can read it, mail works.")
-  let sender = try mailer.senders()[0]
+  let senders = try mailer.senders()
+  // Every sender of the pool, not only the one drawn: a flow would refuse a bad one.
+  for s in senders { try MailMessage.checkHeaderValue(s, field: "From") }
+  let sender = senders[0]
   let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
   let message = MailMessage(
     from: sender, to: to, subject: subject, body: body, date: ctx.clock.now(),
