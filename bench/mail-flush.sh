@@ -52,19 +52,36 @@ export MAIL_MAX_EMAILS=${MAIL_MAX_EMAILS:-$n}
 fresh() { rm -f "$db" "$db"-wal "$db"-shm; cp "$template" "$db"; }
 sink_count() { cat "$portfile".count; }
 
+# The sink's own CPU time (user + system, 1/100 s) while serving each side: the bound.
+sink_cpu() { awk '{print $14 + $15}' "/proc/$sink/stat"; }
 results=$work/mail-flush.txt
+sinkcpu=$work/mail-flush-sink.txt
 : > "$results"
+: > "$sinkcpu"
 for _ in $(seq "$runs"); do
   fresh
+  c0=$(sink_cpu)
   measure authctl-flush "$AUTHCTL" -q mail flush >> "$results"
+  echo "authctl-flush $(( $(sink_cpu) - c0 ))" >> "$sinkcpu"
   sent=$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE status = 'sent' AND body IS NULL")
   [ "$sent" = "$n" ] || { echo "authctl delivered $sent of $n"; exit 1; }
   echo "after authctl: sink messages/connections $(sink_count)"
   fresh
+  c0=$(sink_cpu)
   measure python-smtplib "$py" "$root/bench/mail-smtplib.py" "$db" "$port" "$sender" >> "$results"
+  echo "python-smtplib $(( $(sink_cpu) - c0 ))" >> "$sinkcpu"
   echo "after smtplib: sink messages/connections $(sink_count)"
 done
 summarize "$results"
+python3 - "$sinkcpu" <<'PY'
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    label, ticks = line.split()
+    rows[label].append(int(ticks) / 100)
+for k, v in rows.items():
+    print(f"sink CPU while serving {k:16s} median {statistics.median(v):.2f}s")
+PY
 python3 - "$results" "$n" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)

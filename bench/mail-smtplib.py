@@ -7,6 +7,7 @@ Usage: /usr/bin/python3 bench/mail-smtplib.py DB PORT SENDER
 """
 
 import email.charset
+import email.policy
 import email.utils
 import smtplib
 import sqlite3
@@ -19,6 +20,7 @@ rows = sqlite3.connect(db).execute(
 ).fetchall()
 qp = email.charset.Charset("utf-8")
 qp.body_encoding = email.charset.QP
+crlf = email.policy.compat32.clone(linesep="\r\n")  # smtplib sends bytes as they are
 sent = 0
 with smtplib.SMTP("127.0.0.1", port, local_hostname="localhost") as s:
     for to, subject, body, message_id in rows:
@@ -29,7 +31,7 @@ with smtplib.SMTP("127.0.0.1", port, local_hostname="localhost") as s:
         m["Date"] = email.utils.formatdate(usegmt=False)
         m["Message-ID"] = "<%s>" % message_id
         m["Auto-Submitted"] = "auto-generated"
-        s.sendmail(sender, [to], m.as_bytes())
+        s.sendmail(sender, [to], m.as_bytes(policy=crlf))
         sent += 1
 print("sent %d" % sent)
 if sent != len(rows):
