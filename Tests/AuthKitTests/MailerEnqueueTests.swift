@@ -41,7 +41,8 @@ import Testing
     let (_, db, mailer) = try Self.setUp()
     do {
       try db.write {
-        _ = try db.run("INSERT INTO settings (key, value, updated_at) VALUES ('marker', 'x', 'now')")
+        _ = try db.run(
+          "INSERT INTO settings (key, value, updated_at) VALUES ('marker', 'x', 'now')")
         try mailer.enqueue(db, Self.draft(to: to, subject: subject))
       }
       Issue.record("no error")
@@ -53,7 +54,8 @@ import Testing
       #expect(message.contains(field) && message.contains("header injection"), "\(message)")
     }
     #expect(try Self.outboxCount(db) == 0)
-    #expect(try db.first("SELECT count(*) FROM settings WHERE key = 'marker'") { $0.int(0) } == 0,
+    #expect(
+      try db.first("SELECT count(*) FROM settings WHERE key = 'marker'") { $0.int(0) } == 0,
       "the whole transaction rolled back")
   }
 

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 4 through the binary: header injection, the sender pool, the flood guard,
 /// MAIL_SUPPRESS_SEND, `mail test`, `mail show` and MAIL_MAX_EMAILS.
@@ -99,8 +99,10 @@ import TestSupport
     walk.useServer(server)
     let email = "ann@example.com"
     // Confirmed accounts without a mail: `users confirm` without --notify mails nothing.
-    try walk.run(["register", "ann@example.com", "--password-stdin"], stdin: "flood guard passphrase 1\n")
-    try walk.run(["register", "bob@example.com", "--password-stdin"], stdin: "flood guard passphrase 2\n")
+    try walk.run(
+      ["register", "ann@example.com", "--password-stdin"], stdin: "flood guard passphrase 1\n")
+    try walk.run(
+      ["register", "bob@example.com", "--password-stdin"], stdin: "flood guard passphrase 2\n")
     try walk.run(["users", "confirm", email])
     try walk.run(["users", "confirm", "bob@example.com"])
     try walk.run(["recover", email])
@@ -145,7 +147,9 @@ import TestSupport
     let walk = try Walk()
     walk.useServer(server)
     let r = try walk.run(["mail", "test", "ann@example.com"])
-    for stage in ["greeting: 220", "ehlo: 250", "mailFrom: 250", "rcptTo: 250", "data: 354", "endOfData: 250"] {
+    for stage in [
+      "greeting: 220", "ehlo: 250", "mailFrom: 250", "rcptTo: 250", "data: 354", "endOfData: 250",
+    ] {
       #expect(r.stdout.contains(stage), "\(stage) in \(r.stdout)")
     }
     #expect(r.stdout.contains("accepted by 127.0.0.1:\(server.port)"))
@@ -164,7 +168,8 @@ import TestSupport
       .init(faults: .init(rcptReplies: ["ann@example.com": 550, "later@example.com": 451])))
     walk.useServer(server)
     let permanent = try walk.run(["mail", "test", "ann@example.com"], expect: 69)
-    #expect(permanent.stdout.contains("rcptTo: 550"), "each reply, the refusal too: \(permanent.stdout)")
+    #expect(
+      permanent.stdout.contains("rcptTo: 550"), "each reply, the refusal too: \(permanent.stdout)")
     try walk.run(["mail", "test", "later@example.com"], expect: 75)
     #expect(try server.received().isEmpty)
   }

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 4's acceptance through the built binary: `register` and `recover` deliver over plain
 /// SMTP, STARTTLS and implicit TLS, with AUTH PLAIN and LOGIN, and the server (aiosmtpd,
@@ -26,9 +26,15 @@ import TestSupport
       switch self {
       case .plain: [:]
       case .startTLS:
-        ["MAIL_SERVER": "localhost", "MAIL_USE_TLS": "true", "MAIL_TLS_CA_FILE": TestCertificates.shared.caPath]
+        [
+          "MAIL_SERVER": "localhost", "MAIL_USE_TLS": "true",
+          "MAIL_TLS_CA_FILE": TestCertificates.shared.caPath,
+        ]
       case .implicitTLS:
-        ["MAIL_SERVER": "localhost", "MAIL_USE_SSL": "true", "MAIL_TLS_CA_FILE": TestCertificates.shared.caPath]
+        [
+          "MAIL_SERVER": "localhost", "MAIL_USE_SSL": "true",
+          "MAIL_TLS_CA_FILE": TestCertificates.shared.caPath,
+        ]
       }
     }
   }
@@ -49,7 +55,8 @@ import TestSupport
       type.hasPrefix("text/plain")
         && (type.contains("charset=\"utf-8\"") || type.contains("charset=utf-8")),
       "\(type)", sourceLocation: sourceLocation)
-    #expect(m.header("Content-Transfer-Encoding") == "quoted-printable", sourceLocation: sourceLocation)
+    #expect(
+      m.header("Content-Transfer-Encoding") == "quoted-printable", sourceLocation: sourceLocation)
     #expect(m.header("Auto-Submitted") == "auto-generated", sourceLocation: sourceLocation)
     // RFC 5322 date in UTC, within a minute of now (Python parses it).
     let date = m.header("Date") ?? ""
@@ -64,7 +71,9 @@ import TestSupport
     let raw = String(decoding: m.data, as: UTF8.self)
     let body = raw.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
     for line in body.components(separatedBy: "\r\n") {
-      #expect(line.utf8.count <= 76, "line of \(line.utf8.count): \(line)", sourceLocation: sourceLocation)
+      #expect(
+        line.utf8.count <= 76, "line of \(line.utf8.count): \(line)", sourceLocation: sourceLocation
+      )
     }
   }
 
@@ -91,7 +100,8 @@ import TestSupport
     let password = try #require(Walk.line("Password", in: body))
     #expect(password.count == 16 && password.allSatisfy { $0.isLetter || $0.isNumber })
     let link = try #require(Walk.lineStarting(Self.appURL + "activate_account?", in: body))
-    #expect(link.hasSuffix("&token=\(token)"), "the link, longer than a QP line, is intact: \(link)")
+    #expect(
+      link.hasSuffix("&token=\(token)"), "the link, longer than a QP line, is intact: \(link)")
     #expect(link.count > 76)
     #expect(body.contains("    authctl confirm \(token)\n"))
     // The database keeps the recipient, subject and status; the body is gone.
@@ -119,7 +129,8 @@ import TestSupport
     #expect(try walk.count("SELECT count(*) FROM codes") == 1)
     try walk.run(["reset", resetToken, "--code", code])
     #expect(try server.received().last?.subject == "Your new password")
-    #expect(try walk.count("SELECT count(*) FROM outbox WHERE status = 'sent' AND body IS NULL") == 4)
+    #expect(
+      try walk.count("SELECT count(*) FROM outbox WHERE status = 'sent' AND body IS NULL") == 4)
     #expect(try messageIDCounts(server).values.allSatisfy { $0 == 1 })
     #expect(try server.connections == 4, "one connection per command")
   }

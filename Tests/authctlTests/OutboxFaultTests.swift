@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 4's fault acceptance through the binary: whatever the server does, `register` and
 /// `recover` commit the account change, and their mails are queued (temporary faults) or
@@ -55,7 +55,8 @@ import TestSupport
         )
       case .untrustedCertificate:
         return (
-          try SMTPTestServer(.init(tls: .startTLS, certificate: TestCertificates.shared.selfSigned)),
+          try SMTPTestServer(
+            .init(tls: .startTLS, certificate: TestCertificates.shared.selfSigned)),
           tls
         )
       case .startTLSNotOffered:
@@ -95,11 +96,15 @@ import TestSupport
       #expect(row.attempts == 1)
       #expect(row.body != nil, "kept for the retry (or the operator)")
       #expect(row.lastError?.contains(fault.error) == true, "\(fault): \(row.lastError ?? "nil")")
-      if fault.temporary { #expect(isInTheFuture(row.nextAttemptAt), "backoff: \(row.nextAttemptAt)") }
+      if fault.temporary {
+        #expect(isInTheFuture(row.nextAttemptAt), "backoff: \(row.nextAttemptAt)")
+      }
     }
     if let faulty {
       #expect(try faulty.received().isEmpty, "nothing reached the mailbox")
-      if fault == .startTLSNotOffered { #expect(try faulty.sawAuth == false, "never AUTH in clear") }
+      if fault == .startTLSNotOffered {
+        #expect(try faulty.sawAuth == false, "never AUTH in clear")
+      }
     }
 
     // mail queue lists both, with the server's reply.
@@ -131,7 +136,10 @@ import TestSupport
       #expect(delivered.map(\.subject) == ["Confirm your account", "Reset your password"])
       #expect(Walk.line("Token", in: delivered[0].body ?? "") != nil)
       #expect(Walk.line("Code", in: delivered[1].body ?? "") != nil)
-      #expect(try walk.outbox().allSatisfy { $0.status == "sent" && $0.body == nil && $0.lastError == nil })
+      #expect(
+        try walk.outbox().allSatisfy {
+          $0.status == "sent" && $0.body == nil && $0.lastError == nil
+        })
       #expect(try walk.outbox().map(\.attempts) == [2, 2])
       #expect(try walk.queueJSON().isEmpty)
     } else {
@@ -167,8 +175,10 @@ import TestSupport
     #expect(flushed.stdout.hasPrefix("delivered 4"), "\(flushed.stdout)")
     rows = try walk.outbox()
     #expect(rows.map(\.status) == ["sent", "sent", "sent", "failed", "sent", "sent"])
-    let ids = rows.filter { $0.recipient != "bad@example.com" && $0.recipient != "fine@example.com" }
-      .map(\.messageID)
+    let ids = rows.filter {
+      $0.recipient != "bad@example.com" && $0.recipient != "fine@example.com"
+    }
+    .map(\.messageID)
     #expect(try messageIDCounts(good) == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }))
     try walk.run(["mail", "flush"])
     try walk.run(["mail", "flush", "--all"])

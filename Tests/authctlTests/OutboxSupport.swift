@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// One row of the `outbox` table, as the tests read it straight from the database.
 struct OutboxRow: Sendable {
@@ -51,7 +51,8 @@ extension Walk {
   func queueJSON(sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
     let r = try run(["mail", "queue", "--format", "json"], sourceLocation: sourceLocation)
     let value = try JSONSerialization.jsonObject(with: r.stdoutData)
-    return try #require(value as? [[String: Any]], "an array of objects: \(r.stdout)", sourceLocation: sourceLocation)
+    return try #require(
+      value as? [[String: Any]], "an array of objects: \(r.stdout)", sourceLocation: sourceLocation)
   }
 
   /// Points the walk's mail at `server` (plain SMTP on 127.0.0.1 unless `extra` says more),
@@ -82,7 +83,8 @@ func closedPort() throws -> Int {
 func messageIDCounts(_ server: SMTPTestServer) throws -> [String: Int] {
   var counts: [String: Int] = [:]
   for m in try server.received() {
-    let id = (m.header("Message-ID") ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
+    let id = (m.header("Message-ID") ?? "").trimmingCharacters(
+      in: CharacterSet(charactersIn: "<> "))
     counts[id, default: 0] += 1
   }
   return counts
