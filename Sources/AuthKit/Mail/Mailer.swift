@@ -83,7 +83,8 @@ public final class Mailer {
       c.bool("MAIL_USE_SSL") ? .implicitTLS : c.bool("MAIL_USE_TLS") ? .startTLS : .none
     var hostname = [CChar](repeating: 0, count: 256)
     gethostname(&hostname, hostname.count - 1)
-    let helo = String(decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let helo = String(
+      decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return SMTPSettings(
       host: host, port: c.int("MAIL_PORT"), security: security,
       username: c.string("MAIL_USERNAME"), password: c.string("MAIL_PASSWORD"),

@@ -37,9 +37,11 @@ func runMailFlush(_ ctx: Context) throws {
   if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
   if report.untried > 0 { parts.append("not tried \(report.untried)") }
   if !report.failed.isEmpty { parts.append("failed \(report.failed.count)") }
-  ctx.out.line(parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
+  ctx.out.line(
+    parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
   if waiting > 0 {
-    throw FlowError.tryLater("\(waiting) message(s) still queued; run 'authctl mail flush' again later")
+    throw FlowError.tryLater(
+      "\(waiting) message(s) still queued; run 'authctl mail flush' again later")
   }
 }
 
@@ -48,7 +50,10 @@ func runMailFlush(_ ctx: Context) throws {
 func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
   let mailer = Mailer(config: ctx.config, clock: ctx.clock)
-  let (subject, body) = ("authctl test message", "This is a test message from authctl to \(to).\nIf you can read it, mail works.")
+  let (subject, body) = (
+    "authctl test message",
+    "This is a test message from authctl to \(to).\nIf you can read it, mail works."
+  )
   let senders = try mailer.senders()
   // Every sender of the pool, not only the one drawn: a flow would refuse a bad one.
   for s in senders { try MailMessage.checkHeaderValue(s, field: "From") }
@@ -61,13 +66,15 @@ func runMailTest(_ ctx: Context) throws {
   case .suppressed:
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
-    try Mailbox(path: path).append(try message.render(), envelopeFrom: sender, date: ctx.clock.now())
+    try Mailbox(path: path).append(
+      try message.render(), envelopeFrom: sender, date: ctx.clock.now())
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
     let client = SMTPClient(settings: settings, transcript: { Diagnostics.write($0 + "\n") })
     client.onReply = { stage, reply in
       for (i, line) in reply.lines.enumerated() {
-        ctx.out.line("\(stage.rawValue): \(reply.code)\(i == reply.lines.count - 1 ? " " : "-")\(line)")
+        ctx.out.line(
+          "\(stage.rawValue): \(reply.code)\(i == reply.lines.count - 1 ? " " : "-")\(line)")
       }
     }
     defer { client.quit() }
