@@ -33,20 +33,6 @@ extension Walk {
     }
   }
 
-  /// Every row of the tables a flow changes (not `audit`), as text, for "nothing changed".
-  func tables() throws -> String {
-    let c = try connection()
-    var out = ""
-    for table in ["users", "sessions", "codes", "outbox", "settings"] {
-      out += table + ":\n"
-      let rows = try c.all("SELECT * FROM \(table) ORDER BY 1") { s in
-        (0..<s.columnCount).map { s.optionalText($0) ?? "NULL" }.joined(separator: "|")
-      }
-      out += rows.joined(separator: "\n") + "\n"
-    }
-    return out
-  }
-
   /// `mail queue --format json`, parsed: an array of objects.
   func queueJSON(sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
     let r = try run(["mail", "queue", "--format", "json"], sourceLocation: sourceLocation)

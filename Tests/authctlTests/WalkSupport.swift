@@ -52,7 +52,7 @@ final class Walk: @unchecked Sendable {
     var out = ""
     for table in ["users", "sessions", "codes", "outbox", "settings"] {
       out += table + ":\n"
-      let rows = try c.all("SELECT * FROM \(table) ORDER BY rowid") { s in
+      let rows = try c.all("SELECT * FROM \(table) ORDER BY 1") { s in
         (0..<s.columnCount).map { s.optionalText($0) ?? "NULL" }.joined(separator: "|")
       }
       out += rows.joined(separator: "\n") + "\n"
