@@ -7,7 +7,9 @@ extension Mailer {
     -> DeliveryReport
   {
     let now = clock.now()
-    let items = try db.read { try OutboxStore.due(db, now: Timestamp.format(now), all: all, ids: ids) }
+    let items = try db.read {
+      try OutboxStore.due(db, now: Timestamp.format(now), all: all, ids: ids)
+    }
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
     guard !items.isEmpty else { return report }
@@ -29,7 +31,12 @@ extension Mailer {
           try mailbox.append(bytes, envelopeFrom: sender, date: clock.now())
           try markSent(db, item, &report)
         } catch let error as MailError {
-          try defer_(db, item, error.message, &report)
+          // A header that cannot be written never will be: failed, not retried forever.
+          if case .headerInjection = error {
+            try fail(db, item, error.message, &report)
+          } else {
+            try deferItem(db, item, error.message, &report)
+          }
         }
       }
     case .smtp(let settings):
@@ -49,7 +56,9 @@ extension Mailer {
     report.delivered.append((item.id, item.recipient))
   }
 
-  func defer_(_ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport)
+  func deferItem(
+    _ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport
+  )
     throws
   {
     let next = clock.now() + OutboxStore.backoff(afterAttempts: item.attempts + 1)
@@ -100,7 +109,7 @@ extension Mailer {
         } catch {
           // The server cannot be reached or refuses us: nothing is sent; every message stays
           // queued (a TLS or certificate problem is fixed in the configuration, then flushed).
-          try defer_(db, item, error.message, &report)
+          try deferItem(db, item, error.message, &report)
           report.untried += items.count - n - 1
           client = nil
           return
@@ -113,7 +122,8 @@ extension Mailer {
       var outcome: MailError?
       for sender in senders {
         do throws(MailError) {
-          _ = try client!.send(from: sender, to: [item.recipient], message: message(item, from: sender).render())
+          _ = try client!.send(
+            from: sender, to: [item.recipient], message: message(item, from: sender).render())
           outcome = nil
           break
         } catch {
@@ -134,12 +144,12 @@ extension Mailer {
       case .rejected(_, let reply) where reply.code >= 500:
         try fail(db, item, "\(reply.code) \(reply.text)", &report)
       case .rejected:
-        try defer_(db, item, error.message, &report)
+        try deferItem(db, item, error.message, &report)
       case .headerInjection:
         try fail(db, item, error.message, &report)
       default:
         // Timeout or dropped connection mid-message: the server may or may not have it.
-        try defer_(db, item, error.message, &report)
+        try deferItem(db, item, error.message, &report)
         report.untried += items.count - n - 1
         client = nil
         return

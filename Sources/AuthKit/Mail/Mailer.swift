@@ -83,7 +83,8 @@ public final class Mailer {
       c.bool("MAIL_USE_SSL") ? .implicitTLS : c.bool("MAIL_USE_TLS") ? .startTLS : .none
     var hostname = [CChar](repeating: 0, count: 256)
     gethostname(&hostname, hostname.count - 1)
-    let helo = String(decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let helo = String(
+      decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return SMTPSettings(
       host: host, port: c.int("MAIL_PORT"), security: security,
       username: c.string("MAIL_USERNAME"), password: c.string("MAIL_PASSWORD"),
@@ -116,9 +117,13 @@ public final class Mailer {
   /// queued) and queues it. Call inside the flow's write transaction.
   @discardableResult
   public func enqueue(_ db: Connection, _ draft: MailDraft) throws -> Int64 {
+    let senders = try senders()
     do {
       try MailMessage.checkHeaderValue(draft.to, field: "To")
       try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
+      // The From addresses come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS):
+      // refuse a bad one here, before the change is stored, not at delivery.
+      for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
     } catch {
       throw FlowError.invalidInput(error.message)
     }
@@ -131,7 +136,7 @@ public final class Mailer {
         "too many messages to \(draft.to) in the last hour (limit \(limit), "
           + "AUTHCTL_MAIL_PER_HOUR); nothing was sent or changed; try again later")
     }
-    let sender = try senders()[0]
+    let sender = senders[0]
     let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
     let messageID = MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
     return try OutboxStore.enqueue(

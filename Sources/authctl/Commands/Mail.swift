@@ -26,15 +26,22 @@ func runMailFlush(_ ctx: Context) throws {
   let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag("all"))
   for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
-  let waiting = report.deferred.count + report.untried
+  // Still deferred: every queued message in backoff (those this run deferred and those not
+  // yet due), and those the run did not reach.
+  let backedOff = try flows.db.read {
+    try OutboxStore.deferredCount(flows.db, now: Timestamp.format(flows.now()))
+  }
+  let waiting = backedOff + report.untried
   var parts = ["delivered \(report.delivered.count)"]
   if report.suppressed > 0 { parts.append("suppressed \(report.suppressed)") }
   if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
   if report.untried > 0 { parts.append("not tried \(report.untried)") }
   if !report.failed.isEmpty { parts.append("failed \(report.failed.count)") }
-  ctx.out.line(parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
+  ctx.out.line(
+    parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
   if waiting > 0 {
-    throw FlowError.tryLater("\(waiting) message(s) still queued; run 'authctl mail flush' again later")
+    throw FlowError.tryLater(
+      "\(waiting) message(s) still queued; run 'authctl mail flush' again later")
   }
 }
 
@@ -43,8 +50,14 @@ func runMailFlush(_ ctx: Context) throws {
 func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
   let mailer = Mailer(config: ctx.config, clock: ctx.clock)
-  let (subject, body) = ("authctl test message", "This is a test message from authctl to \(to).\nIf you can read it, mail works.")
-  let sender = try mailer.senders()[0]
+  let (subject, body) = (
+    "authctl test message",
+    "This is a test message from authctl to \(to).\nIf you can read it, mail works."
+  )
+  let senders = try mailer.senders()
+  // Every sender of the pool, not only the one drawn: a flow would refuse a bad one.
+  for s in senders { try MailMessage.checkHeaderValue(s, field: "From") }
+  let sender = senders[0]
   let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
   let message = MailMessage(
     from: sender, to: to, subject: subject, body: body, date: ctx.clock.now(),
@@ -53,13 +66,15 @@ func runMailTest(_ ctx: Context) throws {
   case .suppressed:
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
-    try Mailbox(path: path).append(try message.render(), envelopeFrom: sender, date: ctx.clock.now())
+    try Mailbox(path: path).append(
+      try message.render(), envelopeFrom: sender, date: ctx.clock.now())
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
     let client = SMTPClient(settings: settings, transcript: { Diagnostics.write($0 + "\n") })
     client.onReply = { stage, reply in
       for (i, line) in reply.lines.enumerated() {
-        ctx.out.line("\(stage.rawValue): \(reply.code)\(i == reply.lines.count - 1 ? " " : "-")\(line)")
+        ctx.out.line(
+          "\(stage.rawValue): \(reply.code)\(i == reply.lines.count - 1 ? " " : "-")\(line)")
       }
     }
     defer { client.quit() }
