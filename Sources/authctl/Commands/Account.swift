@@ -45,7 +45,8 @@ func runRecover(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let result = try Recover(flows).run(ctx.invocation.arguments[0])
   ctx.report(result.delivery)
-  ctx.out.line("reset token and code mailed to \(result.account.email)")
+  let how = result.delivery.delivered.isEmpty ? "queued for" : "mailed to"
+  ctx.out.line("reset token and code \(how) \(result.account.email)")
 }
 
 /// `authctl reset TOKEN|URL [--code CODE] [--password-stdin]`.
