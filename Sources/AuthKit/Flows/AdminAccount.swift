@@ -6,7 +6,9 @@ public struct AdminAccount {
 
   /// Confirms an account without a token; with `notify`, mails the account-activated notice.
   /// Returns nil, or why nothing changed, and the delivery.
-  public func confirm(_ key: String, notify: Bool) throws -> (unchanged: String?, delivery: DeliveryReport) {
+  public func confirm(_ key: String, notify: Bool) throws -> (
+    unchanged: String?, delivery: DeliveryReport
+  ) {
     var ids: [Int64] = []
     let unchanged = try ctx.db.write { () throws -> String? in
       var a = try Accounts.lookup(ctx.db, key)
@@ -19,7 +21,8 @@ public struct AdminAccount {
         let (subject, body) = MailTemplates.activated(email: a.email)
         ids.append(
           try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "activated", userID: a.id, to: a.email, subject: subject, body: body)))
+            ctx.db,
+            MailDraft(kind: "activated", userID: a.id, to: a.email, subject: subject, body: body)))
       }
       try ctx.audit("admin.confirm", a)
       return nil
@@ -29,9 +32,12 @@ public struct AdminAccount {
 
   /// Sets a password: the chosen one (rules apply), or a generated one that is mailed. Ends
   /// every session of the account and clears the lockout.
-  public func setPassword(_ key: String, chosen: String?) throws -> (account: Account, delivery: DeliveryReport) {
+  public func setPassword(_ key: String, chosen: String?) throws -> (
+    account: Account, delivery: DeliveryReport
+  ) {
     let email = try Accounts.lookup(ctx.db, key).email
-    let password = try chosen.map { c throws(PasswordRejection) in try ctx.policy.check(c, email: email) }
+    let password =
+      try chosen.map { c throws(PasswordRejection) in try ctx.policy.check(c, email: email) }
       ?? PasswordPolicy.generate()
     let hash = try ctx.hasher.hash(password)
     var ids: [Int64] = []
@@ -52,7 +58,9 @@ public struct AdminAccount {
           email: a.email, password: password, reason: "An operator set a new password.")
         ids.append(
           try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "set-password", userID: a.id, to: a.email, subject: subject, body: body)))
+            ctx.db,
+            MailDraft(kind: "set-password", userID: a.id, to: a.email, subject: subject, body: body)
+          ))
       }
       try ctx.audit("admin.set-password", a, detail: chosen == nil ? "generated, mailed" : "chosen")
       return a

@@ -23,12 +23,15 @@ public struct ChangePassword {
         let code = try Random.digits(6)
         try CodeStore.replace(
           ctx.db, userID: a.id, purpose: Self.purpose,
-          codeHash: CodeHash.make(key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
+          codeHash: CodeHash.make(
+            key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
           createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
         let (subject, body) = MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl)
         ids.append(
           try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "passwd-code", userID: a.id, to: a.email, subject: subject, body: body)))
+            ctx.db,
+            MailDraft(kind: "passwd-code", userID: a.id, to: a.email, subject: subject, body: body))
+        )
         try ctx.audit("passwd.request", a)
       }
       return try ctx.mailer.deliver(ctx.db, ids: ids)
@@ -70,7 +73,8 @@ public struct ChangePassword {
           try SessionStore.revokeAll(ctx.db, userID: a.id, at: now, reason: "password changed")
           let (subject, body) = MailTemplates.passwordChanged(email: a.email)
           let id = try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "passwd", userID: a.id, to: a.email, subject: subject, body: body))
+            ctx.db,
+            MailDraft(kind: "passwd", userID: a.id, to: a.email, subject: subject, body: body))
           try ctx.audit("passwd", fresh)
           return .done([id])
         }

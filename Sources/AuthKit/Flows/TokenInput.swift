@@ -35,7 +35,8 @@ public struct TokenInput: Sendable, Equatable {
     if s.utf8.count > 8192 { throw .invalidInput("malformed token: longer than 8 KiB") }
     let parts = s.split(separator: ".", omittingEmptySubsequences: false)
     let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(alphabet.contains) })
+    guard parts.count == 3,
+      parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(alphabet.contains) })
     else {
       throw .invalidInput("malformed token: expected three base64url parts separated by dots")
     }
