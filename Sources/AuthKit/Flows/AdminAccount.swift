@@ -18,11 +18,7 @@ public struct AdminAccount {
       a.updatedAt = now
       try AccountStore.update(ctx.db, a)
       if notify {
-        let (subject, body) = MailTemplates.activated(email: a.email)
-        ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db,
-            MailDraft(kind: "activated", userID: a.id, to: a.email, subject: subject, body: body)))
+        ids.append(try ctx.queueMail("activated", to: a, MailTemplates.activated(email: a.email)))
       }
       try ctx.audit("admin.confirm", a)
       return nil
@@ -43,24 +39,14 @@ public struct AdminAccount {
     var ids: [Int64] = []
     let account = try ctx.db.write { () throws -> Account in
       var a = try Accounts.lookup(ctx.db, key)
-      let now = Timestamp.format(ctx.now())
-      a.passwordHash = hash
-      a.passwordGenerated = chosen == nil
-      a.failedLogins = 0
-      a.lockedUntil = nil
-      a.stamp = try ctx.newStamp()
-      a.securityChangedAt = now
-      a.updatedAt = now
-      try AccountStore.update(ctx.db, a)
-      try SessionStore.revokeAll(ctx.db, userID: a.id, at: now, reason: "password set by operator")
+      try ctx.setPassword(
+        &a, hash: hash, generated: chosen == nil, reason: "password set by operator")
       if chosen == nil {
-        let (subject, body) = MailTemplates.newPassword(
-          email: a.email, password: password, reason: "An operator set a new password.")
         ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db,
-            MailDraft(kind: "set-password", userID: a.id, to: a.email, subject: subject, body: body)
-          ))
+          try ctx.queueMail(
+            "set-password", to: a,
+            MailTemplates.newPassword(
+              email: a.email, password: password, reason: "An operator set a new password.")))
       }
       try ctx.audit("admin.set-password", a, detail: chosen == nil ? "generated, mailed" : "chosen")
       return a

@@ -42,11 +42,7 @@ public struct Confirm {
         a.activatedAt = now
         a.updatedAt = now
         try AccountStore.update(ctx.db, a)
-        let (subject, body) = MailTemplates.activated(email: a.email)
-        ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db,
-            MailDraft(kind: "activated", userID: a.id, to: a.email, subject: subject, body: body)))
+        ids.append(try ctx.queueMail("activated", to: a, MailTemplates.activated(email: a.email)))
         try ctx.audit("confirm", a)
         return a
       }

@@ -44,12 +44,11 @@ public struct Recover {
           fingerprint: ctx.fingerprint(a), codeHash: codeHash)
         let link = MailTemplates.link(
           appURL, "reset_password", electricMail: electric, token: token)
-        let (subject, body) = MailTemplates.recover(
-          email: a.email, token: token, code: code, link: link, ttl: ttl)
         ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db,
-            MailDraft(kind: "recover", userID: a.id, to: a.email, subject: subject, body: body)))
+          try ctx.queueMail(
+            "recover", to: a,
+            MailTemplates.recover(
+              email: a.email, token: token, code: code, link: link, ttl: ttl)))
         try ctx.audit("recover", a)
         return a
       }

@@ -45,11 +45,7 @@ public struct Register {
         let nowText = Timestamp.format(now)
         if var a = try AccountStore.find(ctx.db, email: email) {
           if a.activatedAt != nil {
-            let (subject, body) = MailTemplates.exists(email: email)
-            ids.append(
-              try ctx.mailer.enqueue(
-                ctx.db,
-                MailDraft(kind: "exists", userID: a.id, to: email, subject: subject, body: body)))
+            ids.append(try ctx.queueMail("exists", to: a, MailTemplates.exists(email: email)))
             try ctx.audit("register", a, ok: false, reason: "already registered and confirmed")
             return (.exists, a)
           }
@@ -94,9 +90,9 @@ public struct Register {
       fingerprint: ctx.fingerprint(a))
     let link = MailTemplates.link(
       ctx.config.string("APP_URL"), "activate_account", electricMail: electric, token: token)
-    let (subject, body) = MailTemplates.confirm(
-      email: a.email, token: token, link: link, password: password, ttl: ttl)
-    return try ctx.mailer.enqueue(
-      ctx.db, MailDraft(kind: "confirm", userID: a.id, to: a.email, subject: subject, body: body))
+    return try ctx.queueMail(
+      "confirm", to: a,
+      MailTemplates.confirm(
+        email: a.email, token: token, link: link, password: password, ttl: ttl))
   }
 }

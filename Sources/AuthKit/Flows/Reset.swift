@@ -75,23 +75,14 @@ public struct Reset {
         }
         let now = Timestamp.format(ctx.now())
         if let codeRow { try CodeStore.markUsed(ctx.db, id: codeRow.id, at: now) }
-        a.passwordHash = hash
-        a.passwordGenerated = generated
-        a.failedLogins = 0
-        a.lockedUntil = nil
-        a.stamp = try ctx.newStamp()
-        a.securityChangedAt = now
-        a.updatedAt = now
-        try AccountStore.update(ctx.db, a)
-        let ended = try SessionStore.revokeAll(
-          ctx.db, userID: a.id, at: now, reason: "password reset")
-        let (subject, body) =
+        let ended = try ctx.setPassword(
+          &a, hash: hash, generated: generated, reason: "password reset")
+        let id = try ctx.queueMail(
+          "reset", to: a,
           generated
-          ? MailTemplates.newPassword(
-            email: a.email, password: password, reason: "Your password was reset.")
-          : MailTemplates.passwordChanged(email: a.email)
-        let id = try ctx.mailer.enqueue(
-          ctx.db, MailDraft(kind: "reset", userID: a.id, to: a.email, subject: subject, body: body))
+            ? MailTemplates.newPassword(
+              email: a.email, password: password, reason: "Your password was reset.")
+            : MailTemplates.passwordChanged(email: a.email))
         try ctx.audit(
           "reset", a, detail: generated ? "generated password mailed" : "chosen password")
         return .done(a, ended, [id])
