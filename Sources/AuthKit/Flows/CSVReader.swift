@@ -60,6 +60,13 @@ public struct CSVReader {
         if field.isEmpty { field = [] }
         continue
       }
+      if field.isEmpty && c != 0x2C && c != 0x0A && c != 0x0D {
+        // An unquoted field: one slice up to the next comma or line end, decoded once.
+        let start = i
+        while i < bytes.count, bytes[i] != 0x2C, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+        field.append(contentsOf: bytes[start..<i])
+        continue
+      }
       if c == 0x2C {
         try finishField()
         i += 1

@@ -9,13 +9,13 @@ public struct ImportResult: Sendable {
 public struct Import {
   public let db: Connection
   public let clock: Clock
-  /// Makes the id of each new account (UUID v4 from OpenSSL's generator).
-  public let newID: () throws -> String
+  /// Makes the ids of `n` new accounts (UUID v4 from OpenSSL's generator).
+  public let newIDs: (Int) throws -> [String]
 
-  public init(db: Connection, clock: Clock, newID: @escaping () throws -> String) {
+  public init(db: Connection, clock: Clock, newIDs: @escaping (Int) throws -> [String]) {
     self.db = db
     self.clock = clock
-    self.newID = newID
+    self.newIDs = newIDs
   }
 
   /// Imports `bytes` in `format`. `skipExisting` skips emails already present instead of
@@ -75,7 +75,7 @@ public struct Import {
         }
         accounts.append(
           Account(
-            id: try newID(), email: email, passwordHash: hash.isEmpty ? nil : hash,
+            id: "", email: email, passwordHash: hash.isEmpty ? nil : hash,
             activatedAt: activated, createdAt: created, updatedAt: nowText, disabledAt: nil,
             failedLogins: 0, lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false,
             stamp: nil))
@@ -88,6 +88,8 @@ public struct Import {
           "nothing imported: \(problems.count) bad row(s)\n  "
             + shown.joined(separator: "\n  ") + more)
       }
+      let ids = try newIDs(accounts.count)
+      for i in accounts.indices { accounts[i].id = ids[i] }
       let insert = try db.prepare(
         """
         INSERT INTO users (id, email, password, activated_at, created_at, updated_at)

@@ -37,7 +37,17 @@ public final class Statement {
     switch value {
     case .null: rc = sqlite3_bind_null(handle, index)
     case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-    case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, csqlite_transient())
+    case .text(var v):
+      // The UTF-8 bytes and their length: no NUL-terminated copy (SQLite copies them).
+      rc = v.withUTF8 { (utf8: UnsafeBufferPointer<UInt8>) -> Int32 in
+        guard let base = utf8.baseAddress else {
+          return sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+          sqlite3_bind_text64(
+            handle, index, $0, UInt64(utf8.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+        }
+      }
     case .blob(let v):
       rc = v.withUnsafeBytes {
         sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), csqlite_transient())

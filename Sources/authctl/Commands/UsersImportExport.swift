@@ -16,7 +16,7 @@ func runUsersImport(_ ctx: Context) throws {
   }
   let bytes = try readInput(path)
   let db = try ctx.openOrCreateDatabase()
-  let result = try Import(db: db, clock: ctx.clock, newID: { try Random.uuid4() }).run(
+  let result = try Import(db: db, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
     bytes, format: format, skipExisting: inv.flag("skip-existing"))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
