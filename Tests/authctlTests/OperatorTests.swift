@@ -108,6 +108,7 @@ import Testing
     let id = obj["id"] as! String
     #expect(try ok(["users", "show", id]).stdout.contains("a@example.com"), "by id too")
     #expect(try authctl(["--db", db, "users", "show", "nobody@example.com"]).status == 67)
+    #expect(try authctl(["--db", db, "users", "show", " "]).status == 65, "empty is bad input")
     try ok(["users", "disable", "a@example.com"])
     #expect(try count("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL") == 1)
     let twice = try ok(["users", "disable", "a@example.com"])

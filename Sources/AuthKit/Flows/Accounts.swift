@@ -2,6 +2,9 @@
 public enum Accounts {
   /// The account with this email (normalised first) or, when `orID`, this id; else 67.
   public static func lookup(_ db: Connection, _ key: String, orID: Bool = false) throws -> Account {
+    if key.trimmingASCIIWhitespace().isEmpty {
+      throw FlowError.invalidInput("no account given: the email\(orID ? " or id" : "") is empty")
+    }
     if orID, let a = try AccountStore.find(db, id: key) { return a }
     let email: String
     do { email = try EmailAddress.normalize(key) } catch {
