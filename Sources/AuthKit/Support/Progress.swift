@@ -30,6 +30,13 @@ public final class Progress {
     drawn = true
   }
 
+  /// Shows the label alone, for work done in one step (a purge is one DELETE).
+  public func working() {
+    guard enabled else { return }
+    Diagnostics.write("\r\u{1B}[K\(label)…")
+    drawn = true
+  }
+
   /// Clears the line.
   public func finish() {
     guard enabled, drawn else { return }
