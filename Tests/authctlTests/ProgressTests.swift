@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 6: long work shows a progress line on stderr when stderr is a terminal, and nothing
 /// otherwise or with -q.
@@ -33,7 +33,9 @@ import TestSupport
     let db = dir.file("p.sqlite")
     let screen = try onTerminal(["--db", db, "users", "import", csv])
     #expect(screen.contains("importing: ") && screen.contains("imported 5000"), "\(screen)")
-    let purge = try onTerminal(["--db", db, "users", "purge", "--unconfirmed", "--older-than", "7d"])
+    let purge = try onTerminal([
+      "--db", db, "users", "purge", "--unconfirmed", "--older-than", "7d",
+    ])
     #expect(purge.contains("purging unconfirmed accounts") && purge.contains("removed 5000"))
     let quiet = try onTerminal(["--db", db, "-q", "users", "export"])
     #expect(!quiet.contains("exporting"), "-q: no progress")

@@ -24,7 +24,8 @@ public struct Purge {
     let nowText = Timestamp.format(now)
     let cutoff = Timestamp.format(now - olderThan)
     let condition = "activated_at IS NULL AND created_at < ?1"
-    let progress = Progress(dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts")
+    let progress = Progress(
+      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts")
     progress.working()
     defer { progress.finish() }
     return try db.write {
