@@ -1,0 +1,144 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The encodings a rendered message uses: RFC 2047 encoded-words, RFC 2045 quoted-printable and
+/// the RFC 5322 date.
+enum MailEncoding {
+  /// Bytes of text per encoded-word: 39 bytes are 52 base64 characters, so
+  /// `=?utf-8?B?…?=` is 64 characters, under the 75 of RFC 2047 §2, and a first line
+  /// `Subject: …` stays under 76.
+  static let wordBytes = 39
+
+  /// `text` as a header value: itself when printable ASCII (folded at spaces past 76
+  /// characters), else RFC 2047 B encoded-words on folded lines (RFC 5322 §2.2.3).
+  static func headerText(_ text: String, nameLength: Int) -> String {
+    let ascii = text.utf8.allSatisfy { $0 >= 32 && $0 < 127 }
+    if ascii && !text.contains("=?") { return fold(text, nameLength: nameLength) }
+    return encodedWords(text).joined(separator: "\r\n ")
+  }
+
+  /// The RFC 2047 B encoded-words for `text`, each holding whole Unicode scalars.
+  static func encodedWords(_ text: String) -> [String] {
+    var words: [String] = []
+    var chunk: [UInt8] = []
+    func flush() {
+      guard !chunk.isEmpty else { return }
+      words.append("=?utf-8?B?\(Data(chunk).base64EncodedString())?=")
+      chunk = []
+    }
+    for scalar in text.unicodeScalars {
+      let bytes = Array(String(scalar).utf8)
+      if chunk.count + bytes.count > wordBytes { flush() }
+      chunk += bytes
+    }
+    flush()
+    return words.isEmpty ? ["=?utf-8?B??="] : words
+  }
+
+  /// Folds ASCII `text` at spaces so that lines stay near 76 characters (never splitting a word).
+  static func fold(_ text: String, nameLength: Int) -> String {
+    var result = ""
+    var used = nameLength
+    for (index, word) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+      if index == 0 {
+        result = String(word)
+        used += word.count
+      } else if !word.isEmpty && used + 1 + word.count > 76 {
+        result += "\r\n " + word
+        used = 1 + word.count
+      } else {
+        result += " " + word
+        used += 1 + word.count
+      }
+    }
+    return result
+  }
+
+  /// An address header value: as it is when ASCII; `Name <addr>` with a non-ASCII name gets
+  /// the name encoded (RFC 2047 §5 (3)).
+  static func address(_ value: String) -> String {
+    if value.utf8.allSatisfy({ $0 < 128 }) { return value }
+    if let open = value.lastIndex(of: "<"), value.hasSuffix(">") {
+      let name = trimmed(value[..<open])
+      return encodedWords(name).joined(separator: " ") + " " + value[open...]
+    }
+    return value  // an internationalised address (RFC 6532): sent as UTF-8
+  }
+
+  /// `text` without leading and trailing spaces and tabs.
+  static func trimmed(_ text: some StringProtocol) -> String {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !blank($0) }) else { return "" }
+    let last = text.lastIndex(where: { !blank($0) })!
+    return String(text[first...last])
+  }
+
+  /// `Wed, 25 Nov 2026 12:00:00 +0000` (RFC 5322 §3.3), in UTC.
+  static func rfc5322Date(_ seconds: Int64) -> String {
+    var t = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&t, &parts)
+    let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)])"
+      + " \(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+      + " +0000"
+  }
+
+  /// Splits `text` at CRLF, LF or lone CR.
+  static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    var out: [ArraySlice<UInt8>] = []
+    var start = 0
+    var i = 0
+    while i < bytes.count {
+      if bytes[i] == 13 || bytes[i] == 10 {
+        out.append(bytes[start..<i])
+        if bytes[i] == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
+        start = i + 1
+      }
+      i += 1
+    }
+    if start < bytes.count { out.append(bytes[start...]) }
+    return out
+  }
+
+  /// Quoted-printable (RFC 2045 §6.7) of `text`: line breaks become CRLF hard breaks, output
+  /// lines are at most 76 characters with `=` soft breaks, `=`, control and non-ASCII bytes and
+  /// whitespace before a break are `=XX`, and `From ` at a line start is `=46rom ` so no mbox
+  /// reader mistakes it for a separator.
+  static func quotedPrintable(_ text: String) -> [UInt8] {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    for line in lines(Array(text.utf8)) {
+      var column = 0
+      let from = Array("From ".utf8)
+      let startsWithFrom = line.starts(with: from)
+      for (offset, byte) in line.enumerated() {
+        let last = offset == line.count - 1
+        let literal =
+          (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !last)
+        let piece: [UInt8] =
+          literal && !(startsWithFrom && offset == 0)
+          ? [byte] : [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+        // Keep room for the soft-break "=" unless this piece ends the line.
+        let limit = last ? 76 : 75
+        if column + piece.count > limit {
+          out += [61, 13, 10]
+          column = 0
+        }
+        out += piece
+        column += piece.count
+      }
+      out += [13, 10]
+    }
+    return out
+  }
+}

@@ -1,0 +1,58 @@
+/// The step of an SMTP conversation (RFC 5321 §4.1) an error or reply belongs to.
+public enum SMTPStage: String, Sendable {
+  case greeting, ehlo, helo, startTLS, auth, mailFrom, rcptTo, data, endOfData, reset, quit
+}
+
+/// What can go wrong composing, storing or sending mail. Messages never hold a password or a
+/// message body.
+public enum MailError: Error, Sendable {
+  /// A CR, LF or NUL in an address or header value (RFC 5322 §2.2 header injection).
+  case headerInjection(field: String)
+  /// No address of the server could be reached.
+  case connect(String)
+  /// The server did not answer within the per-command timeout.
+  case timeout(stage: SMTPStage)
+  /// The TLS handshake failed (certificate not trusted, wrong host name, protocol).
+  case tls(String)
+  /// TLS was asked for and the server does not offer or refuses STARTTLS (RFC 3207).
+  case startTLSUnavailable
+  /// Credentials would have crossed an unencrypted connection.
+  case plaintextAuthRefused
+  /// The server answered with a 4xx or 5xx reply (or an unexpected one).
+  case rejected(stage: SMTPStage, reply: SMTPReply)
+  /// The server broke the protocol or dropped the connection.
+  case protocolError(String)
+  /// The local mailbox file could not be written or read.
+  case mailbox(String)
+
+  /// True when trying again later may succeed: unreachable server, timeout, a 4xx reply, a
+  /// dropped connection. False for 5xx replies, certificate failures and refused downgrades.
+  public var isTemporary: Bool {
+    switch self {
+    case .connect, .timeout, .protocolError: return true
+    case .rejected(_, let reply): return reply.code < 500
+    case .headerInjection, .tls, .startTLSUnavailable, .plaintextAuthRefused, .mailbox:
+      return false
+    }
+  }
+
+  /// One line for `authctl: …`.
+  public var message: String {
+    switch self {
+    case .headerInjection(let field):
+      return "refused: line break or NUL in the \(field) header (header injection)"
+    case .connect(let text): return "cannot connect to the mail server: \(text)"
+    case .timeout(let stage): return "mail server did not answer in time (\(stage.rawValue))"
+    case .tls(let text): return "TLS with the mail server failed: \(text)"
+    case .startTLSUnavailable:
+      return "mail server does not offer STARTTLS; refusing to continue without TLS"
+    case .plaintextAuthRefused:
+      return "refusing to send the mail password over an unencrypted connection"
+        + " (MAIL_ALLOW_PLAINTEXT_AUTH=true allows it)"
+    case .rejected(let stage, let reply):
+      return "mail server refused \(stage.rawValue): \(reply.text)"
+    case .protocolError(let text): return "mail server protocol error: \(text)"
+    case .mailbox(let text): return "mailbox: \(text)"
+    }
+  }
+}

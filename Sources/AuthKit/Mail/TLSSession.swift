@@ -1,0 +1,119 @@
+import COpenSSL
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One TLS client session (SSL), freed in `deinit`, over memory BIOs: OpenSSL never touches the
+/// socket, so all I/O goes through `Socket` (poll deadlines, no SIGPIPE).
+///
+/// The server's certificate must chain to a trusted CA and name `host` (SSL_set1_host(3), or
+/// the IP address for a literal); SNI is sent for names, not for IP literals (RFC 6066 §3).
+final class TLSSession {
+  let handle: OpaquePointer
+  private let input: OpaquePointer  // network → OpenSSL
+  private let output: OpaquePointer  // OpenSSL → network
+  private let socket: Socket
+
+  init(context: TLSContext, socket: Socket, host: String) throws(MailError) {
+    OpenSSLError.clear()
+    guard let ssl = SSL_new(context.handle) else {
+      throw .tls(OpenSSLError.drain("cannot create a TLS session"))
+    }
+    guard let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
+      SSL_free(ssl)
+      throw .tls(OpenSSLError.drain("cannot create TLS buffers"))
+    }
+    SSL_set_bio(ssl, rbio, wbio)  // the session owns both now
+    handle = ssl
+    input = rbio
+    output = wbio
+    self.socket = socket
+    if Self.isIPLiteral(host) {
+      guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else {
+        throw .tls(OpenSSLError.drain("cannot set the expected address \(host)"))
+      }
+    } else {
+      guard SSL_set1_host(ssl, host) == 1, copenssl_set_tlsext_host_name(ssl, host) == 1 else {
+        throw .tls(OpenSSLError.drain("cannot set the expected host name \(host)"))
+      }
+    }
+  }
+
+  deinit { SSL_free(handle) }
+
+  static func isIPLiteral(_ host: String) -> Bool {
+    var v4 = in_addr()
+    var v6 = in6_addr()
+    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+  }
+
+  /// Runs the handshake (SSL_connect(3)) before `deadline`.
+  func handshake(until deadline: Deadline) throws(TransportFailure) {
+    OpenSSLError.clear()
+    while true {
+      let rc = SSL_connect(handle)
+      try flush(until: deadline)
+      if rc == 1 { return }
+      let error = SSL_get_error(handle, rc)
+      if error == SSL_ERROR_WANT_READ {
+        try fill(until: deadline)
+        continue
+      }
+      let verify = SSL_get_verify_result(handle)
+      if verify != X509_V_OK {
+        throw .tls("certificate verify failed: \(String(cString: X509_verify_cert_error_string(verify)))")
+      }
+      throw .tls(OpenSSLError.drain("handshake failed (SSL error \(error))"))
+    }
+  }
+
+  /// Encrypts and sends all of `bytes`.
+  func send(_ bytes: [UInt8], until deadline: Deadline) throws(TransportFailure) {
+    guard !bytes.isEmpty else { return }
+    var written = 0
+    let rc = bytes.withUnsafeBytes { SSL_write_ex(handle, $0.baseAddress!, $0.count, &written) }
+    guard rc == 1 else { throw .tls(OpenSSLError.drain("write failed")) }
+    try flush(until: deadline)
+  }
+
+  /// Decrypted bytes, waiting for the network until `deadline`; `.closed` at close_notify/EOF.
+  func receive(until deadline: Deadline) throws(TransportFailure) -> [UInt8] {
+    var buffer = [UInt8](repeating: 0, count: 16384)
+    while true {
+      var count = 0
+      let rc = buffer.withUnsafeMutableBytes { SSL_read_ex(handle, $0.baseAddress!, $0.count, &count) }
+      if rc == 1 { return Array(buffer[0..<count]) }
+      let error = SSL_get_error(handle, 0)
+      try flush(until: deadline)
+      switch error {
+      case SSL_ERROR_WANT_READ: try fill(until: deadline)
+      case SSL_ERROR_ZERO_RETURN: throw .closed
+      default: throw .tls(OpenSSLError.drain("read failed (SSL error \(error))"))
+      }
+    }
+  }
+
+  /// Sends a close_notify alert, without waiting for the peer's.
+  func shutdown() {
+    SSL_shutdown(handle)
+    try? flush(until: Deadline.after(seconds: 1))
+    OpenSSLError.clear()
+  }
+
+  /// Moves what OpenSSL wrote into the output BIO to the socket.
+  private func flush(until deadline: Deadline) throws(TransportFailure) {
+    var buffer = [UInt8](repeating: 0, count: 16384)
+    while BIO_ctrl_pending(output) > 0 {
+      let n = buffer.withUnsafeMutableBytes { BIO_read(output, $0.baseAddress!, Int32($0.count)) }
+      guard n > 0 else { return }
+      try socket.send(Array(buffer[0..<Int(n)]), until: deadline)
+    }
+  }
+
+  /// Feeds what the network has into the input BIO.
+  private func fill(until deadline: Deadline) throws(TransportFailure) {
+    let bytes = try socket.receive(until: deadline)
+    _ = bytes.withUnsafeBytes { BIO_write(input, $0.baseAddress!, Int32($0.count)) }
+  }
+}

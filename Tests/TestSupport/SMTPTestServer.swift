@@ -1,0 +1,205 @@
+import Foundation
+
+/// A real SMTP server for tests: `smtp_server.py` (aiosmtpd) run by `pythonPath`, on 127.0.0.1
+/// and an ephemeral port, with optional TLS, AUTH and injected faults.
+///
+/// ```swift
+/// let server = try SMTPTestServer(.init(tls: .startTLS, authRequired: true,
+///                                       username: "u", password: "p"))
+/// // … point the client at 127.0.0.1:server.port, caFile TestCertificates.shared.caPath …
+/// let mail = try server.received()[0]
+/// #expect(mail.subject == "Hello" && mail.body == "Hi\n")
+/// ```
+///
+/// Each accepted message is recorded before the server answers the end of DATA with 250, so
+/// after the client's `send` returns, `received()` already holds it. The Python process is
+/// stopped by `stop()`, in `deinit`, and when the test process dies (it watches its stdin).
+public final class SMTPTestServer: @unchecked Sendable {
+  public enum TLSMode: String, Sendable {
+    case none
+    case startTLS = "starttls"
+    case implicit
+  }
+
+  /// Replies the server gives instead of the normal ones.
+  public struct Faults: Sendable {
+    /// Every connection is greeted with `421` and closed.
+    public var greeting421 = false
+    /// Recipient address → reply code at RCPT TO (451, 550…).
+    public var rcptReplies: [String: Int] = [:]
+    /// Sender address → reply code at MAIL FROM (550…).
+    public var mailFromReplies: [String: Int] = [:]
+    /// The reply code at the end of DATA (552…) instead of 250.
+    public var dataReply: Int?
+    /// After the message content the server never answers (the socket stays open).
+    public var hangInData = false
+
+    public init(
+      greeting421: Bool = false, rcptReplies: [String: Int] = [:],
+      mailFromReplies: [String: Int] = [:], dataReply: Int? = nil, hangInData: Bool = false
+    ) {
+      self.greeting421 = greeting421
+      self.rcptReplies = rcptReplies
+      self.mailFromReplies = mailFromReplies
+      self.dataReply = dataReply
+      self.hangInData = hangInData
+    }
+  }
+
+  public struct Options: Sendable {
+    public var tls: TLSMode
+    /// The server's certificate; nil = `TestCertificates.shared.localhost` when TLS is on.
+    public var certificate: TestCertificates.ServerCertificate?
+    /// Refuse MAIL FROM before a successful AUTH (which is offered on plain connections too).
+    public var authRequired: Bool
+    public var username: String?
+    public var password: String?
+    /// AUTH mechanisms offered; nil = PLAIN and LOGIN.
+    public var authMechanisms: [String]?
+    /// With `.startTLS`: false = the server does not offer STARTTLS at all.
+    public var offerStartTLS: Bool
+    public var faults: Faults
+
+    public init(
+      tls: TLSMode = .none, certificate: TestCertificates.ServerCertificate? = nil,
+      authRequired: Bool = false, username: String? = nil, password: String? = nil,
+      authMechanisms: [String]? = nil, offerStartTLS: Bool = true, faults: Faults = .init()
+    ) {
+      self.tls = tls
+      self.certificate = certificate
+      self.authRequired = authRequired
+      self.username = username
+      self.password = password
+      self.authMechanisms = authMechanisms
+      self.offerStartTLS = offerStartTLS
+      self.faults = faults
+    }
+  }
+
+  /// One message as the server received it, and as Python's `email` package decodes it.
+  public struct ReceivedMessage: Sendable, Decodable {
+    public var mailFrom: String
+    public var rcptTos: [String]
+    /// The DATA content as sent, dot-stuffing removed (CRLF line ends).
+    public var data: Data
+    /// Whether the message came over TLS (STARTTLS or implicit).
+    public var tls: Bool
+    public var subject: String
+    public var from: String
+    public var to: String
+    /// `get_content()` of the message: the decoded text (nil when Python could not decode it).
+    public var body: String?
+    /// Every header, decoded, in order.
+    public var headers: [[String]]
+
+    /// The first header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+      headers.first { $0.first?.lowercased() == name.lowercased() }?.last
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case mailFrom = "mail_from"
+      case rcptTos = "rcpt_tos"
+      case data, tls, subject, from, to, body, headers
+    }
+  }
+
+  public let port: Int
+  public let options: Options
+  private let spool: TempDir
+  private let process: Process
+  private let stdinPipe: Pipe
+
+  /// The path of the Python script beside this file.
+  public static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("smtp_server.py").path
+
+  public init(_ options: Options = .init()) throws {
+    self.options = options
+    spool = try TempDir("authctl-smtp")
+    var config: [String: Any] = [
+      "tls": options.tls.rawValue, "offer_starttls": options.offerStartTLS,
+      "auth_required": options.authRequired, "greeting_421": options.faults.greeting421,
+      "rcpt_replies": options.faults.rcptReplies,
+      "mail_from_replies": options.faults.mailFromReplies,
+      "hang_in_data": options.faults.hangInData,
+    ]
+    if let u = options.username { config["username"] = u }
+    if let p = options.password { config["password"] = p }
+    if let m = options.authMechanisms { config["auth_mechanisms"] = m }
+    if let d = options.faults.dataReply { config["data_reply"] = d }
+    if options.tls != .none {
+      let cert = options.certificate ?? TestCertificates.shared.localhost
+      config["cert"] = cert.certificatePath
+      config["key"] = cert.keyPath
+    }
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: pythonPath)
+    process.arguments =
+      (pythonPath == "/usr/bin/env" ? ["python3"] : []) + [Self.scriptPath, json, spool.path]
+    stdinPipe = Pipe()
+    let stdoutPipe = Pipe()
+    let log = spool.file("server.log")
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardInput = stdinPipe
+    process.standardOutput = stdoutPipe
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    try process.run()
+    // Read "READY <port>\n".
+    var line = Data()
+    let reader = stdoutPipe.fileHandleForReading
+    while !line.contains(10) {
+      let chunk = reader.availableData
+      if chunk.isEmpty { break }
+      line.append(chunk)
+    }
+    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard text.hasPrefix("READY "), let p = Int(text.dropFirst(6)) else {
+      process.waitUntilExit()
+      let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+      throw TestSupportError("smtp_server.py did not start: \(text)\n\(logText)")
+    }
+    port = p
+  }
+
+  deinit { stop() }
+
+  /// Stops the server and waits for it. Safe to call more than once.
+  public func stop() {
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+    }
+    try? stdinPipe.fileHandleForWriting.close()
+  }
+
+  /// Every message accepted so far, in the order received.
+  public func received() throws -> [ReceivedMessage] {
+    let names = try FileManager.default.contentsOfDirectory(atPath: spool.path)
+      .filter { $0.hasPrefix("msg-") && $0.hasSuffix(".json") }.sorted()
+    return try names.map {
+      try JSONDecoder().decode(
+        ReceivedMessage.self, from: Data(contentsOf: URL(fileURLWithPath: spool.file($0))))
+    }
+  }
+
+  private struct State: Decodable {
+    var connections: Int
+    var auth_commands: Int
+  }
+
+  private func state() throws -> State {
+    try JSONDecoder().decode(
+      State.self, from: Data(contentsOf: URL(fileURLWithPath: spool.file("state.json"))))
+  }
+
+  /// Whether any client sent an AUTH command.
+  public var sawAuth: Bool { get throws { try state().auth_commands > 0 } }
+
+  /// How many connections the server accepted.
+  public var connections: Int { get throws { try state().connections } }
+
+  /// The server's log (aiosmtpd's and Python's messages), for failing tests.
+  public var log: String { (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? "" }
+}

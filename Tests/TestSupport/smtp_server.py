@@ -1,0 +1,193 @@
+"""A real SMTP server for authctl's tests (aiosmtpd), driven by SMTPTestServer.swift.
+
+Usage: /usr/bin/python3 smtp_server.py CONFIG_JSON SPOOL_DIR
+
+CONFIG_JSON keys (all optional):
+  tls: "none" | "starttls" | "implicit"; cert, key: PEM paths (needed for TLS)
+  offer_starttls: bool (default true; false = no STARTTLS even with a certificate)
+  auth_required: bool; username, password: the only credentials accepted
+  auth_mechanisms: list of mechanisms to offer (default PLAIN and LOGIN)
+  greeting_421: bool (every connection gets "421" and is closed)
+  rcpt_replies: {address: code}; mail_from_replies: {sender: code}
+  data_reply: code at the end of DATA; hang_in_data: bool (never answer the end of DATA)
+
+It listens on 127.0.0.1 on an ephemeral port and prints "READY <port>" on stdout. Each accepted
+message is written, before the final 250, as SPOOL_DIR/msg-NNNNNN.json: the envelope, the raw
+bytes (base64) and Python's `email` decoding (policy=email.policy.default). SPOOL_DIR/state.json
+holds the counters (connections, auth commands seen). The process exits when its stdin reaches
+EOF or its parent dies, so it never outlives the test run.
+"""
+
+import asyncio
+import base64
+import email
+import email.policy
+import json
+import os
+import ssl
+import sys
+import threading
+import time
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+CONFIG = json.loads(sys.argv[1])
+SPOOL = sys.argv[2]
+STATE = {"connections": 0, "auth_commands": 0, "messages": 0}
+LOCK = threading.Lock()
+
+
+def write_json(name, value):
+    tmp = os.path.join(SPOOL, "." + name + ".tmp")
+    with open(tmp, "w") as f:
+        json.dump(value, f)
+    os.replace(tmp, os.path.join(SPOOL, name))
+
+
+def save_state():
+    with LOCK:
+        write_json("state.json", STATE)
+
+
+def decode(data):
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    try:
+        body = msg.get_content()
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+    except Exception as e:  # a test may send something Python cannot decode
+        body = None
+        STATE.setdefault("decode_errors", []).append(repr(e))
+    return {
+        "subject": str(msg.get("subject", "")),
+        "from": str(msg.get("from", "")),
+        "to": str(msg.get("to", "")),
+        "body": body,
+        "headers": [[k, str(v)] for k, v in msg.items()],
+    }
+
+
+def reply_for(code, what):
+    texts = {421: "4.3.2 service not available", 451: "4.3.0 try again later",
+             550: "5.1.1 mailbox unavailable", 552: "5.3.4 message too big",
+             554: "5.7.1 refused"}
+    return "%d %s (%s)" % (code, texts.get(code, "test fault"), what)
+
+
+class Handler:
+    async def handle_MAIL(self, server, session, envelope, address, options):
+        code = CONFIG.get("mail_from_replies", {}).get(address)
+        if code:
+            return reply_for(code, address)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        code = CONFIG.get("rcpt_replies", {}).get(address)
+        if code:
+            return reply_for(code, address)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if CONFIG.get("hang_in_data"):
+            await asyncio.sleep(3600)
+        code = CONFIG.get("data_reply")
+        if code:
+            return reply_for(code, "data")
+        data = envelope.original_content or envelope.content
+        with LOCK:
+            STATE["messages"] += 1
+            n = STATE["messages"]
+        record = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
+                  "data": base64.b64encode(data).decode("ascii"),
+                  "tls": session.ssl is not None}
+        record.update(decode(data))
+        write_json("msg-%06d.json" % n, record)
+        save_state()
+        return "250 2.0.0 queued as %d" % n
+
+
+class TestSMTP(SMTP):
+    def connection_made(self, transport):
+        if self.transport is None:  # not the STARTTLS re-entry
+            with LOCK:
+                STATE["connections"] += 1
+            save_state()
+        super().connection_made(transport)
+
+    async def _handle_client(self):
+        if CONFIG.get("greeting_421"):
+            await self.push(reply_for(421, "greeting"))
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+    async def smtp_AUTH(self, arg):
+        with LOCK:
+            STATE["auth_commands"] += 1
+        save_state()
+        await super().smtp_AUTH(arg)
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = (isinstance(auth_data, LoginPassword)
+          and auth_data.login == CONFIG.get("username", "").encode()
+          and auth_data.password == CONFIG.get("password", "").encode())
+    return AuthResult(success=ok)
+
+
+def server_context():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(CONFIG["cert"], CONFIG["key"])
+    return ctx
+
+
+def factory():
+    tls = CONFIG.get("tls", "none")
+    kwargs = {"hostname": "localhost", "auth_require_tls": False, "timeout": 600,
+              "authenticator": authenticator,
+              "auth_required": bool(CONFIG.get("auth_required"))}
+    mechanisms = CONFIG.get("auth_mechanisms")
+    if mechanisms is not None:
+        kwargs["auth_exclude_mechanism"] = [m for m in ("PLAIN", "LOGIN") if m not in mechanisms]
+    if tls == "starttls" and CONFIG.get("offer_starttls", True):
+        kwargs["tls_context"] = server_context()
+    return TestSMTP(Handler(), **kwargs)
+
+
+def watch_parent():
+    """Exit when stdin reaches EOF (the test process closed it or died) or the parent is gone."""
+    parent = os.getppid()
+
+    def stdin_eof():
+        while sys.stdin.buffer.read(4096):
+            pass
+        os._exit(0)
+
+    def parent_gone():
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(0.5)
+
+    threading.Thread(target=stdin_eof, daemon=True).start()
+    threading.Thread(target=parent_gone, daemon=True).start()
+
+
+async def main():
+    watch_parent()
+    save_state()
+    ctx = server_context() if CONFIG.get("tls") == "implicit" else None
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(factory, host="127.0.0.1", port=0, ssl=ctx)
+    port = server.sockets[0].getsockname()[1]
+    sys.stdout.write("READY %d\n" % port)
+    sys.stdout.flush()
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
