@@ -21,6 +21,8 @@ targets=(
   "email     EmailAddressFuzz.swift   512"
   "envfile   EnvFileFuzz.swift        4096"
   "import    ImportFuzz.swift         4096"
+  "smtp      SMTPReplyFuzz.swift      2048"
+  "message   MailMessageFuzz.swift    8192"
 )
 selected=${FUZZ_TARGETS:-}
 
