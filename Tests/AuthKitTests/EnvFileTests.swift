@@ -1,7 +1,7 @@
-import Foundation
 import AuthKit
-import Testing
+import Foundation
 import TestSupport
+import Testing
 
 /// The env file reads as python-dotenv reads it: compared with python-dotenv itself (Debian's
 /// python3-dotenv), and with fixed expectations.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// CI's short fuzzing pass: `scripts/fuzz.sh` builds every libFuzzer target of `Tests/Fuzz/` and
 /// runs each 2,000 times from its seed corpus. Off unless `AUTHCTL_TEST_FUZZ=1` (it builds
