@@ -21,10 +21,10 @@ measure() {
   rm -f "$t"
 }
 
-# summarize FILE: median wall time and median peak RSS per label, and the ratio of the first
-# label's median to the second's.
+# summarize FILE [pairs]: median wall time and median peak RSS per label, and the ratio of the
+# first label's median to each other's (with "pairs": of label 1 to 2, 3 to 4, …).
 summarize() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "${2:-first}" <<'PY'
 import sys, statistics, collections
 rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
@@ -36,8 +36,9 @@ for label, vals in rows.items():
     meds[label] = (w, r)
     print(f"{label:28s} runs={len(vals)} median wall={w:.3f}s median peak RSS={r/1024:.1f} MiB")
 labels = list(meds)
-for i in range(0, len(labels) - 1, 2):
-    a, b = labels[i], labels[i + 1]
+pairs = [(labels[i], labels[i + 1]) for i in range(0, len(labels) - 1, 2)] \
+    if sys.argv[2] == "pairs" else [(labels[0], b) for b in labels[1:]]
+for a, b in pairs:
     print(f"ratio {a} / {b}: {meds[a][0] / meds[b][0]:.2f}x wall")
 PY
 }

@@ -34,4 +34,4 @@ for _ in $(seq "$runs"); do
   measure authctl-csv "$AUTHCTL" --db "$db" users list --format csv >> "$results"
   measure sqlite3-csv sqlite3 -csv -header "$db" "$sql" >> "$results"
 done
-summarize "$results"
+summarize "$results" pairs

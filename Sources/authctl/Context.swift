@@ -52,6 +52,48 @@ struct Context {
     return db
   }
 
+  /// The flows' context over `db`. A short `JWT_SECRET` is refused (78) before the database
+  /// is opened or created.
+  func flowContext(_ db: Connection) throws -> FlowContext {
+    let ctx = try FlowContext(db: db, config: config, clock: clock)
+    // The cost warning where new hashes are made.
+    let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
+    if let name = invocation.command?.name, hashing.contains(name),
+      let warning = PasswordHasher.costWarning(ctx.hasher.cost)
+    {
+      Diagnostics.warn(warning)
+    }
+    return ctx
+  }
+
+  /// Opens the database (creating it for `register`) and builds the flows' context.
+  func flows(create: Bool = false) throws -> FlowContext {
+    try FlowContext.checkSecret(config)
+    return try flowContext(create ? openOrCreateDatabase() : openDatabase())
+  }
+
+  var sessionFile: SessionFile { SessionFile(config: config, environment: environment) }
+
+  /// Says where the mail of a flow went; warns when it could not be delivered now.
+  func report(_ d: DeliveryReport) {
+    for m in d.delivered {
+      if let path = d.mailboxPath {
+        Diagnostics.notice("mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
+      } else {
+        Diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
+      }
+    }
+    if d.suppressed > 0 { Diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)") }
+    for p in d.deferred {
+      Diagnostics.warn(
+        "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
+    }
+    for p in d.failed { Diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
+    if d.untried > 0 {
+      Diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
+    }
+  }
+
   func migrationContext() -> MigrationContext {
     MigrationContext(
       now: Timestamp.format(clock.now()),

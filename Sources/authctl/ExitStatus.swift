@@ -44,6 +44,20 @@ func describe(_ error: any Error) -> (message: String, status: ExitStatus) {
     return (e.message, status)
   case let e as StoreError:
     return (e.message, status(of: e))
+  case let e as TokenError:
+    return (e.message, .noPermission)
+  case let e as PasswordRejection:
+    return (e.message, .dataError)
+  case let e as KeyError:
+    return (e.message, .config)
+  case let e as CryptoError:
+    return (e.message, .software)
+  case let e as MailError:
+    switch e {
+    case .headerInjection: return (e.message, .dataError)
+    case .mailbox: return (e.message, .ioError)
+    default: return (e.message, e.isTemporary ? .tempFail : .unavailable)
+    }
   default:
     return ("internal error: \(error)", .software)
   }

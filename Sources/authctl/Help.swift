@@ -43,7 +43,7 @@ enum Help {
       out += "\nARGUMENTS:\n" + table(c.arguments.map { ($0.name, $0.help) })
     }
     if !c.options.isEmpty {
-      out += "\nOPTIONS:\n" + table(c.options.map { (label($0), $0.help) })
+      out += "\nOPTIONS:\n" + table(c.options.map { (label($0), help($0)) })
     }
     out += "\nGLOBAL OPTIONS:\n" + table(globalOptions.map { (label($0), $0.help) })
     if !c.details.isEmpty { out += "\n" + c.details + "\n" }
@@ -55,6 +55,12 @@ enum Help {
     s += "--\(o.long)"
     if let v = o.value { s += " \(v)" }
     return s
+  }
+
+  /// The option's help, with its choices when the text does not list them already.
+  static func help(_ o: OptionSpec) -> String {
+    let list = o.choices.joined(separator: ", ")
+    return o.choices.isEmpty || o.help.contains(list) ? o.help : "\(o.help): \(list)"
   }
 
   static func table(_ rows: [(String, String)]) -> String {

@@ -9,17 +9,20 @@ import AuthKit
 enum Prompt {
   static var isInteractive: Bool { isatty(0) == 1 }
 
-  /// Reads one line from stdin (without its line end); nil at end of input.
-  static func readLine(echo: Bool = true) -> String? {
+  /// Writes `prompt` to stderr, then reads one line from stdin (without its line end); nil at
+  /// end of input. Echo is turned off before the prompt is shown, and without discarding
+  /// what was typed ahead (TCSANOW), so an answer typed as soon as the prompt appears is kept.
+  static func readLine(prompt: String? = nil, echo: Bool = true) -> String? {
     var saved = termios()
     let restore = !echo && tcgetattr(0, &saved) == 0
     if restore {
       var quiet = saved
       quiet.c_lflag &= ~tcflag_t(ECHO)
       quiet.c_lflag |= tcflag_t(ECHONL)
-      tcsetattr(0, TCSAFLUSH, &quiet)
+      tcsetattr(0, TCSANOW, &quiet)
     }
-    defer { if restore { tcsetattr(0, TCSAFLUSH, &saved) } }
+    defer { if restore { tcsetattr(0, TCSANOW, &saved) } }
+    if let prompt { Diagnostics.write(prompt) }
     var bytes: [UInt8] = []
     var c: UInt8 = 0
     while true {
@@ -35,8 +38,7 @@ enum Prompt {
 
   /// Asks a yes/no question; true only for "y" or "yes".
   static func confirm(_ question: String) -> Bool {
-    Diagnostics.write("\(question) [y/N] ")
-    let answer = readLine()?.trimmingCharacters(in: " \t").lowercased() ?? ""
+    let answer = readLine(prompt: "\(question) [y/N] ")?.trimmingCharacters(in: " \t").lowercased() ?? ""
     return answer == "y" || answer == "yes"
   }
 
@@ -45,8 +47,7 @@ enum Prompt {
     guard isInteractive else {
       throw UsageError("no terminal to ask for the \(prompt.lowercased()); use --password-stdin.")
     }
-    Diagnostics.write("\(prompt): ")
-    guard let line = readLine(echo: false) else {
+    guard let line = readLine(prompt: "\(prompt): ", echo: false) else {
       throw FlowError.invalidInput("no \(prompt.lowercased()) given (end of input)")
     }
     return line
@@ -57,8 +58,7 @@ enum Prompt {
     guard isInteractive else {
       throw UsageError("no terminal to ask for the \(prompt.lowercased()); give it as an option.")
     }
-    Diagnostics.write("\(prompt): ")
-    guard let line = readLine() else {
+    guard let line = readLine(prompt: "\(prompt): ") else {
       throw FlowError.invalidInput("no \(prompt.lowercased()) given (end of input)")
     }
     return line

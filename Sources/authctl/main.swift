@@ -24,6 +24,20 @@ let handlers: [String: @Sendable (Context) throws -> Void] = [
   "users export": runUsersExport,
   "users import": runUsersImport,
   "log": runLog,
+  "register": runRegister,
+  "confirm": runConfirm,
+  "recover": runRecover,
+  "reset": runReset,
+  "login": runLogin,
+  "whoami": runWhoami,
+  "logout": runLogout,
+  "passwd": runPasswd,
+  "users confirm": runUsersConfirm,
+  "users set-password": runUsersSetPassword,
+  "mail queue": runMailQueue,
+  "mail flush": runMailFlush,
+  "mail test": runMailTest,
+  "mail show": runMailShow,
 ]
 
 @MainActor func main() -> Int32 {

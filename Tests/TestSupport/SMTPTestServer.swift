@@ -25,6 +25,10 @@ public final class SMTPTestServer: @unchecked Sendable {
   public struct Faults: Sendable {
     /// Every connection is greeted with `421` and closed.
     public var greeting421 = false
+    /// EHLO is answered `502`, so the client must fall back to HELO.
+    public var refuseEHLO = false
+    /// STARTTLS is offered but answered `454`.
+    public var refuseStartTLS = false
     /// Recipient address → reply code at RCPT TO (451, 550…).
     public var rcptReplies: [String: Int] = [:]
     /// Sender address → reply code at MAIL FROM (550…).
@@ -35,10 +39,13 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var hangInData = false
 
     public init(
-      greeting421: Bool = false, rcptReplies: [String: Int] = [:],
+      greeting421: Bool = false, refuseEHLO: Bool = false, refuseStartTLS: Bool = false,
+      rcptReplies: [String: Int] = [:],
       mailFromReplies: [String: Int] = [:], dataReply: Int? = nil, hangInData: Bool = false
     ) {
       self.greeting421 = greeting421
+      self.refuseEHLO = refuseEHLO
+      self.refuseStartTLS = refuseStartTLS
       self.rcptReplies = rcptReplies
       self.mailFromReplies = mailFromReplies
       self.dataReply = dataReply
@@ -87,7 +94,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var subject: String
     public var from: String
     public var to: String
-    /// `get_content()` of the message: the decoded text (nil when Python could not decode it).
+    /// `get_content()` of the message, CRLF turned into LF: the decoded text (nil when Python
+    /// could not decode it).
     public var body: String?
     /// Every header, decoded, in order.
     public var headers: [[String]]
@@ -107,6 +115,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   public let port: Int
   public let options: Options
   private let spool: TempDir
+  var spoolDirectory: String { spool.path }
   private let process: Process
   private let stdinPipe: Pipe
 
@@ -120,6 +129,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     var config: [String: Any] = [
       "tls": options.tls.rawValue, "offer_starttls": options.offerStartTLS,
       "auth_required": options.authRequired, "greeting_421": options.faults.greeting421,
+      "refuse_ehlo": options.faults.refuseEHLO,
+      "refuse_starttls": options.faults.refuseStartTLS,
       "rcpt_replies": options.faults.rcptReplies,
       "mail_from_replies": options.faults.mailFromReplies,
       "hang_in_data": options.faults.hangInData,
@@ -141,7 +152,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     stdinPipe = Pipe()
     let stdoutPipe = Pipe()
     let log = spool.file("server.log")
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     process.standardInput = stdinPipe
     process.standardOutput = stdoutPipe
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -167,11 +178,15 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   /// Stops the server and waits for it. Safe to call more than once.
   public func stop() {
-    if process.isRunning {
-      process.terminate()
-      process.waitUntilExit()
-    }
+    // EOF on stdin makes the server exit; SIGTERM, then SIGKILL, if it does not. (Polling
+    // `isRunning`: Foundation's `waitUntilExit` can hang when called from several threads.)
     try? stdinPipe.fileHandleForWriting.close()
+    guard process.isRunning else { return }
+    process.terminate()
+    for step in 0..<100 where process.isRunning {
+      if step == 50 { kill(process.processIdentifier, SIGKILL) }
+      usleep(50_000)
+    }
   }
 
   /// Every message accepted so far, in the order received.
@@ -186,7 +201,12 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   private struct State: Decodable {
     var connections: Int
-    var auth_commands: Int
+    var authCommands: Int
+
+    enum CodingKeys: String, CodingKey {
+      case connections
+      case authCommands = "auth_commands"
+    }
   }
 
   private func state() throws -> State {
@@ -195,11 +215,19 @@ public final class SMTPTestServer: @unchecked Sendable {
   }
 
   /// Whether any client sent an AUTH command.
-  public var sawAuth: Bool { get throws { try state().auth_commands > 0 } }
+  public var sawAuth: Bool { get throws { try state().authCommands > 0 } }
 
   /// How many connections the server accepted.
   public var connections: Int { get throws { try state().connections } }
 
   /// The server's log (aiosmtpd's and Python's messages), for failing tests.
-  public var log: String { (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? "" }
+  public var log: String {
+    (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? ""
+  }
+}
+
+extension SMTPTestServer {
+  /// The folder where the server writes each message it accepts (`msg-*.json`), for drivers
+  /// outside the test process (a pseudo-terminal script waiting for a mailed code).
+  public var spoolPath: String { spoolDirectory }
 }

@@ -19,9 +19,15 @@ public final class TestCertificates: @unchecked Sendable {
   public let otherHost: ServerCertificate
   public let selfSigned: ServerCertificate
 
-  /// One set for the whole test run (its folder stays until the machine cleans /tmp).
+  /// One set for the whole test run; its folder is removed when the process exits.
   public static let shared: TestCertificates = {
-    do { return try TestCertificates() } catch { fatalError("test certificates: \(error)") }
+    do {
+      let certificates = try TestCertificates()
+      atexit { try? FileManager.default.removeItem(at: TestCertificates.shared.directory.url) }
+      return certificates
+    } catch {
+      fatalError("test certificates: \(error)")
+    }
   }()
 
   /// Makes a new set of certificates; the folder is removed when the value dies.
@@ -59,7 +65,8 @@ public final class TestCertificates: @unchecked Sendable {
         "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-out", "\(name).pem", "-days", "2", "-extfile", ext,
       ])
-      return ServerCertificate(certificatePath: dir.file("\(name).pem"), keyPath: dir.file("\(name).key"))
+      return ServerCertificate(
+        certificatePath: dir.file("\(name).pem"), keyPath: dir.file("\(name).key"))
     }
     localhost = try signed("localhost", "localhost", "DNS:localhost,IP:127.0.0.1")
     otherHost = try signed("other", "mail.example.org", "DNS:mail.example.org")
@@ -68,7 +75,8 @@ public final class TestCertificates: @unchecked Sendable {
         "-keyout", "self.key", "-out", "self.pem", "-days", "2", "-subj", "/CN=localhost",
         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
       ])
-    selfSigned = ServerCertificate(certificatePath: dir.file("self.pem"), keyPath: dir.file("self.key"))
+    selfSigned = ServerCertificate(
+      certificatePath: dir.file("self.pem"), keyPath: dir.file("self.key"))
   }
 }
 

@@ -8,6 +8,8 @@ CONFIG_JSON keys (all optional):
   auth_required: bool; username, password: the only credentials accepted
   auth_mechanisms: list of mechanisms to offer (default PLAIN and LOGIN)
   greeting_421: bool (every connection gets "421" and is closed)
+  refuse_ehlo: bool (EHLO is answered "502", so clients must fall back to HELO)
+  refuse_starttls: bool (STARTTLS is offered but answered "454")
   rcpt_replies: {address: code}; mail_from_replies: {sender: code}
   data_reply: code at the end of DATA; hang_in_data: bool (never answer the end of DATA)
 
@@ -24,6 +26,7 @@ import email
 import email.policy
 import json
 import os
+import signal
 import ssl
 import sys
 import threading
@@ -55,6 +58,7 @@ def decode(data):
         body = msg.get_content()
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
+        body = body.replace("\r\n", "\n")  # SMTP carries CRLF; compare text with LF
     except Exception as e:  # a test may send something Python cannot decode
         body = None
         STATE.setdefault("decode_errors", []).append(repr(e))
@@ -102,7 +106,7 @@ class Handler:
             n = STATE["messages"]
         record = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
                   "data": base64.b64encode(data).decode("ascii"),
-                  "tls": session.ssl is not None}
+                  "tls": session.ssl is not None or CONFIG.get("tls") == "implicit"}
         record.update(decode(data))
         write_json("msg-%06d.json" % n, record)
         save_state()
@@ -124,6 +128,18 @@ class TestSMTP(SMTP):
             return
         await super()._handle_client()
 
+    async def smtp_EHLO(self, hostname):
+        if CONFIG.get("refuse_ehlo"):
+            await self.push("502 5.5.1 EHLO not implemented (test fault)")
+            return
+        await super().smtp_EHLO(hostname)
+
+    async def smtp_STARTTLS(self, arg):
+        if CONFIG.get("refuse_starttls"):
+            await self.push("454 4.7.0 TLS not available due to temporary reason (test fault)")
+            return
+        await super().smtp_STARTTLS(arg)
+
     async def smtp_AUTH(self, arg):
         with LOCK:
             STATE["auth_commands"] += 1
@@ -135,7 +151,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     ok = (isinstance(auth_data, LoginPassword)
           and auth_data.login == CONFIG.get("username", "").encode()
           and auth_data.password == CONFIG.get("password", "").encode())
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
 
 
 def server_context():
@@ -177,6 +193,10 @@ def watch_parent():
 
 
 async def main():
+    # The test process may spawn us from a thread that blocks signals, and the mask is
+    # inherited: unblock them so SIGTERM from stop() works.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     watch_parent()
     save_state()
     ctx = server_context() if CONFIG.get("tls") == "implicit" else None

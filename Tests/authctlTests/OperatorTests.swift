@@ -27,6 +27,7 @@ import TestSupport
     return try conn.first(sql) { $0.int(0) } ?? -1
   }
 
+  @discardableResult
   func importCSV(_ text: String, _ extra: [String] = []) throws -> RunResult {
     let file = dir.file("in-\(UUID().uuidString).csv")
     try text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -163,5 +164,69 @@ import TestSupport
     let future = try ok(["log", "--since", "2999-01-01", "--format", "jsonl"])
     #expect(future.stdout.isEmpty)
     #expect(try authctl(["--db", db, "log", "--since", "yesterday"]).status == 64)
+  }
+
+  @Test func shadowHashImportedThenLoggedInIsRehashed() throws {
+    let sha512 = try run("/usr/bin/openssl", ["passwd", "-6", "-salt", "saltsalt", "old shadow password"])
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try importCSV(Self.header + "shadow@example.com,\(sha512),2020-01-01T00:00:00Z,\n")
+    let session = ["--session-file", dir.file("session")]
+    let wrong = try authctl(
+      ["--db", db, "login", "shadow@example.com", "--password-stdin"] + session, stdin: "nope\n")
+    #expect(wrong.status == 77)
+    let r = try authctl(
+      ["--db", db, "login", "shadow@example.com", "--password-stdin"] + session,
+      stdin: "old shadow password\n")
+    #expect(r.status == 0, "\(r.stderr)")
+    let conn = try Connection(path: db, create: false)
+    let stored = try conn.first("SELECT password FROM users") { $0.text(0) }
+    #expect(stored?.hasPrefix("$2b$04$") == true, "rehashed to bcrypt at the configured cost")
+    let again = try authctl(
+      ["--db", db, "login", "shadow@example.com", "--password-stdin"] + session,
+      stdin: "old shadow password\n")
+    #expect(again.status == 0, "the new hash verifies")
+    let costly = try authctl(
+      ["--db", db, "login", "shadow@example.com", "--password-stdin"] + session,
+      environment: ["AUTHCTL_BCRYPT_COST": "5"], stdin: "old shadow password\n")
+    #expect(costly.status == 0)
+    #expect(try conn.first("SELECT password FROM users") { $0.text(0) }?.hasPrefix("$2b$05$") == true,
+      "a cost change rehashes at the next login")
+  }
+
+  @Test func confirmAndSetPasswordByOperator() throws {
+    try importCSV(Self.header + "op@example.com,,,\n")
+    let env = ["AUTHCTL_DB": db]
+    let confirm = try authctl(["users", "confirm", "op@example.com", "--notify"], environment: env)
+    #expect(confirm.status == 0, "\(confirm.stderr)")
+    #expect(try count("SELECT count(*) FROM users WHERE activated_at IS NOT NULL") == 1)
+    let shown = try authctl(["mail", "show", "--to", "op@example.com"], environment: env)
+    #expect(shown.stdout.contains("Subject: Your account is activated"))
+    let twice = try authctl(["users", "confirm", "op@example.com"], environment: env)
+    #expect(twice.status == 0 && twice.stderr.contains("already confirmed"))
+    #expect(try authctl(["users", "set-password", "op@example.com"], environment: env).status == 64)
+    #expect(
+      try authctl(
+        ["users", "set-password", "op@example.com", "--generate", "--password-stdin"],
+        environment: env, stdin: "x\n"
+      ).status == 64)
+    let weak = try authctl(
+      ["users", "set-password", "op@example.com", "--password-stdin"], environment: env,
+      stdin: "short\n")
+    #expect(weak.status == 65)
+    let generated = try authctl(["users", "set-password", "op@example.com", "--generate"], environment: env)
+    #expect(generated.status == 0, "\(generated.stderr)")
+    let mail = try authctl(["mail", "show", "--to", "op@example.com"], environment: env).stdout
+    let password = try #require(Walk.line("Password", in: mail))
+    #expect(!generated.allOutput.contains(password), "never printed")
+    let login = try authctl(
+      ["login", "op@example.com", "--password-stdin", "--session-file", dir.file("s")],
+      environment: env, stdin: password + "\n")
+    #expect(login.status == 0, "\(login.stderr)")
+    let chosen = try authctl(
+      ["users", "set-password", "op@example.com", "--password-stdin"], environment: env,
+      stdin: "an operator chosen passphrase\n")
+    #expect(chosen.status == 0)
+    let ended = try authctl(["whoami", "--session-file", dir.file("s")], environment: env)
+    #expect(ended.status == 77, "sessions end when an operator sets the password")
   }
 }

@@ -51,6 +51,13 @@ public struct Config: Sendable {
 
   private func check(_ spec: SettingSpec) throws(ConfigError) {
     guard let (text, source) = values[spec.name] else { return }
+    // A line break or NUL in a path, host, address, URL or number can only do harm (a header
+    // injection in From, a truncated C string, a message split over lines): refused at load,
+    // before anything changes, without echoing the value.
+    if spec.kind != .secret, text.utf8.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
+      throw ConfigError(
+        name: spec.name, source: source, problem: "the value contains a line break or NUL")
+    }
     switch spec.kind {
     case .bool:
       if Config.bool(text) == nil {
@@ -71,8 +78,12 @@ public struct Config: Sendable {
           name: spec.name, source: source,
           problem: "'\(text)' is not a duration (90s, 30m, 48h, 7d, 2w)")
       }
-    case .text, .secret:
+    case .text:
       break
+    case .secret:
+      if text.utf8.contains(0) {
+        throw ConfigError(name: spec.name, source: source, problem: "the value contains a NUL")
+      }
     }
   }
 

@@ -78,7 +78,7 @@ public struct PasswordHasher: Sendable {
   /// A warning to print on stderr when `cost` is below 10, else nil.
   public static func costWarning(_ cost: Int) -> String? {
     guard cost < 10 else { return nil }
-    return "warning: bcrypt cost \(cost) is below 10; hashes are cheap to guess (default 12)"
+    return "bcrypt cost \(cost) is below 10; hashes are cheap to guess (default 12)"
   }
 
   /// libxcrypt's `crypt_ra` over `phrase` and `setting`; nil when it refuses.

@@ -1,7 +1,7 @@
 import Foundation  // NFC: precomposedStringWithCanonicalMapping
 
 /// The rules for every password a person chooses (NIST SP 800-63B §5.1.1.2, OWASP ASVS V2.1):
-/// a minimum length in characters, at most 72 bytes of UTF-8, no NUL, not the account's email,
+/// a minimum length in characters, at most 72 bytes of UTF-8, no NUL or other control character, not the account's email,
 /// not a common password; no composition rules.
 public struct PasswordPolicy: Sendable {
   /// The fewest characters (Swift `Character`s, after NFC) a password may have.
@@ -17,6 +17,9 @@ public struct PasswordPolicy: Sendable {
   public func check(_ password: String, email: String?) throws(PasswordRejection) -> String {
     if password.isEmpty { throw .empty }
     if password.utf8.contains(0) { throw .containsNUL }
+    // CR, LF and the other C0 controls (and DEL) cannot be typed at a prompt; one on stdin is a
+    // script's mistake (a CRLF file), refused rather than stored as part of the password.
+    if password.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) { throw .controlCharacter }
     let normalized = Self.normalize(password)
     if normalized.utf8.count > Self.maxBytes { throw .tooLong }
     if normalized.count < minLength { throw .tooShort(minLength) }

@@ -7,6 +7,8 @@ public enum PasswordRejection: Error, Sendable, Equatable {
   case tooLong
   /// Holds a NUL character, which no C string (and so no bcrypt input) can carry.
   case containsNUL
+  /// Holds a line break, tab or other control character (a CRLF script, a pasted escape).
+  case controlCharacter
   /// The account's email address or its local part, ignoring case.
   case sameAsEmail
   /// On the list of the 10,000 most common passwords, ignoring case.
@@ -19,6 +21,8 @@ public enum PasswordRejection: Error, Sendable, Equatable {
     case .tooShort(let n): return "password too short: at least \(n) characters"
     case .tooLong: return "password too long: at most 72 bytes of UTF-8 (bcrypt's limit)"
     case .containsNUL: return "password refused: it contains a NUL character"
+    case .controlCharacter:
+      return "password refused: it contains a control character (line break, tab or escape)"
     case .sameAsEmail: return "password refused: it is the account's email address"
     case .common: return "password refused: it is one of the 10,000 most common passwords"
     case .empty: return "password is empty"

@@ -57,11 +57,18 @@ public enum Random {
 
 /// The canonical 8-4-4-4-12 text of 16 bytes.
 enum UUIDText {
+  static let digits = Array("0123456789abcdef".utf8)
+
   static func format(_ bytes: [UInt8]) -> String {
     precondition(bytes.count == 16)
-    let hex = Hex.encode(bytes)
-    let c = Array(hex)
-    return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-"
-      + String(c[16..<20]) + "-" + String(c[20..<32])
+    var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+    var o = 0
+    for (i, b) in bytes.enumerated() {
+      if i == 4 || i == 6 || i == 8 || i == 10 { o += 1 }
+      out[o] = digits[Int(b >> 4)]
+      out[o + 1] = digits[Int(b & 0x0f)]
+      o += 2
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }

@@ -3,12 +3,28 @@
 /// `htpasswd -B`) and the shadow-file schemes `$6$` (SHA-512 crypt), `$5$` (SHA-256 crypt)
 /// and `$y$` (yescrypt). Checked by shape here; verified by `crypt_r` at login.
 public enum HashFormat {
-  static let b64 = Set("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+  /// crypt's base-64 alphabet as a lookup table (this runs once per imported row).
+  static let b64: [Bool] = {
+    var table = [Bool](repeating: false, count: 256)
+    for c in "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8 {
+      table[Int(c)] = true
+    }
+    return table
+  }()
+
+  static func allB64<S: Sequence<UInt8>>(_ s: S) -> Bool { s.allSatisfy { b64[Int($0)] } }
 
   /// nil when `hash` is acceptable, else why not.
   public static func problem(_ hash: String) -> String? {
     let b = Array(hash.utf8)
-    func allB64<S: Sequence<UInt8>>(_ s: S) -> Bool { s.allSatisfy { b64.contains($0) } }
+    // The common case first: `$2b$NN$` + 53 characters.
+    if b.count == 60, b[0] == 36, b[1] == 50, b[3] == 36, b[6] == 36,
+      b[2] == UInt8(ascii: "a") || b[2] == UInt8(ascii: "b") || b[2] == UInt8(ascii: "y"),
+      let cost = Int(String(decoding: b[4..<6], as: UTF8.self)), (4...31).contains(cost),
+      allB64(b[7...])
+    {
+      return nil
+    }
     let parts = b.split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
     guard b.first == UInt8(ascii: "$"), parts.count >= 3 else {
       return "not a supported password hash (bcrypt $2a$/$2b$/$2y$, or $6$, $5$, $y$)"

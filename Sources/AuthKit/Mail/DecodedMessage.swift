@@ -69,7 +69,9 @@ public struct DecodedMessage: Sendable {
     message.subject = message.header("Subject") ?? ""
     message.date = message.header("Date") ?? ""
     var id = message.header("Message-ID") ?? ""
-    if id.hasPrefix("<") && id.hasSuffix(">") && id.count >= 2 { id = String(id.dropFirst().dropLast()) }
+    if id.hasPrefix("<") && id.hasSuffix(">") && id.count >= 2 {
+      id = String(id.dropFirst().dropLast())
+    }
     message.messageID = id
     return message
   }
@@ -77,7 +79,7 @@ public struct DecodedMessage: Sendable {
 
 /// Decoders for header values and quoted-printable text.
 enum HeaderDecoding {
-  /// Unfolded, trimmed `value` with its RFC 2047 encoded-words decoded; whitespace between two
+  /// Unfolded `value`, without leading whitespace, with its RFC 2047 encoded-words decoded; whitespace between two
   /// adjacent encoded-words is dropped (§6.2).
   static func decode(_ value: String) -> String {
     let bytes = Array(value.utf8)
@@ -106,7 +108,8 @@ enum HeaderDecoding {
       }
     }
     out += pendingSpace
-    return MailEncoding.trimmed(String(decoding: out, as: UTF8.self))
+    // Drop the whitespace after the colon; trailing whitespace is part of the value.
+    return String(decoding: out.drop { $0 == 32 || $0 == 9 }, as: UTF8.self)
   }
 
   /// The encoded-word `=?charset?B|Q?text?=` starting at `start`: its bytes (as UTF-8) and the

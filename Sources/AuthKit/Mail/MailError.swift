@@ -50,7 +50,7 @@ public enum MailError: Error, Sendable {
       return "refusing to send the mail password over an unencrypted connection"
         + " (MAIL_ALLOW_PLAINTEXT_AUTH=true allows it)"
     case .rejected(let stage, let reply):
-      return "mail server refused \(stage.rawValue): \(reply.text)"
+      return "mail server refused \(stage.rawValue): \(reply.code) \(reply.text)"
     case .protocolError(let text): return "mail server protocol error: \(text)"
     case .mailbox(let text): return "mailbox: \(text)"
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -14,9 +16,11 @@
 ///
 /// The file is created 0600 with `O_NOFOLLOW`, whatever the umask, and each append happens under
 /// an `fcntl` write lock on the whole file, so concurrent writers (other authctl processes,
-/// mail delivery agents) never interleave.
+/// mail delivery agents) never interleave. `fcntl` locks belong to the process, so appends from
+/// threads of one process are also serialised by a mutex.
 public final class Mailbox {
   public let path: String
+  private static let appending = Mutex(())
 
   public init(path: String) { self.path = path }
 
@@ -24,23 +28,32 @@ public final class Mailbox {
   /// `From ` line, then `fsync`s before releasing the lock.
   public func append(_ message: [UInt8], envelopeFrom: String, date: Int64) throws(MailError) {
     let bytes = Self.entry(message, envelopeFrom: envelopeFrom, date: date)
-    do throws(SystemError) {
-      let fd = try systemCall("open \(path)") {
-        open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    let failure: SystemError? = Self.appending.withLock { _ in
+      do throws(SystemError) {
+        try appendLocked(bytes)
+        return nil
+      } catch {
+        return error
       }
-      defer { close(fd) }
-      try systemCall("chmod \(path)") { fchmod(fd, 0o600) }
-      try lock(fd, type: F_WRLCK)
-      var offset = 0
-      while offset < bytes.count {
-        offset += try systemCall("write \(path)") {
-          bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        }
-      }
-      try systemCall("fsync \(path)") { fsync(fd) }
-    } catch {
-      throw .mailbox(error.text)
     }
+    if let failure { throw .mailbox(failure.text) }
+  }
+
+  /// Opens (0600, no symlink), locks, appends and syncs.
+  private func appendLocked(_ bytes: [UInt8]) throws(SystemError) {
+    let fd = try systemCall("open \(path)") {
+      open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    }
+    defer { close(fd) }
+    try systemCall("chmod \(path)") { fchmod(fd, 0o600) }
+    try lock(fd, type: F_WRLCK)
+    var offset = 0
+    while offset < bytes.count {
+      offset += try systemCall("write \(path)") {
+        bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+      }
+    }
+    try systemCall("fsync \(path)") { fsync(fd) }
   }
 
   /// Every message in the file, oldest first, without its `From ` line and with the `>From `
@@ -51,7 +64,7 @@ public final class Mailbox {
       let fd: Int32
       do {
         fd = try systemCall("open \(path)") { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-      } catch where error.code == ENOENT {
+      } catch  where error.code == ENOENT {
         return []
       }
       defer { close(fd) }

@@ -73,9 +73,13 @@ extension SMTPClient {
     }
   }
 
-  /// One transcript line, to the callback and, with `debug`, to stderr.
+  /// One transcript line (with `debug` only), to the callback or else to stderr.
   func log(_ line: String) {
-    transcript(line)
-    if settings.debug { Diagnostics.write(line + "\n") }
+    guard settings.debug else { return }
+    if let transcript {
+      transcript(line)
+    } else {
+      Diagnostics.write(line + "\n")
+    }
   }
 }

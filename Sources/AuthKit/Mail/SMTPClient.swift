@@ -18,14 +18,14 @@ public final class SMTPClient {
   /// The capabilities of the last EHLO: keyword (upper case) → parameters.
   public private(set) var capabilities: [String: String] = [:]
 
-  let transcript: (String) -> Void
+  let transcript: ((String) -> Void)?
   var connection: SMTPConnection?
   private var transactions = 0
 
-  /// `transcript` receives each line sent (`C: …`) and received (`S: …`), AUTH payloads
-  /// replaced by `****` and message content by its size; with `settings.debug` the lines also
-  /// go to stderr.
-  public init(settings: SMTPSettings, transcript: @escaping (String) -> Void = { _ in }) {
+  /// With `settings.debug`, each line sent (`C: …`) and received (`S: …`) goes to
+  /// `transcript`, or to stderr when it is nil; AUTH payloads are replaced by `****` and the
+  /// message content by its size. Without `debug` there is no transcript.
+  public init(settings: SMTPSettings, transcript: ((String) -> Void)? = nil) {
     self.settings = settings
     self.transcript = transcript
   }

@@ -13,10 +13,8 @@ public struct SMTPReply: Sendable, Equatable {
     self.lines = lines
   }
 
-  /// The code and the lines on one line: `550 5.1.1 no such user`.
-  public var text: String {
-    ([String(code)] + lines.filter { !$0.isEmpty }).joined(separator: " ")
-  }
+  /// The lines' text on one line, without the code: `5.1.1 no such user`.
+  public var text: String { lines.filter { !$0.isEmpty }.joined(separator: " ") }
 
   /// 2xx.
   public var isPositive: Bool { (200..<300).contains(code) }
@@ -59,6 +57,8 @@ public struct SMTPReply: Sendable, Equatable {
 
   /// `text` cut to 200 characters with control characters shown as `?`, for error messages.
   static func printable(_ text: String) -> String {
-    String(String(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "?" : Character($0) }).prefix(200))
+    String(
+      String(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "?" : Character($0) })
+        .prefix(200))
   }
 }

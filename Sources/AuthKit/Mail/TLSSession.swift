@@ -62,7 +62,9 @@ final class TLSSession {
       }
       let verify = SSL_get_verify_result(handle)
       if verify != X509_V_OK {
-        throw .tls("certificate verify failed: \(String(cString: X509_verify_cert_error_string(verify)))")
+        OpenSSLError.clear()  // leave nothing queued for the next OpenSSL user of this thread
+        throw .tls(
+          "certificate verify failed: \(String(cString: X509_verify_cert_error_string(verify)))")
       }
       throw .tls(OpenSSLError.drain("handshake failed (SSL error \(error))"))
     }
@@ -82,7 +84,9 @@ final class TLSSession {
     var buffer = [UInt8](repeating: 0, count: 16384)
     while true {
       var count = 0
-      let rc = buffer.withUnsafeMutableBytes { SSL_read_ex(handle, $0.baseAddress!, $0.count, &count) }
+      let rc = buffer.withUnsafeMutableBytes {
+        SSL_read_ex(handle, $0.baseAddress!, $0.count, &count)
+      }
       if rc == 1 { return Array(buffer[0..<count]) }
       let error = SSL_get_error(handle, 0)
       try flush(until: deadline)

@@ -16,6 +16,8 @@ public struct Account: Sendable, Equatable {
   public var passwordGenerated: Bool
   /// Changed whenever outstanding tokens must die; part of their fingerprint.
   public var stamp: String?
+  /// When the password last changed or was reset, or the account was disabled.
+  public var securityChangedAt: String? = nil
 
   /// The status at `now` (disabled > locked > unconfirmed > active, as `users list`).
   public func status(now: Int64) -> AccountStatus {

@@ -2,7 +2,7 @@
 extension AccountStore {
   static let columns = """
     id, email, password, activated_at, created_at, updated_at, disabled_at, failed_logins, \
-    locked_until, last_login_at, password_generated, stamp
+    locked_until, last_login_at, password_generated, stamp, security_changed_at
     """
 
   static func account(_ s: Statement) -> Account {
@@ -11,7 +11,7 @@ extension AccountStore {
       activatedAt: s.optionalText(3), createdAt: s.optionalText(4), updatedAt: s.optionalText(5),
       disabledAt: s.optionalText(6), failedLogins: Int(s.int(7)), lockedUntil: s.optionalText(8),
       lastLoginAt: s.optionalText(9), passwordGenerated: s.int(10) != 0,
-      stamp: s.optionalText(11))
+      stamp: s.optionalText(11), securityChangedAt: s.optionalText(12))
   }
 
   /// The account with this email, compared without case (the unique index's collation).
@@ -28,13 +28,13 @@ extension AccountStore {
   public static func insert(_ db: Connection, _ a: Account) throws(StoreError) {
     try db.run(
       """
-      INSERT INTO users (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+      INSERT INTO users (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
       """,
       [
         .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
         .optional(a.createdAt), .optional(a.updatedAt), .optional(a.disabledAt),
         .integer(Int64(a.failedLogins)), .optional(a.lockedUntil), .optional(a.lastLoginAt),
-        .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp),
+        .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp), .optional(a.securityChangedAt),
       ])
   }
 
@@ -45,14 +45,14 @@ extension AccountStore {
       """
       UPDATE users SET email = ?2, password = ?3, activated_at = ?4, created_at = ?5,
         updated_at = ?6, disabled_at = ?7, failed_logins = ?8, locked_until = ?9,
-        last_login_at = ?10, password_generated = ?11, stamp = ?12
+        last_login_at = ?10, password_generated = ?11, stamp = ?12, security_changed_at = ?13
       WHERE id = ?1
       """,
       [
         .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
         .optional(a.createdAt), .optional(a.updatedAt), .optional(a.disabledAt),
         .integer(Int64(a.failedLogins)), .optional(a.lockedUntil), .optional(a.lastLoginAt),
-        .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp),
+        .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp), .optional(a.securityChangedAt),
       ]) == 1
   }
 

@@ -38,6 +38,10 @@ public enum Schema {
       ("password_generated", "INTEGER NOT NULL DEFAULT 0"),
       // Random text changed whenever outstanding tokens must die; part of their fingerprint.
       ("stamp", "TEXT"),
+      // When the password last changed or was reset, or the account was disabled: tokens and
+      // sessions issued before it are refused (also tokens of the original app, which carry no
+      // fingerprint).
+      ("security_changed_at", "TEXT"),
     ]
     for (name, type) in added where !columns.contains(name) {
       try db.execute("ALTER TABLE users ADD COLUMN \(name) \(type)")

@@ -36,6 +36,8 @@ public enum StoreError: Error, Sendable {
       switch code & 0xff {
       case SQLITE_BUSY, SQLITE_LOCKED: return "database busy, retry"
       case SQLITE_NOTADB: return "not a SQLite database: \(message)"
+      case SQLITE_FULL: return "the disk is full; nothing was changed (\(message))"
+      case SQLITE_CANTOPEN: return "cannot open the database: \(message)"
       default:
         let shown = sql.map {
           " (in: \($0.split(whereSeparator: \.isNewline).joined(separator: " ")))"

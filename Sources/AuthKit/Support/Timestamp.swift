@@ -12,12 +12,22 @@ public enum Timestamp {
     var t = time_t(seconds)
     var parts = tm()
     gmtime_r(&t, &parts)
-    func pad(_ v: Int32, _ width: Int) -> String {
-      let s = String(v)
-      return String(repeating: "0", count: max(0, width - s.count)) + s
+    // One fixed-width buffer: this runs once per row of an import.
+    var out: [UInt8] = Array("0000-00-00T00:00:00Z".utf8)
+    func put(_ v: Int32, _ end: Int, _ width: Int) {
+      var v = max(0, v)
+      for k in 0..<width {
+        out[end - k] = UInt8(48 + v % 10)
+        v /= 10
+      }
     }
-    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-      + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    put(parts.tm_year + 1900, 3, 4)
+    put(parts.tm_mon + 1, 6, 2)
+    put(parts.tm_mday, 9, 2)
+    put(parts.tm_hour, 12, 2)
+    put(parts.tm_min, 15, 2)
+    put(parts.tm_sec, 18, 2)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC),

@@ -1,0 +1,43 @@
+# authctl: build, test, install and uninstall.
+#   make                      release build (static Swift runtime: needs only libsqlite3, libssl3
+#                             and libcrypt1 at run time)
+#   make test                 the test suite (exactly the README's `swift test`)
+#   make install              PREFIX=/usr/local by default; DESTDIR for staged installs
+#   make uninstall            removes exactly what install put
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+# Extra flags for `swift build`, e.g. SWIFTPM_FLAGS=--scratch-path=.build-release
+SWIFTPM_FLAGS ?=
+INSTALL ?= install
+
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+RELEASE_FLAGS = -c release --static-swift-stdlib $(SWIFTPM_FLAGS)
+
+.PHONY: all build test install uninstall
+
+all: build
+
+build:
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+test:
+	swift test
+
+install: build
+	$(INSTALL) -d -m 755 $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	$(INSTALL) -m 755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/authctl" $(BINDIR)/authctl
+	$(INSTALL) -m 644 man/authctl.1 $(MANDIR)/authctl.1
+	$(INSTALL) -m 644 completions/authctl.bash $(BASHDIR)/authctl
+	$(INSTALL) -m 644 completions/_authctl $(ZSHDIR)/_authctl
+	$(INSTALL) -m 644 completions/authctl.fish $(FISHDIR)/authctl.fish
+
+uninstall:
+	rm -f $(BINDIR)/authctl $(MANDIR)/authctl.1 $(BASHDIR)/authctl $(ZSHDIR)/_authctl \
+		$(FISHDIR)/authctl.fish

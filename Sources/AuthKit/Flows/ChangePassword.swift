@@ -1,0 +1,87 @@
+/// `authctl passwd` (issue 5): the original's two steps, finished. Step one checks the
+/// current password and mails a 6-digit code; step two takes the code and the new password,
+/// sets it, ends every session and removes the session file.
+public struct ChangePassword {
+  static let purpose = "passwd"
+  static func codeContext(userID: String) -> String { "passwd:\(userID)" }
+
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
+
+  /// Step one: the current password, then a code is mailed.
+  public func request(file: SessionFile, currentPassword: String) throws -> DeliveryReport {
+    let current = try CurrentSession.load(ctx, file: file)
+    let a = current.account
+    return try ctx.audited("passwd.request", email: a.email) {
+      guard let stored = a.passwordHash, ctx.hasher.verify(currentPassword, against: stored) else {
+        throw try Login(ctx).failure(a, hasPassword: a.hasPassword)
+      }
+      let ttl = ctx.config.duration("AUTHCTL_CODE_TTL")
+      var ids: [Int64] = []
+      try ctx.db.write {
+        let now = ctx.now()
+        let code = try Random.digits(6)
+        try CodeStore.replace(
+          ctx.db, userID: a.id, purpose: Self.purpose,
+          codeHash: CodeHash.make(key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
+          createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
+        let (subject, body) = MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl)
+        ids.append(
+          try ctx.mailer.enqueue(
+            ctx.db, MailDraft(kind: "passwd-code", userID: a.id, to: a.email, subject: subject, body: body)))
+        try ctx.audit("passwd.request", a)
+      }
+      return try ctx.mailer.deliver(ctx.db, ids: ids)
+    }
+  }
+
+  /// Step two: the mailed code and the new password.
+  public func commit(file: SessionFile, code rawCode: String, newPassword: String) throws
+    -> DeliveryReport
+  {
+    let current = try CurrentSession.load(ctx, file: file)
+    let a = current.account
+    let code = try CodeCheck.validateShape(rawCode)
+    let password = try ctx.policy.check(newPassword, email: a.email)
+    let hash = try ctx.hasher.hash(password)
+    enum Outcome {
+      case done([Int64])
+      case refused(String)
+    }
+    let outcome = try ctx.audited("passwd", email: a.email) {
+      try ctx.db.write { () throws -> Outcome in
+        guard var fresh = try AccountStore.find(ctx.db, id: a.id) else {
+          throw FlowError.refused("not logged in: the account no longer exists")
+        }
+        switch try CodeCheck.check(
+          ctx, userID: a.id, purpose: Self.purpose, context: Self.codeContext(userID: a.id),
+          code: code, expectedHash: nil)
+        {
+        case .refused(let why): return .refused(why)
+        case .ok(let row):
+          let now = Timestamp.format(ctx.now())
+          try CodeStore.markUsed(ctx.db, id: row.id, at: now)
+          fresh.passwordHash = hash
+          fresh.passwordGenerated = false
+          fresh.stamp = try ctx.newStamp()
+          fresh.securityChangedAt = now
+          fresh.updatedAt = now
+          try AccountStore.update(ctx.db, fresh)
+          try SessionStore.revokeAll(ctx.db, userID: a.id, at: now, reason: "password changed")
+          let (subject, body) = MailTemplates.passwordChanged(email: a.email)
+          let id = try ctx.mailer.enqueue(
+            ctx.db, MailDraft(kind: "passwd", userID: a.id, to: a.email, subject: subject, body: body))
+          try ctx.audit("passwd", fresh)
+          return .done([id])
+        }
+      }
+    }
+    switch outcome {
+    case .refused(let why):
+      throw ctx.refuse(FlowError.refused(why), event: "passwd", a, reason: why)
+    case .done(let ids):
+      try file.remove()
+      return try ctx.mailer.deliver(ctx.db, ids: ids)
+    }
+  }
+}

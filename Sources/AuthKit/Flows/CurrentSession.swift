@@ -1,0 +1,76 @@
+/// The session of the session file, checked against the database (issue 5): a session that
+/// was revoked, expired, or predates a password change, reset or disable is refused even when
+/// the file still holds its token.
+public struct CurrentSession {
+  public var account: Account
+  public var session: Session
+  public var status: AccountStatus
+
+  /// Loads and checks the current session; every refusal is 77.
+  public static func load(_ ctx: FlowContext, file: SessionFile) throws -> CurrentSession {
+    guard let token = try file.read() else {
+      throw FlowError.refused("not logged in (no session file at \(file.path))")
+    }
+    let now = ctx.now()
+    let claims: TokenClaims
+    do {
+      claims = try ctx.signer.verify(token, purpose: .session, now: now)
+    } catch {
+      throw FlowError.refused(
+        error == .expired ? "not logged in: the session expired; log in again" : "not logged in: invalid session token")
+    }
+    guard let sid = claims.sessionID, let session = try SessionStore.find(ctx.db, id: sid),
+      session.userID == claims.userID
+    else { throw FlowError.refused("not logged in: unknown session; log in again") }
+    if session.revokedAt != nil {
+      throw FlowError.refused(
+        "not logged in: the session was ended (\(session.revokedReason ?? "logout")); log in again")
+    }
+    if let expires = Timestamp.parse(session.expiresAt), expires <= now {
+      throw FlowError.refused("not logged in: the session expired; log in again")
+    }
+    guard let a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email else {
+      throw FlowError.refused("not logged in: the account no longer exists")
+    }
+    if a.disabledAt != nil { throw FlowError.refused("not logged in: account \(a.email) is disabled") }
+    if let changed = a.securityChangedAt, changed > session.createdAt {
+      throw FlowError.refused("not logged in: the password changed since this session began; log in again")
+    }
+    return CurrentSession(account: a, session: session, status: a.status(now: now))
+  }
+}
+
+/// `authctl logout [--all]` (issue 5).
+public struct Logout {
+  public struct Result {
+    public var email: String?
+    public var ended: Int
+  }
+
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
+
+  /// Revokes the session (every session of the account with `all`) and removes the file. A
+  /// file whose session already ended is removed, and that is said.
+  public func run(file: SessionFile, all: Bool) throws -> Result {
+    let current: CurrentSession
+    do {
+      current = try CurrentSession.load(ctx, file: file)
+    } catch let e as FlowError {
+      guard try file.read() != nil, !all else { throw e }
+      try file.remove()
+      return Result(email: nil, ended: 0)
+    }
+    let ended = try ctx.db.write { () throws -> Int in
+      let now = Timestamp.format(ctx.now())
+      let n =
+        all
+        ? try SessionStore.revokeAll(ctx.db, userID: current.account.id, at: now, reason: "logout --all")
+        : (try SessionStore.revoke(ctx.db, id: current.session.id, at: now, reason: "logout") ? 1 : 0)
+      try ctx.audit("logout", current.account, detail: all ? "all sessions (\(n))" : nil)
+      return n
+    }
+    try file.remove()
+    return Result(email: current.account.email, ended: ended)
+  }
+}

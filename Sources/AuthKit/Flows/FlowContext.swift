@@ -1,0 +1,97 @@
+/// What every flow runs over (DESIGN.md): the store, the configuration, a clock, the keys, the
+/// password rules and the mailer. Tests build one over a temporary database and a fixed clock.
+public final class FlowContext {
+  public let db: Connection
+  public let config: Config
+  public let clock: Clock
+  public let keys: KeyRing
+  public let signer: TokenSigner
+  public let hasher: PasswordHasher
+  public let policy: PasswordPolicy
+  public let mailer: Mailer
+
+  public init(db: Connection, config: Config, clock: Clock) throws {
+    self.db = db
+    self.config = config
+    self.clock = clock
+    keys = try Self.keys(config: config, db: db)
+    signer = TokenSigner(
+      key: keys.tokenKey, issuer: config.string("AUTHCTL_TOKEN_ISSUER") ?? "authctl")
+    hasher = try PasswordHasher(cost: config.int("AUTHCTL_BCRYPT_COST"))
+    policy = PasswordPolicy(minLength: config.int("AUTHCTL_MIN_PASSWORD_LENGTH"))
+    mailer = Mailer(config: config, clock: clock)
+  }
+
+  /// Refuses a `JWT_SECRET` shorter than 32 bytes (RFC 7518 §3.2) — called before anything
+  /// is created or changed.
+  public static func checkSecret(_ config: Config) throws(KeyError) {
+    if let s = config.string("JWT_SECRET"), s.utf8.count < 32 { throw .shortSecret(s.utf8.count) }
+  }
+
+  /// `JWT_SECRET` when set (its UTF-8 bytes, as PyJWT uses a str key), else the secret the
+  /// first migration generated and kept in `settings`.
+  static func keys(config: Config, db: Connection) throws -> KeyRing {
+    let secretKey = config.string("SECRET_KEY").map { Array($0.utf8) }
+    if let s = config.string("JWT_SECRET") {
+      return try KeyRing(jwtSecret: Array(s.utf8), secretKey: secretKey)
+    }
+    let stored = try db.first("SELECT value FROM settings WHERE key = 'jwt_secret'") {
+      $0.text(0)
+    }
+    guard let stored, let bytes = Hex.decode(stored) else {
+      throw FlowError.unavailable(
+        "JWT_SECRET is not set and the database keeps no generated secret; set JWT_SECRET")
+    }
+    return try KeyRing(jwtSecret: bytes, secretKey: secretKey)
+  }
+
+  // MARK: - Helpers the flows share
+
+  public func now() -> Int64 { clock.now() }
+
+  /// The fingerprint of an account's state that confirmation and reset tokens carry: it
+  /// changes when the password, the activation or the stamp changes, so a used token stops
+  /// verifying (as Django's PasswordResetTokenGenerator).
+  public func fingerprint(_ a: Account) -> String {
+    Fingerprint.make(
+      key: keys.fingerprintKey, userID: a.id, passwordHash: a.passwordHash,
+      activatedAt: a.activatedAt, stamp: a.stamp)
+  }
+
+  /// A fresh random stamp: every outstanding token of the account dies.
+  public func newStamp() throws -> String { Hex.encode(try Random.bytes(16)) }
+
+  public func audit(
+    _ event: String, _ account: Account?, email: String? = nil, ok: Bool = true,
+    reason: String? = nil, detail: String? = nil
+  ) throws {
+    try AuditLog.record(
+      db,
+      AuditEvent(
+        at: Timestamp.format(now()), event: event, userID: account?.id,
+        email: account?.email ?? email, ok: ok, reason: reason, detail: detail))
+  }
+
+  /// Runs a flow's `body`; a refusal or bad input it throws is recorded as a failed `event`
+  /// in its own small transaction (the flow's own was rolled back), then rethrown.
+  public func audited<T>(_ event: String, email: String?, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let e as FlowError {
+      _ = try? db.write { try audit(event, nil, email: email, ok: false, reason: e.message) }
+      throw e
+    } catch let e as PasswordRejection {
+      _ = try? db.write { try audit(event, nil, email: email, ok: false, reason: e.message) }
+      throw e
+    }
+  }
+
+  /// Records a refusal in its own small transaction, then returns the error to throw.
+  public func refuse(
+    _ error: any Error, event: String, _ account: Account?, email: String? = nil,
+    reason: String
+  ) -> any Error {
+    _ = try? db.write { try audit(event, account, email: email, ok: false, reason: reason) }
+    return error
+  }
+}

@@ -1,0 +1,136 @@
+/// The texts of the mails the flows send. Each secret stands on a line of its own —
+/// `Password: …`, `Code: …`, `Token: …` — so a person can copy it and a script can find it.
+enum MailTemplates {
+  static func link(_ appURL: String?, _ path: String, electricMail: String?, token: String)
+    -> String?
+  {
+    guard let appURL, !appURL.isEmpty else { return nil }
+    var base = appURL
+    while base.hasSuffix("/") { base.removeLast() }
+    var query = "token=" + percentEncode(token)
+    if let electricMail { query = "electric_mail=" + percentEncode(electricMail) + "&" + query }
+    return "\(base)/\(path)?\(query)"
+  }
+
+  /// RFC 3986 percent-encoding of everything but unreserved characters.
+  static func percentEncode(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+      switch b {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+        UInt8(ascii: "_"), UInt8(ascii: "~"):
+        out.unicodeScalars.append(UnicodeScalar(b))
+      default:
+        let hex = Array("0123456789ABCDEF".unicodeScalars)
+        out += "%"
+        out.unicodeScalars.append(hex[Int(b >> 4)])
+        out.unicodeScalars.append(hex[Int(b & 15)])
+      }
+    }
+    return out
+  }
+
+  static func confirm(
+    email: String, token: String, link: String?, password: String?, ttl: Int64
+  ) -> (String, String) {
+    var lines = [
+      "Hello,", "",
+      "an account was registered for \(email). To confirm it, run",
+      "", "    authctl confirm \(token)", "",
+    ]
+    if let link { lines += ["or open this link:", "", link, ""] }
+    lines += ["The confirmation token:", "", "Token: \(token)", ""]
+    if let password {
+      lines += ["Your password (change it with 'authctl passwd' after logging in):", "",
+        "Password: \(password)", ""]
+    }
+    lines += [
+      "The token works for \(DurationText.format(ttl)). If it expires, run",
+      "'authctl register \(email)' again for a new one.", "",
+      "If you did not ask for this account, ignore this message.",
+    ]
+    return ("Confirm your account", lines.joined(separator: "\n"))
+  }
+
+  static func exists(email: String) -> (String, String) {
+    (
+      "Your account already exists",
+      [
+        "Hello,", "",
+        "someone tried to register \(email) again. The account already exists and is",
+        "confirmed; nothing was changed. If you forgot your password, run",
+        "", "    authctl recover \(email)", "",
+        "If this was not you, ignore this message.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  static func activated(email: String) -> (String, String) {
+    (
+      "Your account is activated",
+      ["Hello,", "", "the account \(email) is confirmed. You can now log in:", "",
+        "    authctl login \(email)"].joined(separator: "\n")
+    )
+  }
+
+  static func recover(email: String, token: String, code: String, link: String?, ttl: Int64)
+    -> (String, String)
+  {
+    var lines = [
+      "Hello,", "",
+      "a password reset was asked for \(email). Run", "",
+      "    authctl reset \(token)", "",
+      "and give it this code when asked:", "",
+      "Code: \(code)", "",
+    ]
+    if let link { lines += ["Or open this link and enter the code there:", "", link, ""] }
+    lines += [
+      "The reset token:", "", "Token: \(token)", "",
+      "Both work for \(DurationText.format(ttl)) and only once. If you did not ask for this,",
+      "ignore this message: your password stays as it is.",
+    ]
+    return ("Reset your password", lines.joined(separator: "\n"))
+  }
+
+  static func newPassword(email: String, password: String, reason: String) -> (String, String) {
+    (
+      "Your new password",
+      [
+        "Hello,", "", "\(reason) The new password of \(email):", "",
+        "Password: \(password)", "",
+        "Every session of the account has ended. Log in with 'authctl login \(email)'.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  static func passwordChanged(email: String) -> (String, String) {
+    (
+      "Your password was changed",
+      [
+        "Hello,", "",
+        "the password of \(email) was changed and every session of the account has ended.", "",
+        "If this was not you, run 'authctl recover \(email)' at once.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  static func passwdCode(email: String, code: String, ttl: Int64) -> (String, String) {
+    (
+      "Your code to change the password",
+      [
+        "Hello,", "", "a password change was asked for \(email). The code:", "",
+        "Code: \(code)", "",
+        "It works for \(DurationText.format(ttl)) and only once. If this was not you, run",
+        "'authctl recover \(email)' and change your password.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  static func test(to: String) -> (String, String) {
+    (
+      "authctl test message",
+      "This is a test message from authctl to \(to).\nIf you can read it, mail works."
+    )
+  }
+}

@@ -1,0 +1,98 @@
+/// `authctl register EMAIL [--password-stdin]` (issue 5).
+public struct Register {
+  public enum Outcome: Sendable {
+    /// A new account was created (exit 0).
+    case created
+    /// Registered and not confirmed: a fresh confirmation replaced the old (exit 65).
+    case resent
+    /// Registered and confirmed: the owner was mailed a notice (exit 65).
+    case exists
+  }
+
+  public struct Result {
+    public var outcome: Outcome
+    public var account: Account
+    public var delivery: DeliveryReport
+  }
+
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
+
+  /// Registers `rawEmail`; `chosenPassword` is the person's own (checked against the rules and
+  /// never mailed), else a password is generated and mailed, as the original app does.
+  public func run(_ rawEmail: String, chosenPassword: String?) throws -> Result {
+    let email = try EmailAddress.normalize(rawEmail)
+    // Slow work before the write lock (DESIGN.md): check and hash the password, hash the
+    // email for the original app's link.
+    let password: String
+    let generated: String?
+    if let chosen = chosenPassword {
+      password = try ctx.policy.check(chosen, email: email)
+      generated = nil
+    } else {
+      password = try PasswordPolicy.generate()
+      generated = password
+    }
+    let hash = try ctx.hasher.hash(password)
+    let appURL = ctx.config.string("APP_URL")
+    let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
+    let ttl = ctx.config.duration("AUTHCTL_CONFIRM_TTL")
+
+    var ids: [Int64] = []
+    let (outcome, account) = try ctx.audited("register", email: email) { try ctx.db.write { () throws -> (Outcome, Account) in
+      let now = ctx.now()
+      let nowText = Timestamp.format(now)
+      if var a = try AccountStore.find(ctx.db, email: email) {
+        if a.activatedAt != nil {
+          let (subject, body) = MailTemplates.exists(email: email)
+          ids.append(
+            try ctx.mailer.enqueue(
+              ctx.db,
+              MailDraft(kind: "exists", userID: a.id, to: email, subject: subject, body: body)))
+          try ctx.audit("register", a, ok: false, reason: "already registered and confirmed")
+          return (.exists, a)
+        }
+        // Not confirmed: a fresh confirmation replaces the old one, whose token dies with
+        // the new stamp; a generated password is replaced too, a chosen one is set.
+        a.stamp = try ctx.newStamp()
+        var mailed: String? = nil
+        if chosenPassword != nil || a.passwordGenerated || !a.hasPassword {
+          a.passwordHash = hash
+          a.passwordGenerated = generated != nil
+          mailed = generated
+        }
+        a.updatedAt = nowText
+        try AccountStore.update(ctx.db, a)
+        ids.append(try queueConfirmation(a, password: mailed, electric: electric, ttl: ttl, now: now))
+        try ctx.audit("register", a, ok: false, reason: "not confirmed yet: confirmation sent again")
+        return (.resent, a)
+      }
+      let a = Account(
+        id: try Random.uuid4(), email: email, passwordHash: hash, activatedAt: nil,
+        createdAt: nowText, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
+        lockedUntil: nil, lastLoginAt: nil, passwordGenerated: generated != nil,
+        stamp: try ctx.newStamp())
+      try AccountStore.insert(ctx.db, a)
+      ids.append(
+        try queueConfirmation(a, password: generated, electric: electric, ttl: ttl, now: now))
+      try ctx.audit("register", a)
+      return (.created, a)
+    } }
+    let delivery = try ctx.mailer.deliver(ctx.db, ids: ids)
+    return Result(outcome: outcome, account: account, delivery: delivery)
+  }
+
+  func queueConfirmation(
+    _ a: Account, password: String?, electric: String?, ttl: Int64, now: Int64
+  ) throws -> Int64 {
+    let token = try ctx.signer.sign(
+      purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
+      fingerprint: ctx.fingerprint(a))
+    let link = MailTemplates.link(
+      ctx.config.string("APP_URL"), "activate_account", electricMail: electric, token: token)
+    let (subject, body) = MailTemplates.confirm(
+      email: a.email, token: token, link: link, password: password, ttl: ttl)
+    return try ctx.mailer.enqueue(
+      ctx.db, MailDraft(kind: "confirm", userID: a.id, to: a.email, subject: subject, body: body))
+  }
+}

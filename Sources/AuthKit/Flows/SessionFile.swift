@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The local file holding the current session's token (issue 5): `--session-file`,
+/// `AUTHCTL_SESSION_FILE`, else `$XDG_STATE_HOME/authctl/session`, else
+/// `~/.local/state/authctl/session`. Written atomically (temporary file + `rename`), mode
+/// 0600 in a 0700 folder; one readable by group or others is refused, as ssh refuses such keys.
+public struct SessionFile: Sendable {
+  public let path: String
+
+  public init(path: String) { self.path = path }
+
+  /// The path from the configuration and the environment.
+  public init(config: Config, environment: [String: String]) {
+    if let p = config.string("AUTHCTL_SESSION_FILE"), !p.isEmpty {
+      path = p
+    } else if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+      path = state + "/authctl/session"
+    } else {
+      let home = environment["HOME"] ?? String(cString: getpwuid(geteuid())?.pointee.pw_dir ?? strdup("/"))
+      path = home + "/.local/state/authctl/session"
+    }
+  }
+
+  var directory: String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  static func errorText(_ e: Int32) -> String { String(cString: strerror(e)) }
+
+  /// Creates the missing folders of `dir`, each 0700.
+  static func makeDirectories(_ dir: String) throws(FlowError) {
+    var st = stat()
+    if stat(dir, &st) == 0 { return }
+    if let slash = dir.lastIndex(of: "/"), slash != dir.startIndex {
+      try makeDirectories(String(dir[..<slash]))
+    }
+    if mkdir(dir, 0o700) != 0 && errno != EEXIST {
+      throw .cannotCreate("cannot create the folder \(dir): \(errorText(errno))")
+    }
+    chmod(dir, 0o700)
+  }
+
+  /// Replaces the file with `token`, atomically.
+  public func write(_ token: String) throws(FlowError) {
+    try Self.makeDirectories(directory)
+    let suffix = (try? Random.bytes(6)).map { Hex.encode($0) } ?? "0"
+    let temp = "\(directory)/.session.\(getpid()).\(suffix)"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      throw .cannotCreate("cannot create the session file in \(directory): \(Self.errorText(errno))")
+    }
+    var ok = fchmod(fd, 0o600) == 0
+    let bytes = Array((token + "\n").utf8)
+    var off = 0
+    while ok && off < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { ok = false } else { off += n }
+    }
+    let saved = errno
+    ok = ok && fsync(fd) == 0
+    close(fd)
+    guard ok, rename(temp, path) == 0 else {
+      let e = ok ? errno : saved
+      unlink(temp)
+      throw .cannotCreate("cannot write the session file \(path): \(Self.errorText(e))")
+    }
+  }
+
+  /// The token in the file, or nil when there is none. A file readable or writable by group or
+  /// others, or owned by another user, is refused (77).
+  public func read() throws(FlowError) -> String? {
+    let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ENOENT { return nil }
+      if errno == ELOOP { throw .refused("the session file \(path) is a symbolic link; refused") }
+      throw .io("cannot read the session file \(path): \(Self.errorText(errno))")
+    }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+      throw .refused("the session file \(path) is not a regular file; refused")
+    }
+    if st.st_mode & 0o077 != 0 {
+      throw .refused(
+        "the session file \(path) is accessible by others (mode \(String(st.st_mode & 0o777, radix: 8))); "
+          + "refused — log in again, or chmod 600 it")
+    }
+    if st.st_uid != geteuid() {
+      throw .refused("the session file \(path) belongs to another user; refused")
+    }
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 16_384)
+    while data.count <= 16_384 {
+      let n = Glibc.read(fd, &chunk, chunk.count)
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 { throw .io("cannot read the session file \(path): \(Self.errorText(errno))") }
+      if n == 0 { break }
+      data.append(contentsOf: chunk[0..<n])
+    }
+    let token = String(decoding: data, as: UTF8.self).trimmingASCIIWhitespace()
+    return token.isEmpty ? nil : token
+  }
+
+  /// Removes the file; a missing one is fine.
+  public func remove() throws(FlowError) {
+    if unlink(path) != 0 && errno != ENOENT {
+      throw .io("cannot remove the session file \(path): \(Self.errorText(errno))")
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/// A token as a person pastes it: the bare JWT, or the whole link of the mail
+/// (`…/activate_account?electric_mail=…&token=…`), with surrounding blanks and quotes.
+public struct TokenInput: Sendable, Equatable {
+  public var token: String
+  /// The original app's `electric_mail` parameter (a bcrypt hash of the email), when present.
+  public var electricMail: String?
+
+  /// Parses `text`; input that is not token-shaped at all is bad input (65), a token of the
+  /// right shape that fails verification is refused later (77).
+  public static func parse(_ text: String) throws(FlowError) -> TokenInput {
+    var s = text.trimmingASCIIWhitespace()
+    for q in ["'", "\"", "<"] where s.hasPrefix(q) { s.removeFirst() }
+    for q in ["'", "\"", ">"] where s.hasSuffix(q) { s.removeLast() }
+    if s.isEmpty { throw .invalidInput("malformed token: it is empty") }
+    if s.utf8.count > 16_384 { throw .invalidInput("malformed token: longer than 8 KiB") }
+    var electric: String?
+    if s.contains("?") || s.contains("token=") {
+      let query = s.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
+      var token: String?
+      for pair in query.split(separator: "&") {
+        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard kv.count == 2 else { continue }
+        let value = percentDecode(String(kv[1]))
+        switch kv[0] {
+        case "token": token = value
+        case "electric_mail": electric = value
+        default: break
+        }
+      }
+      guard let token, !token.isEmpty else {
+        throw .invalidInput("malformed link: it has no token parameter")
+      }
+      s = token
+    }
+    if s.utf8.count > 8192 { throw .invalidInput("malformed token: longer than 8 KiB") }
+    let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+    let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(alphabet.contains) })
+    else {
+      throw .invalidInput("malformed token: expected three base64url parts separated by dots")
+    }
+    return TokenInput(token: s, electricMail: electric)
+  }
+
+  /// `%XX` escapes and `+` (as a space, form encoding) decoded; invalid escapes kept as is.
+  static func percentDecode(_ s: String) -> String {
+    var out: [UInt8] = []
+    let b = Array(s.utf8)
+    var i = 0
+    func hex(_ c: UInt8) -> UInt8? {
+      switch c {
+      case 48...57: return c - 48
+      case 65...70: return c - 55
+      case 97...102: return c - 87
+      default: return nil
+      }
+    }
+    while i < b.count {
+      if b[i] == 37, i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+        out.append(h << 4 | l)
+        i += 3
+      } else {
+        out.append(b[i] == 43 ? 32 : b[i])
+        i += 1
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

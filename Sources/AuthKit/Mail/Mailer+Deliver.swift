@@ -1,0 +1,159 @@
+extension Mailer {
+  /// Delivers queued messages: `ids` (those a flow just queued), else every due one (`all`:
+  /// every queued one, backoff or not). Each message is marked in its own small transaction
+  /// after the server's final reply, so a kill in between may send it twice, never lose it.
+  /// Never throws for a mail problem: they are recorded on the message and reported.
+  public func deliver(_ db: Connection, ids: [Int64]? = nil, all: Bool = false) throws
+    -> DeliveryReport
+  {
+    let now = clock.now()
+    let items = try db.read {
+      try OutboxStore.due(db, now: Timestamp.format(now), all: all, ids: ids)
+    }
+    var report = DeliveryReport(destination: destination)
+    if case .mailbox(let path) = transport { report.mailboxPath = path }
+    guard !items.isEmpty else { return report }
+    let progress = Progress("delivering", total: items.count)
+    defer { progress.finish() }
+    switch transport {
+    case .suppressed:
+      for item in items {
+        try db.write { try OutboxStore.markSuppressed(db, id: item.id, at: Timestamp.format(now)) }
+        report.suppressed += 1
+      }
+    case .mailbox(let path):
+      let mailbox = Mailbox(path: path)
+      for (n, item) in items.enumerated() {
+        progress.update(n)
+        let sender = try senders()[0]
+        do {
+          let bytes = try message(item, from: sender).render()
+          try mailbox.append(bytes, envelopeFrom: sender, date: clock.now())
+          try markSent(db, item, &report)
+        } catch let error as MailError {
+          // A header that cannot be written never will be: failed, not retried forever.
+          if case .headerInjection = error {
+            try fail(db, item, error.message, &report)
+          } else {
+            try deferItem(db, item, error.message, &report)
+          }
+        }
+      }
+    case .smtp(let settings):
+      try deliverSMTP(db, items, settings, &report, progress)
+    }
+    return report
+  }
+
+  func message(_ item: OutboxItem, from: String) -> MailMessage {
+    MailMessage(
+      from: from, to: item.recipient, subject: item.subject, body: item.body ?? "",
+      date: clock.now(), messageID: item.messageID)
+  }
+
+  func markSent(_ db: Connection, _ item: OutboxItem, _ report: inout DeliveryReport) throws {
+    try db.write { try OutboxStore.markSent(db, id: item.id, at: Timestamp.format(clock.now())) }
+    report.delivered.append((item.id, item.recipient))
+  }
+
+  func deferItem(
+    _ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport
+  )
+    throws
+  {
+    let next = clock.now() + OutboxStore.backoff(afterAttempts: item.attempts + 1)
+    try db.write {
+      try OutboxStore.markDeferred(db, id: item.id, error: error, next: Timestamp.format(next))
+      try AuditLog.record(
+        db,
+        AuditEvent(
+          at: Timestamp.format(clock.now()), event: "mail.deferred", userID: item.userID,
+          email: item.recipient, ok: false, reason: error, detail: item.kind))
+    }
+    report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
+  }
+
+  func fail(_ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport)
+    throws
+  {
+    try db.write {
+      try OutboxStore.markFailed(db, id: item.id, error: error)
+      try AuditLog.record(
+        db,
+        AuditEvent(
+          at: Timestamp.format(clock.now()), event: "mail.failed", userID: item.userID,
+          email: item.recipient, ok: false, reason: error, detail: item.kind))
+    }
+    report.failed.append(.init(id: item.id, to: item.recipient, error: error))
+  }
+
+  /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
+  /// connection stops the run, leaving the rest queued and due.
+  func deliverSMTP(
+    _ db: Connection, _ items: [OutboxItem], _ settings: SMTPSettings,
+    _ report: inout DeliveryReport, _ progress: Progress
+  ) throws {
+    let maxPerConnection = max(1, config.int("MAIL_MAX_EMAILS"))
+    var client: SMTPClient?
+    var onConnection = 0
+    var refusedSenders: Set<String> = []
+    defer { client?.quit() }
+    for (n, item) in items.enumerated() {
+      progress.update(n)
+      if client == nil || onConnection >= maxPerConnection {
+        client?.quit()
+        let c = SMTPClient(settings: settings, transcript: { Diagnostics.write($0 + "\n") })
+        c.onReply = onReply
+        do throws(MailError) {
+          try c.connect()
+        } catch {
+          // The server cannot be reached or refuses us: nothing is sent; every message stays
+          // queued (a TLS or certificate problem is fixed in the configuration, then flushed).
+          try deferItem(db, item, error.message, &report)
+          report.untried += items.count - n - 1
+          client = nil
+          return
+        }
+        client = c
+        onConnection = 0
+      }
+      var senders = try self.senders().filter { !refusedSenders.contains($0) }
+      if senders.isEmpty { senders = try self.senders() }
+      var outcome: MailError?
+      for sender in senders {
+        do throws(MailError) {
+          _ = try client!.send(
+            from: sender, to: [item.recipient], message: message(item, from: sender).render())
+          outcome = nil
+          break
+        } catch {
+          outcome = error
+          if case .rejected(.mailFrom, let reply) = error, reply.code >= 500 {
+            refusedSenders.insert(sender)
+            continue
+          }
+          break
+        }
+      }
+      onConnection += 1
+      guard let error = outcome else {
+        try markSent(db, item, &report)
+        continue
+      }
+      switch error {
+      case .rejected(_, let reply) where reply.code >= 500:
+        try fail(db, item, "\(reply.code) \(reply.text)", &report)
+      case .rejected:
+        try deferItem(db, item, error.message, &report)
+      case .headerInjection:
+        try fail(db, item, error.message, &report)
+      default:
+        // Timeout or dropped connection mid-message: the server may or may not have it.
+        try deferItem(db, item, error.message, &report)
+        report.untried += items.count - n - 1
+        client = nil
+        return
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A message a flow wants sent, before it is queued.
+public struct MailDraft: Sendable {
+  public var kind: String
+  public var userID: String?
+  public var to: String
+  public var subject: String
+  public var body: String
+
+  public init(kind: String, userID: String?, to: String, subject: String, body: String) {
+    self.kind = kind
+    self.userID = userID
+    self.to = to
+    self.subject = subject
+    self.body = body
+  }
+}
+
+/// What one delivery run did.
+public struct DeliveryReport: Sendable {
+  public struct Problem: Sendable {
+    public var id: Int64
+    public var to: String
+    public var error: String
+  }
+  /// Where the mail went: "the mailbox PATH", "HOST:PORT", or "nowhere (MAIL_SUPPRESS_SEND)".
+  public var destination: String
+  /// The local mailbox the messages went to, when that is the transport.
+  public var mailboxPath: String?
+  public var delivered: [(id: Int64, to: String)] = []
+  public var suppressed = 0
+  /// Temporary failures: still queued, with a next-attempt time.
+  public var deferred: [Problem] = []
+  /// Permanent failures (5xx): marked failed with the server's reply.
+  public var failed: [Problem] = []
+  /// Due messages not tried because the connection broke; still queued and due.
+  public var untried = 0
+}
+
+/// Queues messages in the outbox inside a flow's transaction and delivers them after the
+/// commit (issue 4; DESIGN.md "Transactions and I/O").
+public final class Mailer {
+  public enum Transport: Sendable {
+    case suppressed
+    case mailbox(path: String)
+    case smtp(SMTPSettings)
+  }
+
+  public let config: Config
+  public let clock: Clock
+  public var transport: Transport
+  /// Each server reply, for `mail test`.
+  public var onReply: ((SMTPStage, SMTPReply) -> Void)?
+
+  public init(config: Config, clock: Clock) {
+    self.config = config
+    self.clock = clock
+    if config.bool("MAIL_SUPPRESS_SEND") {
+      transport = .suppressed
+    } else if let host = config.string("MAIL_SERVER"), !host.isEmpty {
+      transport = .smtp(Self.settings(config, host: host))
+    } else {
+      transport = .mailbox(path: Self.mailboxPath(forDatabase: config.databasePath))
+    }
+  }
+
+  /// The database path with its extension replaced by `.mbox` (`x.sqlite` → `x.mbox`).
+  public static func mailboxPath(forDatabase path: String) -> String {
+    let slash = path.lastIndex(of: "/")
+    if let dot = path.lastIndex(of: "."), slash.map({ dot > $0 }) ?? true,
+      dot != path.startIndex, path[path.index(before: dot)] != "/"
+    {
+      return String(path[..<dot]) + ".mbox"
+    }
+    return path + ".mbox"
+  }
+
+  static func settings(_ c: Config, host: String) -> SMTPSettings {
+    let security: SMTPSettings.Security =
+      c.bool("MAIL_USE_SSL") ? .implicitTLS : c.bool("MAIL_USE_TLS") ? .startTLS : .none
+    var hostname = [CChar](repeating: 0, count: 256)
+    gethostname(&hostname, hostname.count - 1)
+    let helo = String(
+      decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return SMTPSettings(
+      host: host, port: c.int("MAIL_PORT"), security: security,
+      username: c.string("MAIL_USERNAME"), password: c.string("MAIL_PASSWORD"),
+      timeout: c.duration("MAIL_TIMEOUT"), caFile: c.string("MAIL_TLS_CA_FILE"),
+      allowPlaintextAuth: c.bool("MAIL_ALLOW_PLAINTEXT_AUTH"),
+      heloName: helo.isEmpty ? "localhost" : helo, debug: c.bool("MAIL_DEBUG"))
+  }
+
+  /// The From addresses to use, in the order to try them for one message: `MAIL_SENDERS`
+  /// shuffled (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`,
+  /// else `authctl@localhost`.
+  public func senders() throws -> [String] {
+    let pool = (config.string("MAIL_SENDERS") ?? "").split(separator: ",")
+      .map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+    if !pool.isEmpty {
+      var shuffled = pool
+      for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
+        let j = Int(try Random.uniform(UInt32(i + 1)))
+        shuffled.swapAt(i, j)
+      }
+      return shuffled
+    }
+    for name in ["MAIL_DEFAULT_SENDER", "MAIL_USERNAME"] {
+      if let s = config.string(name), !s.isEmpty { return [s] }
+    }
+    return ["authctl@localhost"]
+  }
+
+  /// Checks the draft (header injection → 65), applies the flood guard (→ 75, nothing
+  /// queued) and queues it. Call inside the flow's write transaction.
+  @discardableResult
+  public func enqueue(_ db: Connection, _ draft: MailDraft) throws -> Int64 {
+    let senders = try senders()
+    do {
+      try MailMessage.checkHeaderValue(draft.to, field: "To")
+      try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
+      // The From addresses come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS):
+      // refuse a bad one here, before the change is stored, not at delivery.
+      for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
+    } catch {
+      throw FlowError.invalidInput(error.message)
+    }
+    let now = clock.now()
+    let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
+    let recent = try OutboxStore.countSince(
+      db, recipient: draft.to, since: Timestamp.format(now - 3600))
+    if recent >= limit {
+      throw FlowError.tryLater(
+        "too many messages to \(draft.to) in the last hour (limit \(limit), "
+          + "AUTHCTL_MAIL_PER_HOUR); nothing was sent or changed; try again later")
+    }
+    let sender = senders[0]
+    let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
+    let messageID = MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
+    return try OutboxStore.enqueue(
+      db, userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
+      body: draft.body, messageID: messageID, now: Timestamp.format(now))
+  }
+
+  /// Where mail goes, for messages to a person.
+  public var destination: String {
+    switch transport {
+    case .suppressed: return "nowhere (MAIL_SUPPRESS_SEND)"
+    case .mailbox(let path): return "the mailbox \(path)"
+    case .smtp(let s): return "\(s.host):\(s.port)"
+    }
+  }
+}

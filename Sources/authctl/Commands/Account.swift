@@ -1,0 +1,167 @@
+import AuthKit
+
+/// The password of `--password-stdin`, or nil to generate one.
+private func chosenPassword(_ ctx: Context) throws -> String? {
+  ctx.invocation.flag("password-stdin") ? try Prompt.stdinLine("password") : nil
+}
+
+/// `authctl register EMAIL [--password-stdin] [--format json]`.
+func runRegister(_ ctx: Context) throws {
+  let email = ctx.invocation.arguments[0]
+  let chosen = try chosenPassword(ctx)
+  let flows = try ctx.flows(create: true)
+  let result = try Register(flows).run(email, chosenPassword: chosen)
+  ctx.report(result.delivery)
+  let a = result.account
+  switch result.outcome {
+  case .created:
+    if ctx.invocation.format == "json" {
+      let w = RowWriter(.jsonl, columns: ["id", "email", "status"])
+      w.row([a.id, a.email, a.status(now: flows.now()).rawValue])
+      w.finish()
+    } else {
+      ctx.out.line(a.id)
+    }
+  case .resent:
+    throw FlowError.invalidInput(
+      "\(a.email) is registered but not confirmed: a new confirmation was mailed and the old one no longer works"
+    )
+  case .exists:
+    throw FlowError.invalidInput(
+      "\(a.email) already has an account; its owner was mailed a notice")
+  }
+}
+
+/// `authctl confirm TOKEN|URL`.
+func runConfirm(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let result = try Confirm(flows).run(ctx.invocation.arguments[0])
+  ctx.report(result.delivery)
+  ctx.out.line("confirmed \(result.account.email)")
+}
+
+/// `authctl recover EMAIL`.
+func runRecover(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let result = try Recover(flows).run(ctx.invocation.arguments[0])
+  ctx.report(result.delivery)
+  ctx.out.line("reset token and code mailed to \(result.account.email)")
+}
+
+/// `authctl reset TOKEN|URL [--code CODE] [--password-stdin]`.
+func runReset(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  let flows = try ctx.flows()
+  let chosen = try chosenPassword(ctx)
+  let code = try inv.value("code") ?? Prompt.value("Code")
+  let result = try Reset(flows).run(inv.arguments[0], code: code, chosenPassword: chosen)
+  ctx.report(result.delivery)
+  let how = result.generated ? "a new password was mailed to" : "password changed for"
+  ctx.out.line("\(how) \(result.account.email); \(result.sessionsEnded) session(s) ended")
+}
+
+/// `authctl login EMAIL [--password-stdin]`.
+func runLogin(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let password =
+    ctx.invocation.flag("password-stdin")
+    ? try Prompt.stdinLine("password") : try Prompt.secret("Password")
+  let file = ctx.sessionFile
+  let result = try Login(flows).run(ctx.invocation.arguments[0], password: password, file: file)
+  if ctx.verbose { Diagnostics.notice("session token written to \(file.path)") }
+  ctx.out.line("logged in as \(result.account.email) until \(result.expiresAt)")
+}
+
+/// `authctl whoami [--format json]`.
+func runWhoami(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let current = try CurrentSession.load(flows, file: ctx.sessionFile)
+  let a = current.account
+  let fields: [(String, Any?)] = [
+    ("id", a.id), ("email", a.email), ("status", current.status.rawValue),
+    ("activated_at", a.activatedAt), ("last_login_at", a.lastLoginAt),
+    ("session_id", current.session.id), ("session_expires_at", current.session.expiresAt),
+  ]
+  if ctx.invocation.format == "json" {
+    let w = RowWriter(.jsonl, columns: fields.map(\.0))
+    w.row(fields.map(\.1))
+    w.finish()
+  } else {
+    ctx.out.line(a.email)
+  }
+}
+
+/// `authctl logout [--all]`.
+func runLogout(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let result = try Logout(flows).run(file: ctx.sessionFile, all: ctx.invocation.flag("all"))
+  if let email = result.email {
+    ctx.out.line("logged out \(email); \(result.ended) session(s) ended")
+  } else {
+    ctx.out.line("the session had already ended; removed the session file")
+  }
+}
+
+/// `authctl passwd`: interactive, or scripted in two steps (`--request`, then `--code`).
+func runPasswd(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  let flows = try ctx.flows()
+  let file = ctx.sessionFile
+  let flow = ChangePassword(flows)
+  if inv.flag("request") {
+    guard inv.flag("password-stdin") else {
+      throw UsageError("'passwd --request' reads the current password from stdin: add --password-stdin.")
+    }
+    ctx.report(try flow.request(file: file, currentPassword: try Prompt.stdinLine("current password")))
+    ctx.out.line("a code was mailed; finish with 'authctl passwd --code CODE --password-stdin'")
+    return
+  }
+  if let code = inv.value("code") {
+    guard inv.flag("password-stdin") else {
+      throw UsageError("'passwd --code' reads the new password from stdin: add --password-stdin.")
+    }
+    ctx.report(try flow.commit(file: file, code: code, newPassword: try Prompt.stdinLine("new password")))
+    ctx.out.line("password changed; every session ended: log in again")
+    return
+  }
+  if inv.flag("password-stdin") {
+    throw UsageError("'passwd --password-stdin' needs --request or --code CODE.")
+  }
+  // Interactive: current password, mailed code, new password twice.
+  _ = try CurrentSession.load(flows, file: file)
+  let currentPassword = try Prompt.secret("Current password")
+  ctx.report(try flow.request(file: file, currentPassword: currentPassword))
+  let code = try Prompt.value("Code from the mail")
+  let first = try Prompt.secret("New password")
+  let second = try Prompt.secret("New password again")
+  guard first == second else { throw FlowError.invalidInput("the two new passwords differ; nothing changed") }
+  ctx.report(try flow.commit(file: file, code: code, newPassword: first))
+  ctx.out.line("password changed; every session ended: log in again")
+}
+
+/// `users confirm EMAIL [--notify]`.
+func runUsersConfirm(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let key = ctx.invocation.arguments[0]
+  let (unchanged, delivery) = try AdminAccount(flows).confirm(key, notify: ctx.invocation.flag("notify"))
+  ctx.report(delivery)
+  if let unchanged {
+    Diagnostics.notice("\(key): \(unchanged); nothing changed")
+  } else {
+    ctx.out.line("confirmed \(try EmailAddress.normalize(key))")
+  }
+}
+
+/// `users set-password EMAIL (--password-stdin | --generate)`.
+func runUsersSetPassword(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  guard inv.flag("password-stdin") != inv.flag("generate") else {
+    throw UsageError("'users set-password' needs exactly one of --password-stdin and --generate.")
+  }
+  let chosen = inv.flag("password-stdin") ? try Prompt.stdinLine("password") : nil
+  let flows = try ctx.flows()
+  let (account, delivery) = try AdminAccount(flows).setPassword(inv.arguments[0], chosen: chosen)
+  ctx.report(delivery)
+  ctx.out.line(
+    "password \(chosen == nil ? "generated and mailed" : "set") for \(account.email); sessions ended")
+}

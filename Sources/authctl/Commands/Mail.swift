@@ -1,0 +1,115 @@
+import AuthKit
+
+/// `authctl mail queue [--format table|json]`: queued and failed messages.
+func runMailQueue(_ ctx: Context) throws {
+  let db = try ctx.openDatabase()
+  let items = try db.read { try OutboxStore.pending(db) }
+  let writer = RowWriter(
+    RowWriter.Format(rawValue: ctx.invocation.format) ?? .table,
+    columns: [
+      "id", "to", "subject", "status", "attempts", "last_error", "kind", "created_at",
+      "next_attempt_at",
+    ], widths: [5, 28, 28, 7, 8, 40, 10, 20])
+  for i in items {
+    writer.row([
+      i.id, i.recipient, i.subject, i.status, i.attempts, i.lastError, i.kind, i.createdAt,
+      i.status == "queued" ? i.nextAttemptAt : nil,
+    ])
+  }
+  writer.finish()
+}
+
+/// `authctl mail flush [--all]`: delivers what is due (everything queued with `--all`).
+/// Exit 0 when nothing due is left undelivered, 75 when some are still deferred.
+func runMailFlush(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag("all"))
+  for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
+  for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
+  // Still deferred: every queued message in backoff (those this run deferred and those not
+  // yet due), and those the run did not reach.
+  let backedOff = try flows.db.read {
+    try OutboxStore.deferredCount(flows.db, now: Timestamp.format(flows.now()))
+  }
+  let waiting = backedOff + report.untried
+  var parts = ["delivered \(report.delivered.count)"]
+  if report.suppressed > 0 { parts.append("suppressed \(report.suppressed)") }
+  if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
+  if report.untried > 0 { parts.append("not tried \(report.untried)") }
+  if !report.failed.isEmpty { parts.append("failed \(report.failed.count)") }
+  ctx.out.line(
+    parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
+  if waiting > 0 {
+    throw FlowError.tryLater(
+      "\(waiting) message(s) still queued; run 'authctl mail flush' again later")
+  }
+}
+
+/// `authctl mail test ADDRESS`: one test message, straight to the transport (not queued),
+/// with each server reply printed.
+func runMailTest(_ ctx: Context) throws {
+  let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
+  let mailer = Mailer(config: ctx.config, clock: ctx.clock)
+  let (subject, body) = (
+    "authctl test message",
+    "This is a test message from authctl to \(to).\nIf you can read it, mail works."
+  )
+  let senders = try mailer.senders()
+  // Every sender of the pool, not only the one drawn: a flow would refuse a bad one.
+  for s in senders { try MailMessage.checkHeaderValue(s, field: "From") }
+  let sender = senders[0]
+  let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
+  let message = MailMessage(
+    from: sender, to: to, subject: subject, body: body, date: ctx.clock.now(),
+    messageID: MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16)))
+  switch mailer.transport {
+  case .suppressed:
+    ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
+  case .mailbox(let path):
+    try Mailbox(path: path).append(
+      try message.render(), envelopeFrom: sender, date: ctx.clock.now())
+    ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
+  case .smtp(let settings):
+    let client = SMTPClient(settings: settings, transcript: { Diagnostics.write($0 + "\n") })
+    client.onReply = { stage, reply in
+      for (i, line) in reply.lines.enumerated() {
+        ctx.out.line(
+          "\(stage.rawValue): \(reply.code)\(i == reply.lines.count - 1 ? " " : "-")\(line)")
+      }
+    }
+    defer { client.quit() }
+    try client.connect()
+    _ = try client.send(from: sender, to: [to], message: try message.render())
+    ctx.out.line("test message to \(to) accepted by \(settings.host):\(settings.port)")
+  }
+}
+
+/// `authctl mail show [--last] [--to EMAIL]`: a message of the local mailbox, decoded.
+func runMailShow(_ ctx: Context) throws {
+  let path = Mailer.mailboxPath(forDatabase: ctx.config.databasePath)
+  let to = try ctx.invocation.value("to").map { try EmailAddress.normalize($0) }
+  let messages: [[UInt8]]
+  do {
+    messages = try Mailbox(path: path).messages()
+  } catch {
+    throw FlowError.noInput("no local mailbox at \(path) (\(error.message))")
+  }
+  var chosen: DecodedMessage?
+  for raw in messages.reversed() {
+    guard let m = DecodedMessage.parse(raw) else { continue }
+    if let to, (try? EmailAddress.normalize(m.to)) != to && !m.to.lowercased().contains("<\(to)>") {
+      continue
+    }
+    chosen = m
+    break
+  }
+  guard let m = chosen else {
+    throw FlowError.noInput(
+      to.map { "no message to \($0) in the mailbox \(path)" } ?? "the mailbox \(path) is empty")
+  }
+  for (name, value) in [("From", m.from), ("To", m.to), ("Subject", m.subject), ("Date", m.date)] {
+    ctx.out.line("\(name): \(value)")
+  }
+  ctx.out.line()
+  ctx.out.write(m.body.hasSuffix("\n") ? m.body : m.body + "\n")
+}

@@ -1,0 +1,80 @@
+import AuthKit
+import Foundation
+import TestSupport
+import Testing
+
+/// `Mailer.enqueue` refuses a CR, LF or NUL in a recipient, a subject or a configured sender
+/// (header injection, exit 65) before anything is stored: the flow's transaction rolls back.
+@Suite struct MailerEnqueueTests {
+  /// A migrated database and a mailer over `environment`.
+  static func setUp(_ environment: [String: String] = [:]) throws -> (TempDir, Connection, Mailer) {
+    let dir = try TempDir("enqueue")
+    let db = try Connection(path: dir.file("t.sqlite"), create: true)
+    _ = try Migrator().migrate(
+      db,
+      context: MigrationContext(
+        now: Timestamp.format(1_764_072_000), randomBytes: { try Random.bytes($0) },
+        jwtSecretConfigured: false, notice: { _ in }))
+    var env = ["AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SUPPRESS_SEND": "true"]
+    env.merge(environment) { $1 }
+    _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
+    let config = try Config(environment: env, envFile: dir.file("empty.env"))
+    return (dir, db, Mailer(config: config, clock: .fixed(1_764_072_000)))
+  }
+
+  static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {
+    MailDraft(kind: "test", userID: nil, to: to, subject: subject, body: "Token: x\n")
+  }
+
+  static func outboxCount(_ db: Connection) throws -> Int64 {
+    try db.first("SELECT count(*) FROM outbox") { $0.int(0) } ?? -1
+  }
+
+  @Test(arguments: [
+    ("ann@example.com\r\nBcc: evil@example.com", "Hello", "To"),
+    ("ann@example.com\n", "Hello", "To"),
+    ("ann@example.com", "Hello\r\nBcc: evil@example.com", "Subject"),
+    ("ann@example.com", "Hello\u{0}", "Subject"),
+    ("ann@example.com", "Hello\rX", "Subject"),
+  ])
+  func recipientOrSubject(to: String, subject: String, field: String) throws {
+    let (_, db, mailer) = try Self.setUp()
+    do {
+      try db.write {
+        _ = try db.run(
+          "INSERT INTO settings (key, value, updated_at) VALUES ('marker', 'x', 'now')")
+        try mailer.enqueue(db, Self.draft(to: to, subject: subject))
+      }
+      Issue.record("no error")
+    } catch let error as FlowError {
+      guard case .invalidInput(let message) = error else {
+        Issue.record("got \(error)")
+        return
+      }
+      #expect(message.contains(field) && message.contains("header injection"), "\(message)")
+    }
+    #expect(try Self.outboxCount(db) == 0)
+    #expect(
+      try db.first("SELECT count(*) FROM settings WHERE key = 'marker'") { $0.int(0) } == 0,
+      "the whole transaction rolled back")
+  }
+
+  @Test(arguments: [
+    ["MAIL_DEFAULT_SENDER": "accounts@example.com\r\nBcc: evil@example.com"],
+    ["MAIL_SENDERS": "a@example.com, b@example.com\nBcc: evil@example.com"],
+    ["MAIL_USERNAME": "user\u{0}@example.com"],
+  ])
+  func configuredSender(environment: [String: String]) throws {
+    let (_, db, mailer) = try Self.setUp(environment)
+    #expect(throws: FlowError.self) { try db.write { try mailer.enqueue(db, Self.draft()) } }
+    #expect(try Self.outboxCount(db) == 0)
+  }
+
+  @Test func aGoodDraftIsQueued() throws {
+    let (_, db, mailer) = try Self.setUp(["MAIL_SENDERS": "a@example.com,b@example.com"])
+    let id = try db.write { try mailer.enqueue(db, Self.draft(subject: "Grüße")) }
+    let item = try #require(try OutboxStore.find(db, id: id))
+    #expect(item.status == "queued" && item.subject == "Grüße" && item.attempts == 0)
+    #expect(item.messageID.hasSuffix("@example.com"))
+  }
+}
