@@ -78,12 +78,15 @@ struct Context {
   func report(_ d: DeliveryReport) {
     for m in d.delivered {
       if let path = d.mailboxPath {
-        Diagnostics.notice("mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
+        Diagnostics.notice(
+          "mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
       } else {
         Diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
       }
     }
-    if d.suppressed > 0 { Diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)") }
+    if d.suppressed > 0 {
+      Diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
+    }
     for p in d.deferred {
       Diagnostics.warn(
         "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")

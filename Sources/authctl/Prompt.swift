@@ -38,7 +38,8 @@ enum Prompt {
 
   /// Asks a yes/no question; true only for "y" or "yes".
   static func confirm(_ question: String) -> Bool {
-    let answer = readLine(prompt: "\(question) [y/N] ")?.trimmingCharacters(in: " \t").lowercased() ?? ""
+    let answer =
+      readLine(prompt: "\(question) [y/N] ")?.trimmingCharacters(in: " \t").lowercased() ?? ""
     return answer == "y" || answer == "yes"
   }
 

@@ -188,7 +188,6 @@ final class RowWriter {
   }
 }
 
-
 /// An array of strings as one JSON value (in text formats: the items joined by spaces).
 struct JSONArray: CustomStringConvertible {
   let items: [String]

@@ -1,16 +1,19 @@
-import Testing
 import TestSupport
+import Testing
 
 /// Every parser error path through the built binary: status 64, one line naming the problem.
 @Suite struct CommandLineTests {
-  func expectUsage(_ args: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  func expectUsage(
+    _ args: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     let r = try authctl(args)
     #expect(r.status == 64, "\(args): \(r.stderr)", sourceLocation: sourceLocation)
     #expect(r.stdout.isEmpty, sourceLocation: sourceLocation)
     let lines = r.stderr.split(separator: "\n")
     #expect(lines.count == 1, "one line: \(r.stderr)", sourceLocation: sourceLocation)
     #expect(r.stderr.hasPrefix("authctl: "), sourceLocation: sourceLocation)
-    #expect(r.stderr.contains(fragment), "\(r.stderr) lacks \(fragment)", sourceLocation: sourceLocation)
+    #expect(
+      r.stderr.contains(fragment), "\(r.stderr) lacks \(fragment)", sourceLocation: sourceLocation)
     #expect(r.stderr.contains("See 'authctl --help'"), sourceLocation: sourceLocation)
   }
 
@@ -25,7 +28,8 @@ import TestSupport
     try expectUsage(
       ["users", "list", "--fromat", "json"],
       "unknown option '--fromat' for 'users list'. Did you mean '--format'?")
-    try expectUsage(["--qiet", "migrate"], "unknown option '--qiet' for 'migrate'. Did you mean '--quiet'?")
+    try expectUsage(
+      ["--qiet", "migrate"], "unknown option '--qiet' for 'migrate'. Did you mean '--quiet'?")
     try expectUsage(["migrate", "-x"], "unknown option '-x' for 'migrate'.")
     // An option of another command is unknown here.
     try expectUsage(["migrate", "--format", "json"], "unknown option '--format' for 'migrate'.")
@@ -37,7 +41,8 @@ import TestSupport
     try expectUsage(["migrate", "--status=yes"], "option '--status' takes no value")
     try expectUsage(
       ["users", "list", "--format", "jsn"],
-      "invalid value 'jsn' for '--format'; expected one of table, json, jsonl, csv. Did you mean 'json'?")
+      "invalid value 'jsn' for '--format'; expected one of table, json, jsonl, csv. Did you mean 'json'?"
+    )
     try expectUsage(["users", "list", "--status", "gone"], "invalid value 'gone' for '--status'")
     try expectUsage(["users", "list", "--limit", "-3"], "invalid value '-3' for '--limit'")
     try expectUsage(["users", "list", "--older-than", "3 days"], "invalid duration '3 days'")
@@ -55,15 +60,18 @@ import TestSupport
       let r = try authctl(args)
       #expect(r.status == 0)
       #expect(r.stdout.contains("USAGE: authctl"))
-      for name in ["register", "confirm", "recover", "reset", "login", "whoami", "logout", "passwd",
+      for name in [
+        "register", "confirm", "recover", "reset", "login", "whoami", "logout", "passwd",
         "migrate", "users list", "users show", "users confirm", "users disable", "users enable",
         "users unlock", "users delete", "users purge", "users import", "users export",
-        "mail queue", "mail flush", "mail test", "mail show", "log", "config"]
-      {
+        "mail queue", "mail flush", "mail test", "mail show", "log", "config",
+      ] {
         #expect(r.stdout.contains("  \(name) "), "help lists \(name)")
       }
     }
-    for args in [["help", "users", "list"], ["users", "list", "--help"], ["--help", "users", "list"]] {
+    for args in [
+      ["help", "users", "list"], ["users", "list", "--help"], ["--help", "users", "list"],
+    ] {
       let r = try authctl(args)
       #expect(r.status == 0, "\(args)")
       #expect(r.stdout.contains("USAGE: authctl users list"), "\(args): \(r.stdout)")

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Migration from empty and from the original app's table; missing, behind and newer databases;
 /// file modes under umask 000.
@@ -16,7 +16,9 @@ import TestSupport
     let db = dir.file("new.sqlite")
     let first = try authctl(["--db", db, "migrate"])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stdout == "applied 1: adopt users table\napplied 2: settings, sessions, codes, outbox, audit\n")
+    #expect(
+      first.stdout
+        == "applied 1: adopt users table\napplied 2: settings, sessions, codes, outbox, audit\n")
     #expect(first.stderr.contains("generated a 32-byte secret"))
     let second = try authctl(["--db", db, "migrate"])
     #expect(second.status == 0)
@@ -30,7 +32,8 @@ import TestSupport
   @Test func jwtSecretConfiguredGeneratesNone() throws {
     let dir = try TempDir()
     let db = dir.file("s.sqlite")
-    let r = try authctl(["--db", db, "migrate"], environment: ["JWT_SECRET": String(repeating: "k", count: 32)])
+    let r = try authctl(
+      ["--db", db, "migrate"], environment: ["JWT_SECRET": String(repeating: "k", count: 32)])
     #expect(r.status == 0)
     #expect(!r.stderr.contains("generated"))
     let conn = try Connection(path: db, create: false)
@@ -46,8 +49,10 @@ import TestSupport
       try conn.execute(Self.originalDDL)
       try conn.run(
         "INSERT INTO users VALUES (?1, ?2, ?3, ?4)",
-        [.text("5e2f7a4c-0000-4000-8000-000000000001"), .text("ann@example.com"), .text(hash),
-         .text("2021-06-10T12:34:56.123456")])
+        [
+          .text("5e2f7a4c-0000-4000-8000-000000000001"), .text("ann@example.com"), .text(hash),
+          .text("2021-06-10T12:34:56.123456"),
+        ])
       try conn.run(
         "INSERT INTO users VALUES (?1, ?2, ?3, NULL)",
         [.text("5e2f7a4c-0000-4000-8000-000000000002"), .text("bob@example.com"), .text(hash)])
@@ -58,7 +63,9 @@ import TestSupport
     let r = try authctl(["--db", path, "migrate"])
     #expect(r.status == 0, "\(r.stderr)")
     let conn = try Connection(path: path, create: false)
-    let rows = try conn.all("SELECT id, email, password, activated_at, created_at FROM users ORDER BY id") {
+    let rows = try conn.all(
+      "SELECT id, email, password, activated_at, created_at FROM users ORDER BY id"
+    ) {
       [$0.text(0), $0.text(1), $0.text(2), $0.optionalText(3), $0.optionalText(4)]
     }
     #expect(rows.count == 2)
@@ -73,7 +80,9 @@ import TestSupport
     // Second run changes nothing.
     let again = try authctl(["--db", path, "migrate"])
     #expect(again.stdout.isEmpty)
-    let after = try conn.all("SELECT id, email, password, activated_at, created_at FROM users ORDER BY id") {
+    let after = try conn.all(
+      "SELECT id, email, password, activated_at, created_at FROM users ORDER BY id"
+    ) {
       [$0.text(0), $0.text(1), $0.text(2), $0.optionalText(3), $0.optionalText(4)]
     }
     #expect(after == rows)
@@ -85,7 +94,8 @@ import TestSupport
     do {
       let conn = try Connection(path: path, create: true)
       try conn.execute(Self.originalDDL)
-      try conn.run("INSERT INTO users VALUES ('1', 'Ann@x.org', NULL, NULL), ('2', 'ann@x.org', NULL, NULL)")
+      try conn.run(
+        "INSERT INTO users VALUES ('1', 'Ann@x.org', NULL, NULL), ('2', 'ann@x.org', NULL, NULL)")
     }
     let r = try authctl(["--db", path, "migrate"])
     #expect(r.status == 65)
@@ -139,7 +149,8 @@ import TestSupport
       "$1" --db "$2" migrate >/dev/null 2>&1 || exit 9
       exec "$1" --db "$2" users list >/dev/null
       """
-    let r = try run("/bin/sh", ["-c", script, "sh", authctlPath, db], environment: ["AUTHCTL_BCRYPT_COST": "4"])
+    let r = try run(
+      "/bin/sh", ["-c", script, "sh", authctlPath, db], environment: ["AUTHCTL_BCRYPT_COST": "4"])
     #expect(r.status == 0, "\(r.stderr)")
     // authctl removes -wal and -shm when it closes; open the database with the same AuthKit
     // code under umask 000 and keep it open, so they exist to be checked.

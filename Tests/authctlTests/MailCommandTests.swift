@@ -17,8 +17,8 @@ import Testing
 
   // MARK: Header injection
 
-  /// A CR, LF or NUL in the recipient or the configured sender: exit 65, nothing stored,
-  /// nothing sent.
+  /// A CR, LF or NUL in the recipient (exit 65) or the configured sender (refused when the
+  /// configuration loads, exit 78): nothing stored, nothing sent.
   @Test func headerInjectionIsRefusedBeforeAnythingIsStored() throws {
     let server = try SMTPTestServer()
     let walk = try Walk()
@@ -27,16 +27,16 @@ import Testing
     // The recipient: refused by the address check, before any transaction.
     try walk.run(["register", "ann@example.com\r\nBcc: evil@example.com"], expect: 65)
     try walk.run(["register", "ann@example.com\rBcc: evil@example.com"], expect: 65)
-    // The sender, from the configuration: refused inside the flow, which rolls back.
+    // The sender, from the configuration: refused as a bad setting before anything runs.
     for extra in [
       ["MAIL_DEFAULT_SENDER": "accounts@example.com\r\nBcc: evil@example.com"],
       ["MAIL_SENDERS": "a@example.com,b@example.com\nBcc: evil@example.com"],
     ] {
       walk.useServer(server, extra)
-      let r = try walk.run(["register", "ann@example.com"], expect: 65)
-      #expect(r.stderr.contains("header injection"), "\(r.stderr)")
-      let t = try walk.run(["mail", "test", "ann@example.com"], expect: 65)
-      #expect(t.stderr.contains("header injection"), "\(t.stderr)")
+      let r = try walk.run(["register", "ann@example.com"], expect: 78)
+      #expect(r.stderr.contains("line break"), "\(r.stderr)")
+      let t = try walk.run(["mail", "test", "ann@example.com"], expect: 78)
+      #expect(t.stderr.contains("line break"), "\(t.stderr)")
     }
     #expect(try walk.count("SELECT count(*) FROM users") == 0)
     #expect(try walk.count("SELECT count(*) FROM outbox") == 0)

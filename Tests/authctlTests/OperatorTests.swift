@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The operator's commands of issue 6 through the binary: users show, disable, enable,
 /// unlock, delete, purge, import, export, and log.
@@ -64,7 +64,8 @@ import TestSupport
     #expect(skip.status == 0 && skip.stdout.contains("skipped 1"), "\(skip.stdout)")
     let csv = try ok(["users", "export", "--with-password-hashes"]).stdout
     #expect(csv.hasPrefix("email,password_hash,activated_at,created_at\r\n"))
-    #expect(csv.contains("one@example.com,\(Self.bcrypt),2021-06-10T14:23:11Z,2021-06-01T00:00:00Z"))
+    #expect(
+      csv.contains("one@example.com,\(Self.bcrypt),2021-06-10T14:23:11Z,2021-06-01T00:00:00Z"))
     let plain = try ok(["users", "export"]).stdout
     #expect(!plain.contains("$2b$"), "hashes only on request")
     let jsonl = try ok(["users", "export", "--format", "jsonl", "--with-password-hashes"]).stdout
@@ -118,7 +119,8 @@ import TestSupport
       "UPDATE users SET failed_logins = 10, locked_until = '2999-01-01T00:00:00Z'")
     #expect(try ok(["users", "show", "a@example.com"]).stdout.contains("locked"))
     try ok(["users", "unlock", "a@example.com"])
-    #expect(try count("SELECT count(*) FROM users WHERE locked_until IS NULL AND failed_logins = 0") == 1)
+    #expect(
+      try count("SELECT count(*) FROM users WHERE locked_until IS NULL AND failed_logins = 0") == 1)
     let refused = try authctl(["--db", db, "users", "delete", "a@example.com"])
     #expect(refused.status == 64, "no terminal and no --yes: \(refused.stderr)")
     #expect(try count("SELECT count(*) FROM users") == 1, "nothing deleted")
@@ -156,7 +158,8 @@ import TestSupport
     try ok(["users", "disable", "a@example.com"])
     let all = try ok(["log", "--format", "json"])
     let rows = try JSONSerialization.jsonObject(with: all.stdoutData) as! [[String: Any]]
-    #expect(rows.map { $0["event"] as! String } == ["admin.import", "admin.disable", "admin.disable"])
+    #expect(
+      rows.map { $0["event"] as! String } == ["admin.import", "admin.disable", "admin.disable"])
     let mine = try ok(["log", "--user", "A@example.com", "--format", "jsonl"])
     #expect(mine.stdout.split(separator: "\n").count == 2)
     let ev = try ok(["log", "--event", "admin.import", "--format", "jsonl"])
@@ -167,8 +170,10 @@ import TestSupport
   }
 
   @Test func shadowHashImportedThenLoggedInIsRehashed() throws {
-    let sha512 = try run("/usr/bin/openssl", ["passwd", "-6", "-salt", "saltsalt", "old shadow password"])
-      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let sha512 = try run(
+      "/usr/bin/openssl", ["passwd", "-6", "-salt", "saltsalt", "old shadow password"]
+    )
+    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     try importCSV(Self.header + "shadow@example.com,\(sha512),2020-01-01T00:00:00Z,\n")
     let session = ["--session-file", dir.file("session")]
     let wrong = try authctl(
@@ -189,7 +194,8 @@ import TestSupport
       ["--db", db, "login", "shadow@example.com", "--password-stdin"] + session,
       environment: ["AUTHCTL_BCRYPT_COST": "5"], stdin: "old shadow password\n")
     #expect(costly.status == 0)
-    #expect(try conn.first("SELECT password FROM users") { $0.text(0) }?.hasPrefix("$2b$05$") == true,
+    #expect(
+      try conn.first("SELECT password FROM users") { $0.text(0) }?.hasPrefix("$2b$05$") == true,
       "a cost change rehashes at the next login")
   }
 
@@ -203,7 +209,8 @@ import TestSupport
     #expect(shown.stdout.contains("Subject: Your account is activated"))
     let twice = try authctl(["users", "confirm", "op@example.com"], environment: env)
     #expect(twice.status == 0 && twice.stderr.contains("already confirmed"))
-    #expect(try authctl(["users", "set-password", "op@example.com"], environment: env).status == 64)
+    #expect(
+      try authctl(["users", "set-password", "op@example.com"], environment: env).status == 64)
     #expect(
       try authctl(
         ["users", "set-password", "op@example.com", "--generate", "--password-stdin"],
@@ -213,7 +220,8 @@ import TestSupport
       ["users", "set-password", "op@example.com", "--password-stdin"], environment: env,
       stdin: "short\n")
     #expect(weak.status == 65)
-    let generated = try authctl(["users", "set-password", "op@example.com", "--generate"], environment: env)
+    let generated = try authctl(
+      ["users", "set-password", "op@example.com", "--generate"], environment: env)
     #expect(generated.status == 0, "\(generated.stderr)")
     let mail = try authctl(["mail", "show", "--to", "op@example.com"], environment: env).stdout
     let password = try #require(Walk.line("Password", in: mail))

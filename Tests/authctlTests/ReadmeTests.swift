@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every command example in README.md is run (issue 7): each `sh` block in order, in one empty
 /// folder, with the built `authctl` first on PATH; each `$ ` line of a `console` block is run
@@ -41,21 +41,27 @@ import TestSupport
     let blocks = try Self.blocks().filter { $0.language == "sh" }
     #expect(blocks.count >= 5)
     for (n, block) in blocks.enumerated() {
-      let r = try run("/bin/bash", ["-euo", "pipefail", "-c", block.text], environment: env, directory: dir.url)
+      let r = try run(
+        "/bin/bash", ["-euo", "pipefail", "-c", block.text], environment: env, directory: dir.url)
       #expect(r.status == 0, "README sh block \(n + 1) failed:\n\(block.text)\n\(r.stderr)")
     }
   }
 
   @Test func consoleLinesAreRunOrCheckedElsewhere() throws {
     let ci = try String(contentsOf: Self.root.appendingPathComponent(".ci/run"), encoding: .utf8)
-    let makefile = try String(contentsOf: Self.root.appendingPathComponent("Makefile"), encoding: .utf8)
+    let makefile = try String(
+      contentsOf: Self.root.appendingPathComponent("Makefile"), encoding: .utf8)
     let lines = try Self.blocks().filter { $0.language == "console" }
-      .flatMap { $0.text.split(separator: "\n") }.filter { $0.hasPrefix("$ ") }.map { String($0.dropFirst(2)) }
+      .flatMap { $0.text.split(separator: "\n") }.filter { $0.hasPrefix("$ ") }.map {
+        String($0.dropFirst(2))
+      }
     #expect(!lines.isEmpty)
     for line in lines {
       let words = line.split(separator: " ").map(String.init)
       if line.hasPrefix("sudo apt-get install -y ") {
-        for package in words.dropFirst(4) { #expect(ci.contains(package), ".ci/run installs \(package)") }
+        for package in words.dropFirst(4) {
+          #expect(ci.contains(package), ".ci/run installs \(package)")
+        }
       } else if line.hasPrefix("swift run authctl ") {
         let dir = try TempDir("readme-console")
         let r = try authctl(Array(words.dropFirst(3)), directory: dir.url)
@@ -63,10 +69,13 @@ import TestSupport
       } else if line == "swift test" {
         let last = ci.split(separator: "\n").last.map(String.init)
         #expect(last == "swift test", ".ci/run ends with the README's test command")
-      } else if words.last.map({ ["install", "uninstall"].contains($0) }) == true || line == "make" {
+      } else if words.last.map({ ["install", "uninstall"].contains($0) }) == true || line == "make"
+      {
         // InstallTests runs the real install and uninstall (AUTHCTL_TEST_INSTALL=1).
         let target = line == "make" ? "build" : words.last!
-        #expect(makefile.contains("\n\(target):") || makefile.contains("\n\(target) "), "Makefile has \(target)")
+        #expect(
+          makefile.contains("\n\(target):") || makefile.contains("\n\(target) "),
+          "Makefile has \(target)")
       } else {
         Issue.record("README console line not run by any test: \(line)")
       }

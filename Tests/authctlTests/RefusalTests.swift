@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every refusal of the account flows (issues 3 and 5) through the binary: its exit status,
 /// its message, and that the database did not change.
@@ -31,7 +31,8 @@ import TestSupport
     let r = try walk.run(args, stdin: stdin, expect: status, sourceLocation: sourceLocation)
     #expect(r.stderr.hasPrefix("authctl: "), sourceLocation: sourceLocation)
     #expect(r.stderr.contains(text), "\(r.stderr)", sourceLocation: sourceLocation)
-    #expect(try walk.snapshot() == before, "the database did not change", sourceLocation: sourceLocation)
+    #expect(
+      try walk.snapshot() == before, "the database did not change", sourceLocation: sourceLocation)
   }
 
   @Test func confirmRefusals() throws {
@@ -52,9 +53,11 @@ import TestSupport
       "\(parts[0]).\(parts[1]).\(flip(parts[2]))",
       "\(parts[0]).\(parts[1]).\(parts[2].dropLast(4))",
       try signer(key: "another-secret-of-at-least-32-bytes-long").sign(
-        purpose: .activateAccount, email: "me@example.com", userID: id, issuedAt: now, lifetime: 600),
+        purpose: .activateAccount, email: "me@example.com", userID: id, issuedAt: now, lifetime: 600
+      ),
       try signer(issuer: "DarkEngine").sign(
-        purpose: .activateAccount, email: "me@example.com", userID: id, issuedAt: now, lifetime: 600),
+        purpose: .activateAccount, email: "me@example.com", userID: id, issuedAt: now, lifetime: 600
+      ),
       try signer().sign(
         purpose: .resetPassword, email: "me@example.com", userID: id, issuedAt: now, lifetime: 600),
       try signer().sign(
@@ -67,14 +70,18 @@ import TestSupport
     let hs512 = try python(
       "import jwt,sys; print(jwt.encode({'iss':'authctl','aud':['purpose:activate_account'],'iat':int(sys.argv[2]),'exp':int(sys.argv[2])+600,'sub':{'email':'me@example.com','user_id':sys.argv[3]}}, sys.argv[1], algorithm='HS512'))",
       [Self.secret, String(now), id])
-    try refused(walk, ["confirm", hs512.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], 77, "invalid token")
+    try refused(
+      walk, ["confirm", hs512.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], 77,
+      "invalid token")
     // Expired at exp + leeway + 1 s; still good at the edge is the signer's unit test.
     let expired = try signer().sign(
       purpose: .activateAccount, email: "me@example.com", userID: id, issuedAt: now - 1861,
       lifetime: 1800)
     try refused(walk, ["confirm", expired], 77, "token expired")
     // Malformed: not a token at all → 65.
-    for bad in ["", "not-a-token", "a.b", "a.b.c.d", token + "=", "https://x/activate_account?foo=1"] {
+    for bad in [
+      "", "not-a-token", "a.b", "a.b.c.d", token + "=", "https://x/activate_account?foo=1",
+    ] {
       try refused(walk, ["confirm", bad], 65, "malformed")
     }
     // The real one works once; replayed → already confirmed.
@@ -91,7 +98,8 @@ import TestSupport
     #expect(again.stderr.contains("not confirmed") && again.stdout.isEmpty)
     let second = try walk.run(["mail", "show"]).stdout
     let newToken = try #require(Walk.line("Token", in: second))
-    #expect(Walk.line("Password", in: second) != Walk.line("Password", in: first), "a fresh password")
+    #expect(
+      Walk.line("Password", in: second) != Walk.line("Password", in: first), "a fresh password")
     try refused(walk, ["confirm", oldToken], 77, "invalid token")
     try walk.run(["-q", "confirm", newToken])
     let exists = try walk.run(["register", "me@example.com"], expect: 65)
@@ -104,17 +112,20 @@ import TestSupport
     let walk = try Walk(env: ["JWT_SECRET": Self.secret])
     try walk.run(["-q", "migrate"])
     for (pw, why) in [
-      ("short pw", "too short"), ("1qaz2wsx3edc", "common"), ("Q1W2E3R4T5Y6", "common"), ("me@example.com", "email"),
+      ("short pw", "too short"), ("1qaz2wsx3edc", "common"), ("Q1W2E3R4T5Y6", "common"),
+      ("me@example.com", "email"),
       (String(repeating: "é", count: 40), "72"),
     ] {
-      try refused(walk, ["register", "me@example.com", "--password-stdin"], stdin: pw + "\n", 65, why)
+      try refused(
+        walk, ["register", "me@example.com", "--password-stdin"], stdin: pw + "\n", 65, why)
     }
     try refused(walk, ["register", "me@example.com", "--password-stdin"], stdin: "", 65, "stdin")
     for email in ["", "no-at-sign", "a@b", "a b@example.com", "a@-x.com", "a..b@example.com"] {
       try refused(walk, ["register", email], 65, "invalid email address")
     }
     let short = try authctl(
-      ["register", "x@example.com"], environment: ["AUTHCTL_DB": walk.dir.file("new.sqlite"), "JWT_SECRET": "too-short"])
+      ["register", "x@example.com"],
+      environment: ["AUTHCTL_DB": walk.dir.file("new.sqlite"), "JWT_SECRET": "too-short"])
     #expect(short.status == 78 && short.stderr.contains("32"), "\(short.stderr)")
     #expect(!FileManager.default.fileExists(atPath: walk.dir.file("new.sqlite")), "nothing created")
   }
@@ -123,18 +134,23 @@ import TestSupport
     let (walk, password) = try Self.confirmedAccount([
       "AUTHCTL_LOCKOUT_THRESHOLD": "3", "AUTHCTL_LOCKOUT_DURATION": "2s",
     ])
-    try refused(walk, ["login", "nobody@example.com", "--password-stdin"], stdin: "x\n", 67, "no account")
+    try refused(
+      walk, ["login", "nobody@example.com", "--password-stdin"], stdin: "x\n", 67, "no account")
     try walk.run(["-q", "register", "new@example.com"])
-    let unconfirmed = try walk.run(["login", "new@example.com", "--password-stdin"],
-      stdin: (Walk.line("Password", in: try walk.run(["mail", "show"]).stdout) ?? "") + "\n", expect: 77)
+    let unconfirmed = try walk.run(
+      ["login", "new@example.com", "--password-stdin"],
+      stdin: (Walk.line("Password", in: try walk.run(["mail", "show"]).stdout) ?? "") + "\n",
+      expect: 77)
     #expect(unconfirmed.stderr.contains("not confirmed"))
     try refused(walk, ["login", "me@example.com"], 64, "terminal")
     for i in 1...3 {
-      let r = try walk.run(["login", "me@example.com", "--password-stdin"], stdin: "wrong password \(i)\n", expect: 77)
+      let r = try walk.run(
+        ["login", "me@example.com", "--password-stdin"], stdin: "wrong password \(i)\n", expect: 77)
       #expect(r.stderr.contains("wrong password"))
       if i == 3 { #expect(r.stderr.contains("locked"), "\(r.stderr)") }
     }
-    let locked = try walk.run(["login", "me@example.com", "--password-stdin"], stdin: password + "\n", expect: 77)
+    let locked = try walk.run(
+      ["login", "me@example.com", "--password-stdin"], stdin: password + "\n", expect: 77)
     #expect(locked.stderr.contains("locked"))
     #expect(try walk.count("SELECT count(*) FROM sessions") == 0)
     Thread.sleep(forTimeInterval: 2.5)
@@ -142,7 +158,8 @@ import TestSupport
     #expect(try walk.count("SELECT failed_logins FROM users WHERE email = 'me@example.com'") == 0)
     try walk.run(["-q", "users", "disable", "me@example.com"])
     try walk.run(["whoami"], expect: 77)
-    let disabled = try walk.run(["login", "me@example.com", "--password-stdin"], stdin: password + "\n", expect: 77)
+    let disabled = try walk.run(
+      ["login", "me@example.com", "--password-stdin"], stdin: password + "\n", expect: 77)
     #expect(disabled.stderr.contains("disabled"))
     let log = try walk.run(["log", "--failed", "--event", "login", "--format", "jsonl"]).stdout
     #expect(log.split(separator: "\n").count >= 6, "failed logins are audited with their reason")
@@ -194,7 +211,8 @@ import TestSupport
     let code2 = try #require(Walk.line("Code", in: mail2))
     try refused(walk, ["reset", token, "--code", code2], 77, "already used")
     let chosen = "a brand new passphrase"
-    try walk.run(["-q", "reset", token2, "--code", code2, "--password-stdin"], stdin: chosen + "\n")
+    try walk.run(
+      ["-q", "reset", token2, "--code", code2, "--password-stdin"], stdin: chosen + "\n")
     #expect(try walk.run(["mail", "show"]).stdout.contains("Subject: Your password was changed"))
     try refused(walk, ["reset", token2, "--code", code2], 77, "already used")
     try walk.run(["-q", "login", "me@example.com", "--password-stdin"], stdin: chosen + "\n")
@@ -211,7 +229,8 @@ import TestSupport
         "sub": {"email": "me@example.com", "user_id": sys.argv[2]}, "code": "123456"}, sys.argv[1],
         algorithm="HS256", headers={"kid": str(uuid.uuid5(uuid.NAMESPACE_DNS, "me@example.com"))}))
       """
-    let token = try python(make, [Self.secret, id]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let token = try python(make, [Self.secret, id]).stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     try refused(walk, ["reset", token, "--code", "654321"], 77, "wrong code")
     Thread.sleep(forTimeInterval: 1.1)
     try walk.run(["-q", "reset", token, "--code", "123456"])
@@ -234,18 +253,23 @@ import TestSupport
     let (walk, password) = try Self.confirmedAccount()
     try walk.run(["passwd", "--request", "--password-stdin"], stdin: password + "\n", expect: 77)
     try walk.run(["-q", "login", "me@example.com", "--password-stdin"], stdin: password + "\n")
-    try walk.run(["passwd", "--request", "--password-stdin"], stdin: "not the password\n", expect: 77)
+    try walk.run(
+      ["passwd", "--request", "--password-stdin"], stdin: "not the password\n", expect: 77)
     try walk.run(["-q", "passwd", "--request", "--password-stdin"], stdin: password + "\n")
     let code = try #require(Walk.line("Code", in: try walk.run(["mail", "show"]).stdout))
     let wrong = code == "000000" ? "111111" : "000000"
     let next = "the next passphrase 42"
     try refused(walk, ["passwd", "--code", "12"], stdin: next + "\n", 64, "--password-stdin")
-    try refused(walk, ["passwd", "--code", "12", "--password-stdin"], stdin: next + "\n", 65, "malformed code")
-    try refused(walk, ["passwd", "--code", code, "--password-stdin"], stdin: "short\n", 65, "too short")
+    try refused(
+      walk, ["passwd", "--code", "12", "--password-stdin"], stdin: next + "\n", 65, "malformed code"
+    )
+    try refused(
+      walk, ["passwd", "--code", code, "--password-stdin"], stdin: "short\n", 65, "too short")
     for _ in 1...5 {
       try walk.run(["passwd", "--code", wrong, "--password-stdin"], stdin: next + "\n", expect: 77)
     }
-    try refused(walk, ["passwd", "--code", code, "--password-stdin"], stdin: next + "\n", 77, "too many")
+    try refused(
+      walk, ["passwd", "--code", code, "--password-stdin"], stdin: next + "\n", 77, "too many")
     try walk.run(["whoami"])
   }
 }

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `users list` in each format and with each filter, against a database the test fills.
 @Suite struct UsersListTests {
@@ -17,11 +17,26 @@ import TestSupport
     let now = Int64(Date().timeIntervalSince1970)
     func t(_ ago: Int64) -> SQLValue { .text(Timestamp.format(now - ago)) }
     let rows: [[SQLValue]] = [
-      [.text("00000000-0000-4000-8000-000000000001"), .text("old.unconfirmed@example.com"), .null, t(10 * 86400), .null, .null],
-      [.text("00000000-0000-4000-8000-000000000002"), .text("active@example.com"), t(3600), t(5 * 86400), .null, t(60)],
-      [.text("00000000-0000-4000-8000-000000000003"), .text("disabled@example.com"), t(3600), t(3600), t(60), .null],
-      [.text("00000000-0000-4000-8000-000000000004"), .text("new.unconfirmed@example.com"), .null, t(60), .null, .null],
-      [.text("00000000-0000-4000-8000-000000000005"), .text("comma,\"quote\"@example.com"), t(3600), t(7200), .null, .null],
+      [
+        .text("00000000-0000-4000-8000-000000000001"), .text("old.unconfirmed@example.com"), .null,
+        t(10 * 86400), .null, .null,
+      ],
+      [
+        .text("00000000-0000-4000-8000-000000000002"), .text("active@example.com"), t(3600),
+        t(5 * 86400), .null, t(60),
+      ],
+      [
+        .text("00000000-0000-4000-8000-000000000003"), .text("disabled@example.com"), t(3600),
+        t(3600), t(60), .null,
+      ],
+      [
+        .text("00000000-0000-4000-8000-000000000004"), .text("new.unconfirmed@example.com"), .null,
+        t(60), .null, .null,
+      ],
+      [
+        .text("00000000-0000-4000-8000-000000000005"), .text("comma,\"quote\"@example.com"),
+        t(3600), t(7200), .null, .null,
+      ],
     ]
     for row in rows {
       try conn.run(
@@ -48,8 +63,10 @@ import TestSupport
   @Test func jsonHasEveryFieldAndStatus() throws {
     let rows = try jsonArray(try list(["--format", "json"]))
     #expect(rows.count == 5)
-    #expect(Set(rows[0].keys) == ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
-    let status = Dictionary(uniqueKeysWithValues: rows.map { ($0["email"] as! String, $0["status"] as! String) })
+    #expect(
+      Set(rows[0].keys) == ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
+    let status = Dictionary(
+      uniqueKeysWithValues: rows.map { ($0["email"] as! String, $0["status"] as! String) })
     #expect(status["old.unconfirmed@example.com"] == "unconfirmed")
     #expect(status["active@example.com"] == "locked")
     #expect(status["disabled@example.com"] == "disabled")
@@ -92,15 +109,23 @@ import TestSupport
     func emails(_ args: [String]) throws -> [String] {
       try jsonArray(try list(args + ["--format", "json"])).map { $0["email"] as! String }
     }
-    #expect(try emails(["--status", "unconfirmed"]) == ["old.unconfirmed@example.com", "new.unconfirmed@example.com"])
+    #expect(
+      try emails(["--status", "unconfirmed"]) == [
+        "old.unconfirmed@example.com", "new.unconfirmed@example.com",
+      ])
     #expect(try emails(["--status", "locked"]) == ["active@example.com"])
     #expect(try emails(["--status", "disabled"]) == ["disabled@example.com"])
-    #expect(try emails(["--older-than", "2d"]) == ["old.unconfirmed@example.com", "active@example.com"])
-    #expect(try emails(["--status", "unconfirmed", "--older-than", "7d"]) == ["old.unconfirmed@example.com"])
+    #expect(
+      try emails(["--older-than", "2d"]) == ["old.unconfirmed@example.com", "active@example.com"])
+    #expect(
+      try emails(["--status", "unconfirmed", "--older-than", "7d"]) == [
+        "old.unconfirmed@example.com"
+      ])
     #expect(try emails(["--limit", "2"]).count == 2)
     #expect(try emails(["--limit", "0"]).isEmpty)
     #expect(try emails(["--created-before", "2000-01-01"]).isEmpty)
     #expect(try emails(["--created-before", "2999-01-01T00:00:00Z"]).count == 5)
-    #expect(try list(["--status", "locked", "--format", "json"]).stdout.contains("\"status\":\"locked\""))
+    #expect(
+      try list(["--status", "locked", "--format", "json"]).stdout.contains("\"status\":\"locked\""))
   }
 }

@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A person's walk through the tool: one database, one session file, one environment, every
 /// command's output kept for the secret scan.
@@ -83,7 +83,9 @@ final class Walk: @unchecked Sendable {
   func scanPrinted(sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(!secrets.isEmpty, sourceLocation: sourceLocation)
     for s in secrets {
-      #expect(!printed.contains(s), "a secret was printed: \(s.prefix(8))…", sourceLocation: sourceLocation)
+      #expect(
+        !printed.contains(s), "a secret was printed: \(s.prefix(8))…",
+        sourceLocation: sourceLocation)
     }
   }
 }

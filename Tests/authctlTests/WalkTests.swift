@@ -1,7 +1,7 @@
 import AuthKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 5's acceptance: a new user walks every flow through the built binary, against a real
 /// SMTP server (aiosmtpd), and on the local mailbox as the README shows a newcomer.
@@ -65,7 +65,9 @@ import TestSupport
 
     // passwd, scripted: the current password, the mailed code, the new password.
     try walk.run(["passwd", "--request", "--password-stdin"], stdin: password + "\n")
-    let code = try #require(walk.remember(Walk.line("Code", in: try nextMail("Your code to change the password").body ?? "")))
+    let code = try #require(
+      walk.remember(
+        Walk.line("Code", in: try nextMail("Your code to change the password").body ?? "")))
     #expect(code.count == 6 && code.allSatisfy(\.isNumber))
     let oldHash = try walk.value("SELECT password FROM users")
     let second = "walk second passphrase 2"
@@ -110,16 +112,20 @@ import TestSupport
     let recoverMail = try nextMail("Reset your password").body ?? ""
     let resetToken = try #require(walk.remember(Walk.line("Token", in: recoverMail)))
     let resetCode = try #require(walk.remember(Walk.line("Code", in: recoverMail)))
-    let resetLink = try #require(Walk.lineStarting("http://127.0.0.1:5000/reset_password?", in: recoverMail))
+    let resetLink = try #require(
+      Walk.lineStarting("http://127.0.0.1:5000/reset_password?", in: recoverMail))
     #expect(resetLink.hasSuffix("token=\(resetToken)"))
     #expect(!recoverMail.contains("code_hash") && !resetToken.contains(resetCode))
     try walk.run(["reset", resetLink, "--code", resetCode])
-    let fresh = try #require(walk.remember(Walk.line("Password", in: try nextMail("Your new password").body ?? "")))
+    let fresh = try #require(
+      walk.remember(Walk.line("Password", in: try nextMail("Your new password").body ?? "")))
     try walk.run(["reset", resetLink, "--code", resetCode], expect: 77)
     try walk.run(["login", email, "--password-stdin"], stdin: fresh + "\n")
     try walk.run(["logout"])
-    #expect(try walk.count("SELECT count(*) FROM outbox WHERE status = 'sent' AND body IS NULL") == 8)
-    #expect(try walk.count("SELECT count(*) FROM outbox WHERE body IS NOT NULL") == 0, "bodies deleted")
+    #expect(
+      try walk.count("SELECT count(*) FROM outbox WHERE status = 'sent' AND body IS NULL") == 8)
+    #expect(
+      try walk.count("SELECT count(*) FROM outbox WHERE body IS NOT NULL") == 0, "bodies deleted")
     walk.scanPrinted()
   }
 

@@ -36,7 +36,8 @@ public struct Admin {
     return try db.read {
       let a = try Accounts.lookup(db, key, orID: true)
       let live = try SessionStore.liveCount(db, userID: a.id, now: Timestamp.format(now))
-      return AccountDetails(account: a, status: a.status(now: now), liveSessions: live, nowSeconds: now)
+      return AccountDetails(
+        account: a, status: a.status(now: now), liveSessions: live, nowSeconds: now)
     }
   }
 

@@ -6,7 +6,9 @@ public struct AdminAccount {
 
   /// Confirms an account without a token; with `notify`, mails the account-activated notice.
   /// Returns nil, or why nothing changed, and the delivery.
-  public func confirm(_ key: String, notify: Bool) throws -> (unchanged: String?, delivery: DeliveryReport) {
+  public func confirm(_ key: String, notify: Bool) throws -> (
+    unchanged: String?, delivery: DeliveryReport
+  ) {
     var ids: [Int64] = []
     let unchanged = try ctx.db.write { () throws -> String? in
       var a = try Accounts.lookup(ctx.db, key)
@@ -16,10 +18,7 @@ public struct AdminAccount {
       a.updatedAt = now
       try AccountStore.update(ctx.db, a)
       if notify {
-        let (subject, body) = MailTemplates.activated(email: a.email)
-        ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "activated", userID: a.id, to: a.email, subject: subject, body: body)))
+        ids.append(try ctx.queueMail("activated", to: a, MailTemplates.activated(email: a.email)))
       }
       try ctx.audit("admin.confirm", a)
       return nil
@@ -29,30 +28,25 @@ public struct AdminAccount {
 
   /// Sets a password: the chosen one (rules apply), or a generated one that is mailed. Ends
   /// every session of the account and clears the lockout.
-  public func setPassword(_ key: String, chosen: String?) throws -> (account: Account, delivery: DeliveryReport) {
+  public func setPassword(_ key: String, chosen: String?) throws -> (
+    account: Account, delivery: DeliveryReport
+  ) {
     let email = try Accounts.lookup(ctx.db, key).email
-    let password = try chosen.map { c throws(PasswordRejection) in try ctx.policy.check(c, email: email) }
+    let password =
+      try chosen.map { c throws(PasswordRejection) in try ctx.policy.check(c, email: email) }
       ?? PasswordPolicy.generate()
     let hash = try ctx.hasher.hash(password)
     var ids: [Int64] = []
     let account = try ctx.db.write { () throws -> Account in
       var a = try Accounts.lookup(ctx.db, key)
-      let now = Timestamp.format(ctx.now())
-      a.passwordHash = hash
-      a.passwordGenerated = chosen == nil
-      a.failedLogins = 0
-      a.lockedUntil = nil
-      a.stamp = try ctx.newStamp()
-      a.securityChangedAt = now
-      a.updatedAt = now
-      try AccountStore.update(ctx.db, a)
-      try SessionStore.revokeAll(ctx.db, userID: a.id, at: now, reason: "password set by operator")
+      try ctx.setPassword(
+        &a, hash: hash, generated: chosen == nil, reason: "password set by operator")
       if chosen == nil {
-        let (subject, body) = MailTemplates.newPassword(
-          email: a.email, password: password, reason: "An operator set a new password.")
         ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "set-password", userID: a.id, to: a.email, subject: subject, body: body)))
+          try ctx.queueMail(
+            "set-password", to: a,
+            MailTemplates.newPassword(
+              email: a.email, password: password, reason: "An operator set a new password.")))
       }
       try ctx.audit("admin.set-password", a, detail: chosen == nil ? "generated, mailed" : "chosen")
       return a

@@ -23,12 +23,12 @@ public struct ChangePassword {
         let code = try Random.digits(6)
         try CodeStore.replace(
           ctx.db, userID: a.id, purpose: Self.purpose,
-          codeHash: CodeHash.make(key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
+          codeHash: CodeHash.make(
+            key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
           createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
-        let (subject, body) = MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl)
         ids.append(
-          try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "passwd-code", userID: a.id, to: a.email, subject: subject, body: body)))
+          try ctx.queueMail(
+            "passwd-code", to: a, MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl)))
         try ctx.audit("passwd.request", a)
       }
       return try ctx.mailer.deliver(ctx.db, ids: ids)
@@ -61,16 +61,8 @@ public struct ChangePassword {
         case .ok(let row):
           let now = Timestamp.format(ctx.now())
           try CodeStore.markUsed(ctx.db, id: row.id, at: now)
-          fresh.passwordHash = hash
-          fresh.passwordGenerated = false
-          fresh.stamp = try ctx.newStamp()
-          fresh.securityChangedAt = now
-          fresh.updatedAt = now
-          try AccountStore.update(ctx.db, fresh)
-          try SessionStore.revokeAll(ctx.db, userID: a.id, at: now, reason: "password changed")
-          let (subject, body) = MailTemplates.passwordChanged(email: a.email)
-          let id = try ctx.mailer.enqueue(
-            ctx.db, MailDraft(kind: "passwd", userID: a.id, to: a.email, subject: subject, body: body))
+          try ctx.setPassword(&fresh, hash: hash, generated: false, reason: "password changed")
+          let id = try ctx.queueMail("passwd", to: a, MailTemplates.passwordChanged(email: a.email))
           try ctx.audit("passwd", fresh)
           return .done([id])
         }

@@ -25,7 +25,10 @@ enum CodeCheck {
   ) throws -> Outcome {
     guard let row = try CodeStore.current(ctx.db, userID: userID, purpose: purpose),
       row.usedAt == nil
-    else { return .refused(purpose == "reset" ? TokenError.used.message : "no code was requested; ask for a new one") }
+    else {
+      return .refused(
+        purpose == "reset" ? TokenError.used.message : "no code was requested; ask for a new one")
+    }
     if let expectedHash, !constantTimeEquals(Array(expectedHash.utf8), Array(row.codeHash.utf8)) {
       // The token belongs to an older request, replaced since.
       return .refused(TokenError.used.message)

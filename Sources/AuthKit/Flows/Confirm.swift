@@ -14,40 +14,39 @@ public struct Confirm {
     do {
       claims = try ctx.signer.verify(parsed.token, purpose: .activateAccount, now: ctx.now())
     } catch {
-      let reason = error == .expired
+      let reason =
+        error == .expired
         ? "token expired; run 'authctl register EMAIL' again for a new confirmation"
         : error.message
       throw ctx.refuse(
         FlowError.refused(reason), event: "confirm", nil, reason: error.message)
     }
     var ids: [Int64] = []
-    let account = try ctx.audited("confirm", email: claims.email) { try ctx.db.write { () throws -> Account in
-      guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
-      else {
-        throw FlowError.noSuchAccount(
-          "no account \(claims.email) any more (unconfirmed accounts are purged); register again")
-      }
-      if let electric = parsed.electricMail, !ElectricMail.matches(a.email, electric) {
-        throw FlowError.refused(TokenError.invalid.message)
-      }
-      if a.activatedAt != nil { throw FlowError.refused("account \(a.email) already confirmed") }
-      if let fp = claims.fingerprint {
-        guard constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8)) else {
-          throw FlowError.refused("invalid token: a newer confirmation was mailed; use that one")
+    let account = try ctx.audited("confirm", email: claims.email) {
+      try ctx.db.write { () throws -> Account in
+        guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
+        else {
+          throw FlowError.noSuchAccount(
+            "no account \(claims.email) any more (unconfirmed accounts are purged); register again")
         }
+        if let electric = parsed.electricMail, !ElectricMail.matches(a.email, electric) {
+          throw FlowError.refused(TokenError.invalid.message)
+        }
+        if a.activatedAt != nil { throw FlowError.refused("account \(a.email) already confirmed") }
+        if let fp = claims.fingerprint {
+          guard constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8)) else {
+            throw FlowError.refused("invalid token: a newer confirmation was mailed; use that one")
+          }
+        }
+        let now = Timestamp.format(ctx.now())
+        a.activatedAt = now
+        a.updatedAt = now
+        try AccountStore.update(ctx.db, a)
+        ids.append(try ctx.queueMail("activated", to: a, MailTemplates.activated(email: a.email)))
+        try ctx.audit("confirm", a)
+        return a
       }
-      let now = Timestamp.format(ctx.now())
-      a.activatedAt = now
-      a.updatedAt = now
-      try AccountStore.update(ctx.db, a)
-      let (subject, body) = MailTemplates.activated(email: a.email)
-      ids.append(
-        try ctx.mailer.enqueue(
-          ctx.db,
-          MailDraft(kind: "activated", userID: a.id, to: a.email, subject: subject, body: body)))
-      try ctx.audit("confirm", a)
-      return a
-    } }
+    }
     return Result(account: account, delivery: try ctx.mailer.deliver(ctx.db, ids: ids))
   }
 }

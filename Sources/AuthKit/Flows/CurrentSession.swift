@@ -17,7 +17,9 @@ public struct CurrentSession {
       claims = try ctx.signer.verify(token, purpose: .session, now: now)
     } catch {
       throw FlowError.refused(
-        error == .expired ? "not logged in: the session expired; log in again" : "not logged in: invalid session token")
+        error == .expired
+          ? "not logged in: the session expired; log in again"
+          : "not logged in: invalid session token")
     }
     guard let sid = claims.sessionID, let session = try SessionStore.find(ctx.db, id: sid),
       session.userID == claims.userID
@@ -32,9 +34,12 @@ public struct CurrentSession {
     guard let a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email else {
       throw FlowError.refused("not logged in: the account no longer exists")
     }
-    if a.disabledAt != nil { throw FlowError.refused("not logged in: account \(a.email) is disabled") }
+    if a.disabledAt != nil {
+      throw FlowError.refused("not logged in: account \(a.email) is disabled")
+    }
     if let changed = a.securityChangedAt, changed > session.createdAt {
-      throw FlowError.refused("not logged in: the password changed since this session began; log in again")
+      throw FlowError.refused(
+        "not logged in: the password changed since this session began; log in again")
     }
     return CurrentSession(account: a, session: session, status: a.status(now: now))
   }
@@ -65,8 +70,10 @@ public struct Logout {
       let now = Timestamp.format(ctx.now())
       let n =
         all
-        ? try SessionStore.revokeAll(ctx.db, userID: current.account.id, at: now, reason: "logout --all")
-        : (try SessionStore.revoke(ctx.db, id: current.session.id, at: now, reason: "logout") ? 1 : 0)
+        ? try SessionStore.revokeAll(
+          ctx.db, userID: current.account.id, at: now, reason: "logout --all")
+        : (try SessionStore.revoke(ctx.db, id: current.session.id, at: now, reason: "logout")
+          ? 1 : 0)
       try ctx.audit("logout", current.account, detail: all ? "all sessions (\(n))" : nil)
       return n
     }

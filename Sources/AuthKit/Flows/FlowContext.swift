@@ -58,6 +58,31 @@ public final class FlowContext {
       activatedAt: a.activatedAt, stamp: a.stamp)
   }
 
+  /// Queues a mail of `template` (subject, body) to the account, in the caller's transaction.
+  public func queueMail(_ kind: String, to a: Account, _ template: (String, String)) throws -> Int64
+  {
+    try mailer.enqueue(
+      db, MailDraft(kind: kind, userID: a.id, to: a.email, subject: template.0, body: template.1))
+  }
+
+  /// Sets a new password hash, in the caller's transaction: the lockout is cleared, a new stamp
+  /// kills outstanding tokens, and every session ends. Returns how many sessions ended.
+  @discardableResult
+  public func setPassword(_ a: inout Account, hash: String, generated: Bool, reason: String)
+    throws -> Int
+  {
+    let now = Timestamp.format(self.now())
+    a.passwordHash = hash
+    a.passwordGenerated = generated
+    a.failedLogins = 0
+    a.lockedUntil = nil
+    a.stamp = try newStamp()
+    a.securityChangedAt = now
+    a.updatedAt = now
+    try AccountStore.update(db, a)
+    return try SessionStore.revokeAll(db, userID: a.id, at: now, reason: reason)
+  }
+
   /// A fresh random stamp: every outstanding token of the account dies.
   public func newStamp() throws -> String { Hex.encode(try Random.bytes(16)) }
 

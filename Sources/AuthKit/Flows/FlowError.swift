@@ -23,7 +23,8 @@ public enum FlowError: Error, Sendable, Equatable {
 
   public var message: String {
     switch self {
-    case .invalidInput(let m), .noInput(let m), .noSuchAccount(let m), .refused(let m), .unavailable(let m),
+    case .invalidInput(let m), .noInput(let m), .noSuchAccount(let m), .refused(let m),
+      .unavailable(let m),
       .tryLater(let m), .cannotCreate(let m), .io(let m), .internalError(let m):
       return m
     }

@@ -32,7 +32,8 @@ public enum HashFormat {
     let id = String(decoding: parts[1], as: UTF8.self)
     switch id {
     case "2a", "2b", "2y":
-      guard parts.count == 4, parts[2].count == 2, let cost = Int(String(decoding: parts[2], as: UTF8.self)),
+      guard parts.count == 4, parts[2].count == 2,
+        let cost = Int(String(decoding: parts[2], as: UTF8.self)),
         (4...31).contains(cost), parts[3].count == 53, allB64(parts[3])
       else { return "a malformed bcrypt hash" }
       return nil

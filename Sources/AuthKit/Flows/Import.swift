@@ -62,10 +62,12 @@ public struct Import {
             }
           }
         }
-        let hash = r.password_hash ?? ""
-        if !hash.isEmpty, let p = HashFormat.problem(hash) { rowProblems.append("password_hash is \(p)") }
-        let activated = try time(r.activated_at, "activated_at", &rowProblems)
-        let created = try time(r.created_at, "created_at", &rowProblems) ?? nowText
+        let hash = r.passwordHash ?? ""
+        if !hash.isEmpty, let p = HashFormat.problem(hash) {
+          rowProblems.append("password_hash is \(p)")
+        }
+        let activated = try time(r.activatedAt, "activated_at", &rowProblems)
+        let created = try time(r.createdAt, "created_at", &rowProblems) ?? nowText
         if !rowProblems.isEmpty {
           problems.append(
             ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))

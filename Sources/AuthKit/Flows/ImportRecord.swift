@@ -7,17 +7,24 @@
 /// One account of an import or export file: `email,password_hash,activated_at,created_at`.
 public struct ImportRecord: Sendable, Equatable, Codable {
   public var email: String
-  public var password_hash: String?
-  public var activated_at: String?
-  public var created_at: String?
+  public var passwordHash: String?
+  public var activatedAt: String?
+  public var createdAt: String?
+
+  enum CodingKeys: String, CodingKey {
+    case email
+    case passwordHash = "password_hash"
+    case activatedAt = "activated_at"
+    case createdAt = "created_at"
+  }
 
   public static let header = ["email", "password_hash", "activated_at", "created_at"]
 
   public init(email: String, passwordHash: String?, activatedAt: String?, createdAt: String?) {
     self.email = email
-    password_hash = passwordHash
-    activated_at = activatedAt
-    created_at = createdAt
+    self.passwordHash = passwordHash
+    self.activatedAt = activatedAt
+    self.createdAt = createdAt
   }
 }
 
@@ -51,7 +58,9 @@ public enum ImportParser {
     var problems: [Problem] = []
     do {
       guard let (_, header) = try reader.next() else {
-        return ([], [Problem(line: 1, text: "the file is empty; expected the header \(headerText)")])
+        return (
+          [], [Problem(line: 1, text: "the file is empty; expected the header \(headerText)")]
+        )
       }
       guard header.map({ $0.trimmingASCIIWhitespace() }) == ImportRecord.header else {
         return ([], [Problem(line: 1, text: "the header must be \(headerText)")])

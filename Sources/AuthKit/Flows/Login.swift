@@ -53,7 +53,8 @@ public struct Login {
           current.updatedAt = nowText
         }
         try AccountStore.update(ctx.db, current)
-        try ctx.audit("login", current, detail: newHash == nil ? nil : "rehashed at the configured cost")
+        try ctx.audit(
+          "login", current, detail: newHash == nil ? nil : "rehashed at the configured cost")
         return current
       }
       let token = try ctx.signer.sign(
@@ -64,11 +65,13 @@ public struct Login {
       } catch {
         _ = try? ctx.db.write {
           try SessionStore.revoke(
-            ctx.db, id: sessionID, at: Timestamp.format(ctx.now()), reason: "session file not written")
+            ctx.db, id: sessionID, at: Timestamp.format(ctx.now()),
+            reason: "session file not written")
         }
         throw error
       }
-      return Result(account: account, sessionID: sessionID, expiresAt: expires, rehashed: newHash != nil)
+      return Result(
+        account: account, sessionID: sessionID, expiresAt: expires, rehashed: newHash != nil)
     }
   }
 
@@ -92,7 +95,8 @@ public struct Login {
       }
       return locked
     }
-    let why = hasPassword ? "wrong password" : "the account has no password yet (run 'authctl recover')"
+    let why =
+      hasPassword ? "wrong password" : "the account has no password yet (run 'authctl recover')"
     if locked {
       return .refused(
         "\(why); account \(a.email) is now locked for \(DurationText.format(duration)) after \(threshold) failed logins"

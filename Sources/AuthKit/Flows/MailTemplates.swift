@@ -42,8 +42,10 @@ enum MailTemplates {
     if let link { lines += ["or open this link:", "", link, ""] }
     lines += ["The confirmation token:", "", "Token: \(token)", ""]
     if let password {
-      lines += ["Your password (change it with 'authctl passwd' after logging in):", "",
-        "Password: \(password)", ""]
+      lines += [
+        "Your password (change it with 'authctl passwd' after logging in):", "",
+        "Password: \(password)", "",
+      ]
     }
     lines += [
       "The token works for \(DurationText.format(ttl)). If it expires, run",
@@ -69,8 +71,10 @@ enum MailTemplates {
   static func activated(email: String) -> (String, String) {
     (
       "Your account is activated",
-      ["Hello,", "", "the account \(email) is confirmed. You can now log in:", "",
-        "    authctl login \(email)"].joined(separator: "\n")
+      [
+        "Hello,", "", "the account \(email) is confirmed. You can now log in:", "",
+        "    authctl login \(email)",
+      ].joined(separator: "\n")
     )
   }
 

@@ -19,37 +19,40 @@ public struct Recover {
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
     let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
     var ids: [Int64] = []
-    let account = try ctx.audited("recover", email: email) { try ctx.db.write { () throws -> Account in
-      guard let a = try AccountStore.find(ctx.db, email: email) else {
-        throw FlowError.noSuchAccount("no account with email \(email)")
+    let account = try ctx.audited("recover", email: email) {
+      try ctx.db.write { () throws -> Account in
+        guard let a = try AccountStore.find(ctx.db, email: email) else {
+          throw FlowError.noSuchAccount("no account with email \(email)")
+        }
+        if a.activatedAt == nil {
+          throw FlowError.refused(
+            "account \(email) is not confirmed; confirm it first (run 'authctl register \(email)' for a new confirmation)"
+          )
+        }
+        if a.disabledAt != nil {
+          throw FlowError.refused("account \(email) is disabled")
+        }
+        let now = ctx.now()
+        let code = try Random.digits(6)
+        let codeHash = CodeHash.make(
+          key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
+        try CodeStore.replace(
+          ctx.db, userID: a.id, purpose: Self.purpose, codeHash: codeHash,
+          createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
+        let token = try ctx.signer.sign(
+          purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
+          fingerprint: ctx.fingerprint(a), codeHash: codeHash)
+        let link = MailTemplates.link(
+          appURL, "reset_password", electricMail: electric, token: token)
+        ids.append(
+          try ctx.queueMail(
+            "recover", to: a,
+            MailTemplates.recover(
+              email: a.email, token: token, code: code, link: link, ttl: ttl)))
+        try ctx.audit("recover", a)
+        return a
       }
-      if a.activatedAt == nil {
-        throw FlowError.refused(
-          "account \(email) is not confirmed; confirm it first (run 'authctl register \(email)' for a new confirmation)"
-        )
-      }
-      if a.disabledAt != nil {
-        throw FlowError.refused("account \(email) is disabled")
-      }
-      let now = ctx.now()
-      let code = try Random.digits(6)
-      let codeHash = CodeHash.make(
-        key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
-      try CodeStore.replace(
-        ctx.db, userID: a.id, purpose: Self.purpose, codeHash: codeHash,
-        createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
-      let token = try ctx.signer.sign(
-        purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
-        fingerprint: ctx.fingerprint(a), codeHash: codeHash)
-      let link = MailTemplates.link(appURL, "reset_password", electricMail: electric, token: token)
-      let (subject, body) = MailTemplates.recover(
-        email: a.email, token: token, code: code, link: link, ttl: ttl)
-      ids.append(
-        try ctx.mailer.enqueue(
-          ctx.db, MailDraft(kind: "recover", userID: a.id, to: a.email, subject: subject, body: body)))
-      try ctx.audit("recover", a)
-      return a
-    } }
+    }
     return Result(account: account, delivery: try ctx.mailer.deliver(ctx.db, ids: ids))
   }
 }

@@ -39,45 +39,45 @@ public struct Register {
     let ttl = ctx.config.duration("AUTHCTL_CONFIRM_TTL")
 
     var ids: [Int64] = []
-    let (outcome, account) = try ctx.audited("register", email: email) { try ctx.db.write { () throws -> (Outcome, Account) in
-      let now = ctx.now()
-      let nowText = Timestamp.format(now)
-      if var a = try AccountStore.find(ctx.db, email: email) {
-        if a.activatedAt != nil {
-          let (subject, body) = MailTemplates.exists(email: email)
+    let (outcome, account) = try ctx.audited("register", email: email) {
+      try ctx.db.write { () throws -> (Outcome, Account) in
+        let now = ctx.now()
+        let nowText = Timestamp.format(now)
+        if var a = try AccountStore.find(ctx.db, email: email) {
+          if a.activatedAt != nil {
+            ids.append(try ctx.queueMail("exists", to: a, MailTemplates.exists(email: email)))
+            try ctx.audit("register", a, ok: false, reason: "already registered and confirmed")
+            return (.exists, a)
+          }
+          // Not confirmed: a fresh confirmation replaces the old one, whose token dies with
+          // the new stamp; a generated password is replaced too, a chosen one is set.
+          a.stamp = try ctx.newStamp()
+          var mailed: String? = nil
+          if chosenPassword != nil || a.passwordGenerated || !a.hasPassword {
+            a.passwordHash = hash
+            a.passwordGenerated = generated != nil
+            mailed = generated
+          }
+          a.updatedAt = nowText
+          try AccountStore.update(ctx.db, a)
           ids.append(
-            try ctx.mailer.enqueue(
-              ctx.db,
-              MailDraft(kind: "exists", userID: a.id, to: email, subject: subject, body: body)))
-          try ctx.audit("register", a, ok: false, reason: "already registered and confirmed")
-          return (.exists, a)
+            try queueConfirmation(a, password: mailed, electric: electric, ttl: ttl, now: now))
+          try ctx.audit(
+            "register", a, ok: false, reason: "not confirmed yet: confirmation sent again")
+          return (.resent, a)
         }
-        // Not confirmed: a fresh confirmation replaces the old one, whose token dies with
-        // the new stamp; a generated password is replaced too, a chosen one is set.
-        a.stamp = try ctx.newStamp()
-        var mailed: String? = nil
-        if chosenPassword != nil || a.passwordGenerated || !a.hasPassword {
-          a.passwordHash = hash
-          a.passwordGenerated = generated != nil
-          mailed = generated
-        }
-        a.updatedAt = nowText
-        try AccountStore.update(ctx.db, a)
-        ids.append(try queueConfirmation(a, password: mailed, electric: electric, ttl: ttl, now: now))
-        try ctx.audit("register", a, ok: false, reason: "not confirmed yet: confirmation sent again")
-        return (.resent, a)
+        let a = Account(
+          id: try Random.uuid4(), email: email, passwordHash: hash, activatedAt: nil,
+          createdAt: nowText, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
+          lockedUntil: nil, lastLoginAt: nil, passwordGenerated: generated != nil,
+          stamp: try ctx.newStamp())
+        try AccountStore.insert(ctx.db, a)
+        ids.append(
+          try queueConfirmation(a, password: generated, electric: electric, ttl: ttl, now: now))
+        try ctx.audit("register", a)
+        return (.created, a)
       }
-      let a = Account(
-        id: try Random.uuid4(), email: email, passwordHash: hash, activatedAt: nil,
-        createdAt: nowText, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
-        lockedUntil: nil, lastLoginAt: nil, passwordGenerated: generated != nil,
-        stamp: try ctx.newStamp())
-      try AccountStore.insert(ctx.db, a)
-      ids.append(
-        try queueConfirmation(a, password: generated, electric: electric, ttl: ttl, now: now))
-      try ctx.audit("register", a)
-      return (.created, a)
-    } }
+    }
     let delivery = try ctx.mailer.deliver(ctx.db, ids: ids)
     return Result(outcome: outcome, account: account, delivery: delivery)
   }
@@ -90,9 +90,9 @@ public struct Register {
       fingerprint: ctx.fingerprint(a))
     let link = MailTemplates.link(
       ctx.config.string("APP_URL"), "activate_account", electricMail: electric, token: token)
-    let (subject, body) = MailTemplates.confirm(
-      email: a.email, token: token, link: link, password: password, ttl: ttl)
-    return try ctx.mailer.enqueue(
-      ctx.db, MailDraft(kind: "confirm", userID: a.id, to: a.email, subject: subject, body: body))
+    return try ctx.queueMail(
+      "confirm", to: a,
+      MailTemplates.confirm(
+        email: a.email, token: token, link: link, password: password, ttl: ttl))
   }
 }

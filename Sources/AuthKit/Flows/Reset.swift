@@ -18,7 +18,8 @@ public struct Reset {
     do {
       claims = try ctx.signer.verify(parsed.token, purpose: .resetPassword, now: ctx.now())
     } catch {
-      let reason = error == .expired
+      let reason =
+        error == .expired
         ? "token expired; run 'authctl recover EMAIL' for a new one" : error.message
       throw ctx.refuse(FlowError.refused(reason), event: "reset", nil, reason: error.message)
     }
@@ -37,61 +38,56 @@ public struct Reset {
       case done(Account, Int, [Int64])
       case refused(String, Account)
     }
-    let outcome = try ctx.audited("reset", email: claims.email) { try ctx.db.write { () throws -> Outcome in
-      guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
-      else { throw FlowError.refused(TokenError.invalid.message) }
-      if let electric = parsed.electricMail, !ElectricMail.matches(a.email, electric) {
-        throw FlowError.refused(TokenError.invalid.message)
-      }
-      if let fp = claims.fingerprint {
-        guard constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8)) else {
+    let outcome = try ctx.audited("reset", email: claims.email) {
+      try ctx.db.write { () throws -> Outcome in
+        guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
+        else { throw FlowError.refused(TokenError.invalid.message) }
+        if let electric = parsed.electricMail, !ElectricMail.matches(a.email, electric) {
+          throw FlowError.refused(TokenError.invalid.message)
+        }
+        if let fp = claims.fingerprint {
+          guard constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8)) else {
+            throw FlowError.refused(TokenError.used.message)
+          }
+        } else if let changed = a.securityChangedAt.flatMap(Timestamp.parse),
+          claims.issuedAt < changed
+        {
+          // A token of the original app (no fingerprint) issued before the last change.
           throw FlowError.refused(TokenError.used.message)
         }
-      } else if let changed = a.securityChangedAt.flatMap(Timestamp.parse),
-        claims.issuedAt < changed
-      {
-        // A token of the original app (no fingerprint) issued before the last change.
-        throw FlowError.refused(TokenError.used.message)
-      }
-      if a.disabledAt != nil { throw FlowError.refused("account \(a.email) is disabled") }
-      var codeRow: OneTimeCode?
-      if let expected = claims.codeHash {
-        switch try CodeCheck.check(
-          ctx, userID: a.id, purpose: Recover.purpose,
-          context: Recover.codeContext(userID: a.id), code: code, expectedHash: expected)
-        {
-        case .refused(let why): return .refused(why, a)
-        case .ok(let row): codeRow = row
+        if a.disabledAt != nil { throw FlowError.refused("account \(a.email) is disabled") }
+        var codeRow: OneTimeCode?
+        if let expected = claims.codeHash {
+          switch try CodeCheck.check(
+            ctx, userID: a.id, purpose: Recover.purpose,
+            context: Recover.codeContext(userID: a.id), code: code, expectedHash: expected)
+          {
+          case .refused(let why): return .refused(why, a)
+          case .ok(let row): codeRow = row
+          }
+        } else if let clear = claims.code {
+          // The original app's token carries the code in clear.
+          guard constantTimeEquals(Array(clear.utf8), Array(code.utf8)) else {
+            return .refused("wrong code", a)
+          }
+        } else {
+          throw FlowError.refused(TokenError.invalid.message)
         }
-      } else if let clear = claims.code {
-        // The original app's token carries the code in clear.
-        guard constantTimeEquals(Array(clear.utf8), Array(code.utf8)) else {
-          return .refused("wrong code", a)
-        }
-      } else {
-        throw FlowError.refused(TokenError.invalid.message)
+        let now = Timestamp.format(ctx.now())
+        if let codeRow { try CodeStore.markUsed(ctx.db, id: codeRow.id, at: now) }
+        let ended = try ctx.setPassword(
+          &a, hash: hash, generated: generated, reason: "password reset")
+        let id = try ctx.queueMail(
+          "reset", to: a,
+          generated
+            ? MailTemplates.newPassword(
+              email: a.email, password: password, reason: "Your password was reset.")
+            : MailTemplates.passwordChanged(email: a.email))
+        try ctx.audit(
+          "reset", a, detail: generated ? "generated password mailed" : "chosen password")
+        return .done(a, ended, [id])
       }
-      let now = Timestamp.format(ctx.now())
-      if let codeRow { try CodeStore.markUsed(ctx.db, id: codeRow.id, at: now) }
-      a.passwordHash = hash
-      a.passwordGenerated = generated
-      a.failedLogins = 0
-      a.lockedUntil = nil
-      a.stamp = try ctx.newStamp()
-      a.securityChangedAt = now
-      a.updatedAt = now
-      try AccountStore.update(ctx.db, a)
-      let ended = try SessionStore.revokeAll(ctx.db, userID: a.id, at: now, reason: "password reset")
-      let (subject, body) =
-        generated
-        ? MailTemplates.newPassword(
-          email: a.email, password: password, reason: "Your password was reset.")
-        : MailTemplates.passwordChanged(email: a.email)
-      let id = try ctx.mailer.enqueue(
-        ctx.db, MailDraft(kind: "reset", userID: a.id, to: a.email, subject: subject, body: body))
-      try ctx.audit("reset", a, detail: generated ? "generated password mailed" : "chosen password")
-      return .done(a, ended, [id])
-    } }
+    }
     switch outcome {
     case .refused(let why, let a):
       throw ctx.refuse(FlowError.refused(why), event: "reset", a, reason: why)

@@ -18,7 +18,8 @@ public struct SessionFile: Sendable {
     } else if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
       path = state + "/authctl/session"
     } else {
-      let home = environment["HOME"] ?? String(cString: getpwuid(geteuid())?.pointee.pw_dir ?? strdup("/"))
+      let home =
+        environment["HOME"] ?? String(cString: getpwuid(geteuid())?.pointee.pw_dir ?? strdup("/"))
       path = home + "/.local/state/authctl/session"
     }
   }
@@ -50,7 +51,8 @@ public struct SessionFile: Sendable {
     let temp = "\(directory)/.session.\(getpid()).\(suffix)"
     let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
     guard fd >= 0 else {
-      throw .cannotCreate("cannot create the session file in \(directory): \(Self.errorText(errno))")
+      throw .cannotCreate(
+        "cannot create the session file in \(directory): \(Self.errorText(errno))")
     }
     var ok = fchmod(fd, 0o600) == 0
     let bytes = Array((token + "\n").utf8)

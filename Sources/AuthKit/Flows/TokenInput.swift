@@ -35,7 +35,8 @@ public struct TokenInput: Sendable, Equatable {
     if s.utf8.count > 8192 { throw .invalidInput("malformed token: longer than 8 KiB") }
     let parts = s.split(separator: ".", omittingEmptySubsequences: false)
     let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(alphabet.contains) })
+    guard parts.count == 3,
+      parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(alphabet.contains) })
     else {
       throw .invalidInput("malformed token: expected three base64url parts separated by dots")
     }
@@ -47,16 +48,8 @@ public struct TokenInput: Sendable, Equatable {
     var out: [UInt8] = []
     let b = Array(s.utf8)
     var i = 0
-    func hex(_ c: UInt8) -> UInt8? {
-      switch c {
-      case 48...57: return c - 48
-      case 65...70: return c - 55
-      case 97...102: return c - 87
-      default: return nil
-      }
-    }
     while i < b.count {
-      if b[i] == 37, i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+      if b[i] == 37, i + 2 < b.count, let h = Hex.value(b[i + 1]), let l = Hex.value(b[i + 2]) {
         out.append(h << 4 | l)
         i += 3
       } else {

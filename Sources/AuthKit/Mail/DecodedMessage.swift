@@ -157,21 +157,13 @@ enum HeaderDecoding {
   /// Decodes quoted-printable bytes (RFC 2045 §6.7): `=XX`, soft breaks `=` at line ends, and
   /// trailing whitespace dropped; anything malformed is kept as it is.
   static func quotedPrintable(_ b: [UInt8]) -> [UInt8] {
-    func hex(_ c: UInt8) -> UInt8? {
-      switch c {
-      case 48...57: return c - 48
-      case 65...70: return c - 55
-      case 97...102: return c - 87
-      default: return nil
-      }
-    }
     var out: [UInt8] = []
     out.reserveCapacity(b.count)
     var i = 0
     while i < b.count {
       let c = b[i]
       if c == 61 {
-        if i + 2 < b.count, let h = hex(b[i + 1]), let l = hex(b[i + 2]) {
+        if i + 2 < b.count, let h = Hex.value(b[i + 1]), let l = Hex.value(b[i + 2]) {
           out.append(h << 4 | l)
           i += 3
           continue

@@ -48,7 +48,8 @@ public enum AuditLog {
   }
 
   /// A statement yielding `columns` for the matching events, oldest first.
-  public static func query(_ db: Connection, _ filter: AuditFilter) throws(StoreError) -> Statement {
+  public static func query(_ db: Connection, _ filter: AuditFilter) throws(StoreError) -> Statement
+  {
     var conditions: [String] = []
     var values: [SQLValue] = []
     if let email = filter.email {

@@ -11,17 +11,19 @@ public enum Hex {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// The value of one hexadecimal digit (either case), or nil.
+  public static func value(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 48...57: return c - 48
+    case 97...102: return c - 87
+    case 65...70: return c - 55
+    default: return nil
+    }
+  }
+
   public static func decode(_ text: String) -> [UInt8]? {
     let chars = Array(text.utf8)
     guard chars.count % 2 == 0 else { return nil }
-    func value(_ c: UInt8) -> UInt8? {
-      switch c {
-      case 48...57: return c - 48
-      case 97...102: return c - 87
-      case 65...70: return c - 55
-      default: return nil
-      }
-    }
     var out: [UInt8] = []
     out.reserveCapacity(chars.count / 2)
     var i = 0

@@ -45,7 +45,8 @@ func runRecover(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let result = try Recover(flows).run(ctx.invocation.arguments[0])
   ctx.report(result.delivery)
-  ctx.out.line("reset token and code mailed to \(result.account.email)")
+  let how = result.delivery.delivered.isEmpty ? "queued for" : "mailed to"
+  ctx.out.line("reset token and code \(how) \(result.account.email)")
 }
 
 /// `authctl reset TOKEN|URL [--code CODE] [--password-stdin]`.
@@ -110,9 +111,11 @@ func runPasswd(_ ctx: Context) throws {
   let flow = ChangePassword(flows)
   if inv.flag("request") {
     guard inv.flag("password-stdin") else {
-      throw UsageError("'passwd --request' reads the current password from stdin: add --password-stdin.")
+      throw UsageError(
+        "'passwd --request' reads the current password from stdin: add --password-stdin.")
     }
-    ctx.report(try flow.request(file: file, currentPassword: try Prompt.stdinLine("current password")))
+    ctx.report(
+      try flow.request(file: file, currentPassword: try Prompt.stdinLine("current password")))
     ctx.out.line("a code was mailed; finish with 'authctl passwd --code CODE --password-stdin'")
     return
   }
@@ -120,7 +123,8 @@ func runPasswd(_ ctx: Context) throws {
     guard inv.flag("password-stdin") else {
       throw UsageError("'passwd --code' reads the new password from stdin: add --password-stdin.")
     }
-    ctx.report(try flow.commit(file: file, code: code, newPassword: try Prompt.stdinLine("new password")))
+    ctx.report(
+      try flow.commit(file: file, code: code, newPassword: try Prompt.stdinLine("new password")))
     ctx.out.line("password changed; every session ended: log in again")
     return
   }
@@ -134,7 +138,9 @@ func runPasswd(_ ctx: Context) throws {
   let code = try Prompt.value("Code from the mail")
   let first = try Prompt.secret("New password")
   let second = try Prompt.secret("New password again")
-  guard first == second else { throw FlowError.invalidInput("the two new passwords differ; nothing changed") }
+  guard first == second else {
+    throw FlowError.invalidInput("the two new passwords differ; nothing changed")
+  }
   ctx.report(try flow.commit(file: file, code: code, newPassword: first))
   ctx.out.line("password changed; every session ended: log in again")
 }
@@ -143,7 +149,8 @@ func runPasswd(_ ctx: Context) throws {
 func runUsersConfirm(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let key = ctx.invocation.arguments[0]
-  let (unchanged, delivery) = try AdminAccount(flows).confirm(key, notify: ctx.invocation.flag("notify"))
+  let (unchanged, delivery) = try AdminAccount(flows).confirm(
+    key, notify: ctx.invocation.flag("notify"))
   ctx.report(delivery)
   if let unchanged {
     Diagnostics.notice("\(key): \(unchanged); nothing changed")
@@ -163,5 +170,6 @@ func runUsersSetPassword(_ ctx: Context) throws {
   let (account, delivery) = try AdminAccount(flows).setPassword(inv.arguments[0], chosen: chosen)
   ctx.report(delivery)
   ctx.out.line(
-    "password \(chosen == nil ? "generated and mailed" : "set") for \(account.email); sessions ended")
+    "password \(chosen == nil ? "generated and mailed" : "set") for \(account.email); sessions ended"
+  )
 }

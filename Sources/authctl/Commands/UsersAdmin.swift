@@ -24,9 +24,13 @@ func runUsersShow(_ ctx: Context) throws {
 }
 
 /// `users disable|enable|unlock EMAIL`: prints what was done, or why nothing was.
-func runUsersDisable(_ ctx: Context) throws { try adminChange(ctx, "disabled") { try $0.disable($1) } }
+func runUsersDisable(_ ctx: Context) throws {
+  try adminChange(ctx, "disabled") { try $0.disable($1) }
+}
 func runUsersEnable(_ ctx: Context) throws { try adminChange(ctx, "enabled") { try $0.enable($1) } }
-func runUsersUnlock(_ ctx: Context) throws { try adminChange(ctx, "unlocked") { try $0.unlock($1) } }
+func runUsersUnlock(_ ctx: Context) throws {
+  try adminChange(ctx, "unlocked") { try $0.unlock($1) }
+}
 
 private func adminChange(
   _ ctx: Context, _ done: String, _ body: (Admin, String) throws -> String?
