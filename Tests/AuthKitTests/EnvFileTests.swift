@@ -1,7 +1,7 @@
-import Foundation
 import AuthKit
-import Testing
+import Foundation
 import TestSupport
+import Testing
 
 /// The env file reads as python-dotenv reads it: compared with python-dotenv itself (Debian's
 /// python3-dotenv), and with fixed expectations.
@@ -62,5 +62,14 @@ import TestSupport
     for (k, value) in theirs {
       if let s = value as? String { #expect(ours[k] == s, "\(k)") }
     }
+  }
+
+  /// Found by fuzzing (Tests/Fuzz/EnvFileFuzz.swift, input `''`): an empty quoted key made an
+  /// entry with an empty name; python-dotenv refuses such a line and goes on.
+  @Test func emptyQuotedKeyIsABadLine() {
+    let file = EnvFile(parsing: "''\nA=1\n''=x\nB=2")
+    #expect(file.entries.allSatisfy { !$0.key.isEmpty })
+    #expect(file.badLines == [1, 3])
+    #expect(file.resolved(environment: [:]) == ["A": "1", "B": "2"])
   }
 }

@@ -179,6 +179,15 @@ import Testing
     }
   }
 
+  /// Found by fuzzing (Tests/Fuzz/TokenFuzz.swift, corpus token/crash-nbf-overflow): `now +
+  /// leeway` overflowed and trapped for a token with `nbf` verified at the end of time.
+  @Test func notBeforeAtTheEndOfTimeDoesNotTrap() throws {
+    let payload =
+      #"{"iss":"authctl",\#(Self.goodAud),"iat":0,"exp":9223372036854775807,"nbf":0,\#(Self.goodSub)}"#
+    let claims = try signer.verify(Self.forged(payload), purpose: .activateAccount, now: .max)
+    #expect(claims.notBefore == 0)
+  }
+
   @Test func clearCodeOfTheOriginalTopLevelOrInSub() throws {
     let top =
       #"{"iss":"authctl",\#(Self.goodAud),"iat":1,"exp":1700001800,\#(Self.goodSub),"code":"123456"}"#

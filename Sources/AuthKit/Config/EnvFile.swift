@@ -172,7 +172,9 @@ extension EnvFile {
 
     mutating func key() -> String? {
       if let q = peek(), q == "'" || q == "\"" {
-        return quoted(q, escapes: false)
+        // An empty quoted key (`''`) is no key: python-dotenv refuses the line.
+        guard let k = quoted(q, escapes: false), !k.isEmpty else { return nil }
+        return k
       }
       var k = String.UnicodeScalarView()
       while let x = peek(), x != "=", x != "#", x != " ", x != "\t", x != "\n", x != "\r" {

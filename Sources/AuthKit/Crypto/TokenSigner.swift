@@ -45,7 +45,8 @@ public struct TokenSigner: Sendable {
     else { throw .invalid }
     let (expiry, overflow) = claims.expiresAt.addingReportingOverflow(leeway)
     if !overflow && now > expiry { throw .expired }
-    if let nbf = claims.notBefore, now + leeway < nbf { throw .invalid }
+    let (earliest, late) = now.addingReportingOverflow(leeway)
+    if let nbf = claims.notBefore, !late && earliest < nbf { throw .invalid }
     guard claims.issuer == issuer, claims.audience.contains(purpose.rawValue) else {
       throw .invalid
     }
