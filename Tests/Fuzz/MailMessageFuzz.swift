@@ -32,9 +32,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   precondition(messages.count == 1, "one message became \(messages.count)")
   for raw in [rendered, messages[0]] {
     guard let decoded = DecodedMessage.parse(raw) else { preconditionFailure("not decoded") }
-    // Compared trimmed by scalar: the decoder trims by Character, so a subject that starts with
-    // a combining mark (input 01 d9 90 00) comes back after a space that merged with it.
-    precondition(blankTrimmed(decoded.subject) == blankTrimmed(subject), "subject changed")
+    // Header values lose their surrounding blanks, by Unicode scalar: a subject that starts
+    // with a combining mark (input 01 d9 90 00, kept in the corpus) once came back after a
+    // space that had merged with it into one Character.
+    precondition(Array(decoded.subject.unicodeScalars) == blankTrimmed(subject), "subject changed")
     let expected = MailEncoding.lines(Array(body.utf8)).map { Array($0) + [10] }.joined()
     precondition(Array(decoded.body.utf8) == Array(expected), "body changed")
     precondition(decoded.messageID == "00ff@example.com", "Message-ID changed")

@@ -74,10 +74,13 @@ enum MailEncoding {
 
   /// `text` without leading and trailing spaces and tabs.
   static func trimmed(_ text: some StringProtocol) -> String {
-    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-    guard let first = text.firstIndex(where: { !blank($0) }) else { return "" }
-    let last = text.lastIndex(where: { !blank($0) })!
-    return String(text[first...last])
+    // By Unicode scalars, not Characters: a blank followed by a combining mark is one
+    // Character, and its blank must still go.
+    let scalars = text.unicodeScalars
+    let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = scalars.firstIndex(where: { !blank($0) }) else { return "" }
+    let last = scalars.lastIndex(where: { !blank($0) })!
+    return String(String.UnicodeScalarView(scalars[first...last]))
   }
 
   /// `Wed, 25 Nov 2026 12:00:00 +0000` (RFC 5322 §3.3), in UTC.
@@ -91,7 +94,7 @@ enum MailEncoding {
     ]
     func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
     return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)])"
-      + " \(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+      + " \(Int(parts.tm_year) + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
       + " +0000"
   }
 

@@ -14,19 +14,19 @@ public enum Timestamp {
     gmtime_r(&t, &parts)
     // One fixed-width buffer: this runs once per row of an import.
     var out: [UInt8] = Array("0000-00-00T00:00:00Z".utf8)
-    func put(_ v: Int32, _ end: Int, _ width: Int) {
+    func put(_ v: Int, _ end: Int, _ width: Int) {
       var v = max(0, v)
       for k in 0..<width {
         out[end - k] = UInt8(48 + v % 10)
         v /= 10
       }
     }
-    put(parts.tm_year + 1900, 3, 4)
-    put(parts.tm_mon + 1, 6, 2)
-    put(parts.tm_mday, 9, 2)
-    put(parts.tm_hour, 12, 2)
-    put(parts.tm_min, 15, 2)
-    put(parts.tm_sec, 18, 2)
+    put(Int(parts.tm_year) + 1900, 3, 4)
+    put(Int(parts.tm_mon) + 1, 6, 2)
+    put(Int(parts.tm_mday), 9, 2)
+    put(Int(parts.tm_hour), 12, 2)
+    put(Int(parts.tm_min), 15, 2)
+    put(Int(parts.tm_sec), 18, 2)
     return String(decoding: out, as: UTF8.self)
   }
 
