@@ -4,7 +4,6 @@
 //   odd:  the rest is a subject and a body (split at the first NUL): a message rendered from
 //         them, stored in an mbox and decoded again, has the same subject (trimmed) and body
 //         (line ends as LF).
-//   (MailEncoding.rfc5322Date traps on dates past year Int32.max - 1900; dates are not fuzzed.)
 @testable import AuthKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -32,10 +31,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   precondition(messages.count == 1, "one message became \(messages.count)")
   for raw in [rendered, messages[0]] {
     guard let decoded = DecodedMessage.parse(raw) else { preconditionFailure("not decoded") }
-    // Header values lose their surrounding blanks, by Unicode scalar: a subject that starts
-    // with a combining mark (input 01 d9 90 00, kept in the corpus) once came back after a
-    // space that had merged with it into one Character.
-    precondition(Array(decoded.subject.unicodeScalars) == blankTrimmed(subject), "subject changed")
+    // Compared without surrounding blanks, by Unicode scalar (a subject that starts with a
+    // combining mark, input 01 d9 90 00, once came back after a space merged with it).
+    precondition(blankTrimmed(decoded.subject) == blankTrimmed(subject), "subject changed")
     let expected = MailEncoding.lines(Array(body.utf8)).map { Array($0) + [10] }.joined()
     precondition(Array(decoded.body.utf8) == Array(expected), "body changed")
     precondition(decoded.messageID == "00ff@example.com", "Message-ID changed")
