@@ -56,35 +56,40 @@ extension Mailer {
     report.delivered.append((item.id, item.recipient))
   }
 
+  /// A temporary failure: the message stays queued with its error and a next-attempt time.
   func deferItem(
     _ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport
-  )
-    throws
-  {
+  ) throws {
     let next = clock.now() + OutboxStore.backoff(afterAttempts: item.attempts + 1)
-    try db.write {
+    try record(db, item, error, event: "mail.deferred") {
       try OutboxStore.markDeferred(db, id: item.id, error: error, next: Timestamp.format(next))
-      try AuditLog.record(
-        db,
-        AuditEvent(
-          at: Timestamp.format(clock.now()), event: "mail.deferred", userID: item.userID,
-          email: item.recipient, ok: false, reason: error, detail: item.kind))
     }
     report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
   }
 
+  /// A permanent failure (5xx): the message is marked failed with the server's reply.
   func fail(_ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport)
     throws
   {
-    try db.write {
+    try record(db, item, error, event: "mail.failed") {
       try OutboxStore.markFailed(db, id: item.id, error: error)
+    }
+    report.failed.append(.init(id: item.id, to: item.recipient, error: error))
+  }
+
+  /// Marks the message (`mark`) and records the failure's audit event, in one small transaction.
+  private func record(
+    _ db: Connection, _ item: OutboxItem, _ error: String, event: String,
+    _ mark: () throws -> Void
+  ) throws {
+    try db.write {
+      try mark()
       try AuditLog.record(
         db,
         AuditEvent(
-          at: Timestamp.format(clock.now()), event: "mail.failed", userID: item.userID,
+          at: Timestamp.format(clock.now()), event: event, userID: item.userID,
           email: item.recipient, ok: false, reason: error, detail: item.kind))
     }
-    report.failed.append(.init(id: item.id, to: item.recipient, error: error))
   }
 
   /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
