@@ -46,12 +46,13 @@ import Testing
         try mailer.enqueue(db, Self.draft(to: to, subject: subject))
       }
       Issue.record("no error")
-    } catch let error as FlowError {
-      guard case .invalidInput(let message) = error else {
+    } catch let error as MailError {
+      guard case .headerInjection(let named) = error else {
         Issue.record("got \(error)")
         return
       }
-      #expect(message.contains(field) && message.contains("header injection"), "\(message)")
+      #expect(named == field)
+      #expect(error.message.contains("header injection"), "\(error.message)")
     }
     #expect(try Self.outboxCount(db) == 0)
     #expect(

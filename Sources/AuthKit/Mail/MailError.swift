@@ -24,12 +24,15 @@ public enum MailError: Error, Sendable {
   case protocolError(String)
   /// The local mailbox file could not be written or read.
   case mailbox(String)
+  /// More than `AUTHCTL_MAIL_PER_HOUR` messages to one address in the last hour: nothing is
+  /// queued (the flood guard; it stops mail-bombing through `recover`).
+  case floodGuard(recipient: String, limit: Int)
 
   /// True when trying again later may succeed: unreachable server, timeout, a 4xx reply, a
   /// dropped connection. False for 5xx replies, certificate failures and refused downgrades.
   public var isTemporary: Bool {
     switch self {
-    case .connect, .timeout, .protocolError: return true
+    case .connect, .timeout, .protocolError, .floodGuard: return true
     case .rejected(_, let reply): return reply.code < 500
     case .headerInjection, .tls, .startTLSUnavailable, .plaintextAuthRefused, .mailbox:
       return false
@@ -53,6 +56,9 @@ public enum MailError: Error, Sendable {
       return "mail server refused \(stage.rawValue): \(reply.code) \(reply.text)"
     case .protocolError(let text): return "mail server protocol error: \(text)"
     case .mailbox(let text): return "mailbox: \(text)"
+    case .floodGuard(let recipient, let limit):
+      return "too many messages to \(recipient) in the last hour (limit \(limit), "
+        + "AUTHCTL_MAIL_PER_HOUR); nothing was sent or changed; try again later"
     }
   }
 }

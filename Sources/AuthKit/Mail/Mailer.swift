@@ -113,29 +113,23 @@ public final class Mailer {
     return ["authctl@localhost"]
   }
 
-  /// Checks the draft (header injection → 65), applies the flood guard (→ 75, nothing
-  /// queued) and queues it. Call inside the flow's write transaction.
+  /// Checks the draft (`MailError.headerInjection`, exit 65), applies the flood guard
+  /// (`MailError.floodGuard`, exit 75, nothing queued) and queues it. Call inside the flow's
+  /// write transaction, so a refusal rolls the whole change back.
   @discardableResult
   public func enqueue(_ db: Connection, _ draft: MailDraft) throws -> Int64 {
     let senders = try senders()
-    do {
-      try MailMessage.checkHeaderValue(draft.to, field: "To")
-      try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
-      // The From addresses come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS):
-      // refuse a bad one here, before the change is stored, not at delivery.
-      for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
-    } catch {
-      throw FlowError.invalidInput(error.message)
-    }
+    try MailMessage.checkHeaderValue(draft.to, field: "To")
+    try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
+    // The From addresses come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS): a
+    // bad one is refused when the configuration loads; checked again here, before the change
+    // is stored, not at delivery.
+    for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
     let now = clock.now()
     let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
     let recent = try OutboxStore.countSince(
       db, recipient: draft.to, since: Timestamp.format(now - 3600))
-    if recent >= limit {
-      throw FlowError.tryLater(
-        "too many messages to \(draft.to) in the last hour (limit \(limit), "
-          + "AUTHCTL_MAIL_PER_HOUR); nothing was sent or changed; try again later")
-    }
+    if recent >= limit { throw MailError.floodGuard(recipient: draft.to, limit: limit) }
     let sender = senders[0]
     let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
     let messageID = MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
