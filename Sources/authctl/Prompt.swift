@@ -39,7 +39,7 @@ enum Prompt {
   /// Asks a yes/no question; true only for "y" or "yes".
   static func confirm(_ question: String) -> Bool {
     let answer =
-      readLine(prompt: "\(question) [y/N] ")?.trimmingCharacters(in: " \t").lowercased() ?? ""
+      readLine(prompt: "\(question) [y/N] ")?.trimmingASCIIWhitespace().lowercased() ?? ""
     return answer == "y" || answer == "yes"
   }
 
@@ -72,15 +72,5 @@ enum Prompt {
       throw FlowError.invalidInput("no \(what) on stdin")
     }
     return line
-  }
-}
-
-extension String {
-  func trimmingCharacters(in set: String) -> String {
-    let s = Set(set)
-    var sub = Substring(self)
-    while let f = sub.first, s.contains(f) { sub.removeFirst() }
-    while let l = sub.last, s.contains(l) { sub.removeLast() }
-    return String(sub)
   }
 }

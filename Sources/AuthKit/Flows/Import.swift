@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What an import did.
 public struct ImportResult: Sendable {
   public var imported: Int
@@ -111,6 +115,27 @@ public struct Import {
           at: nowText, event: "admin.import",
           detail: "imported \(accounts.count) account(s), skipped \(skipped)"))
       return ImportResult(imported: accounts.count, skipped: skipped)
+    }
+  }
+
+  /// The whole content of FILE, or of stdin for `-`. Missing, unreadable or a directory → 66;
+  /// a read error → 74.
+  public static func readInput(_ path: String) throws(FlowError) -> [UInt8] {
+    let fd: Int32
+    do {
+      fd = path == "-" ? 0 : try systemCall("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
+    } catch {
+      throw .noInput("cannot read \(path): \(String(cString: strerror(error.code)))")
+    }
+    defer { if fd != 0 { close(fd) } }
+    var st = stat()
+    if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+      throw .noInput("cannot read \(path): it is a directory")
+    }
+    do {
+      return try readAll(fd, "read \(path)")
+    } catch {
+      throw .io("cannot read \(path): \(String(cString: strerror(error.code)))")
     }
   }
 

@@ -130,11 +130,4 @@ enum MailTemplates {
       ].joined(separator: "\n")
     )
   }
-
-  static func test(to: String) -> (String, String) {
-    (
-      "authctl test message",
-      "This is a test message from authctl to \(to).\nIf you can read it, mail works."
-    )
-  }
 }

@@ -29,8 +29,6 @@ public struct SessionFile: Sendable {
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
-  static func errorText(_ e: Int32) -> String { String(cString: strerror(e)) }
-
   /// Creates the missing folders of `dir`, each 0700.
   static func makeDirectories(_ dir: String) throws(FlowError) {
     var st = stat()
@@ -39,7 +37,9 @@ public struct SessionFile: Sendable {
       try makeDirectories(String(dir[..<slash]))
     }
     if mkdir(dir, 0o700) != 0 && errno != EEXIST {
-      throw .cannotCreate("cannot create the folder \(dir): \(errorText(errno))")
+      throw .cannotCreate(
+        "cannot create the folder of the session file: "
+          + SystemError(operation: "mkdir \(dir)", code: errno).text)
     }
     chmod(dir, 0o700)
   }
@@ -49,26 +49,18 @@ public struct SessionFile: Sendable {
     try Self.makeDirectories(directory)
     let suffix = (try? Random.bytes(6)).map { Hex.encode($0) } ?? "0"
     let temp = "\(directory)/.session.\(getpid()).\(suffix)"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else {
-      throw .cannotCreate(
-        "cannot create the session file in \(directory): \(Self.errorText(errno))")
-    }
-    var ok = fchmod(fd, 0o600) == 0
-    let bytes = Array((token + "\n").utf8)
-    var off = 0
-    while ok && off < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { ok = false } else { off += n }
-    }
-    let saved = errno
-    ok = ok && fsync(fd) == 0
-    close(fd)
-    guard ok, rename(temp, path) == 0 else {
-      let e = ok ? errno : saved
+    do throws(SystemError) {
+      let fd = try systemCall("create \(temp)") {
+        open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      }
+      defer { close(fd) }
+      try systemCall("chmod \(temp)") { fchmod(fd, 0o600) }
+      try writeAll(fd, Array((token + "\n").utf8), "write \(temp)")
+      try systemCall("fsync \(temp)") { fsync(fd) }
+      try systemCall("rename \(temp) to \(path)") { rename(temp, path) }
+    } catch {
       unlink(temp)
-      throw .cannotCreate("cannot write the session file \(path): \(Self.errorText(e))")
+      throw .cannotCreate("cannot write the session file: \(error.text)")
     }
   }
 
@@ -79,7 +71,8 @@ public struct SessionFile: Sendable {
     guard fd >= 0 else {
       if errno == ENOENT { return nil }
       if errno == ELOOP { throw .refused("the session file \(path) is a symbolic link; refused") }
-      throw .io("cannot read the session file \(path): \(Self.errorText(errno))")
+      throw .io(
+        "cannot read the session file: " + SystemError(operation: "open \(path)", code: errno).text)
     }
     defer { close(fd) }
     var st = stat()
@@ -94,14 +87,11 @@ public struct SessionFile: Sendable {
     if st.st_uid != geteuid() {
       throw .refused("the session file \(path) belongs to another user; refused")
     }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16_384)
-    while data.count <= 16_384 {
-      let n = Glibc.read(fd, &chunk, chunk.count)
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 { throw .io("cannot read the session file \(path): \(Self.errorText(errno))") }
-      if n == 0 { break }
-      data.append(contentsOf: chunk[0..<n])
+    let data: [UInt8]
+    do {
+      data = try readAll(fd, "read \(path)", limit: 16_384)
+    } catch {
+      throw .io("cannot read the session file: \(error.text)")
     }
     let token = String(decoding: data, as: UTF8.self).trimmingASCIIWhitespace()
     return token.isEmpty ? nil : token
@@ -110,7 +100,9 @@ public struct SessionFile: Sendable {
   /// Removes the file; a missing one is fine.
   public func remove() throws(FlowError) {
     if unlink(path) != 0 && errno != ENOENT {
-      throw .io("cannot remove the session file \(path): \(Self.errorText(errno))")
+      throw .io(
+        "cannot remove the session file: "
+          + SystemError(operation: "unlink \(path)", code: errno).text)
     }
   }
 }

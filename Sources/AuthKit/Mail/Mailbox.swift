@@ -47,12 +47,7 @@ public final class Mailbox {
     defer { close(fd) }
     try systemCall("chmod \(path)") { fchmod(fd, 0o600) }
     try lock(fd, type: F_WRLCK)
-    var offset = 0
-    while offset < bytes.count {
-      offset += try systemCall("write \(path)") {
-        bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-      }
-    }
+    try writeAll(fd, bytes, "write \(path)")
     try systemCall("fsync \(path)") { fsync(fd) }
   }
 
@@ -69,14 +64,7 @@ public final class Mailbox {
       }
       defer { close(fd) }
       try lock(fd, type: F_RDLCK)
-      var buffer = [UInt8](repeating: 0, count: 65536)
-      while true {
-        let n = try systemCall("read \(path)") {
-          buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        }
-        if n == 0 { break }
-        data += buffer[0..<n]
-      }
+      data = try readAll(fd, "read \(path)")
     } catch {
       throw .mailbox(error.text)
     }

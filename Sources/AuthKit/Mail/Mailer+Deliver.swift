@@ -107,7 +107,7 @@ extension Mailer {
       progress.update(n)
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
-        let c = SMTPClient(settings: settings, transcript: { Diagnostics.write($0 + "\n") })
+        let c = SMTPClient(settings: settings)
         c.onReply = onReply
         do throws(MailError) {
           try c.connect()

@@ -130,12 +130,28 @@ public final class Mailer {
     let recent = try OutboxStore.countSince(
       db, recipient: draft.to, since: Timestamp.format(now - 3600))
     if recent >= limit { throw MailError.floodGuard(recipient: draft.to, limit: limit) }
-    let sender = senders[0]
-    let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
-    let messageID = MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
+    let messageID = try Self.messageID(from: senders[0])
     return try OutboxStore.enqueue(
       db, userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
       body: draft.body, messageID: messageID, now: Timestamp.format(now))
+  }
+
+  /// A new Message-ID in the domain of `sender` (RFC 5322 §3.6.4), random from OpenSSL.
+  static func messageID(from sender: String) throws -> String {
+    let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
+    return MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
+  }
+
+  /// The message of `authctl mail test`, sent straight to the transport (not queued), and its
+  /// sender. Every configured sender is checked for header injection first.
+  public func testMessage(to: String) throws -> (message: MailMessage, sender: String) {
+    let senders = try senders()
+    for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
+    let message = MailMessage(
+      from: senders[0], to: to, subject: "authctl test message",
+      body: "This is a test message from authctl to \(to).\nIf you can read it, mail works.",
+      date: clock.now(), messageID: try Self.messageID(from: senders[0]))
+    return (message, senders[0])
   }
 
   /// Where mail goes, for messages to a person.

@@ -34,11 +34,7 @@ public enum SessionStore {
   public static func revoke(_ db: Connection, id: String, at: String, reason: String)
     throws(StoreError) -> Bool
   {
-    try db.run(
-      """
-      UPDATE sessions SET revoked_at = ?2, revoked_reason = ?3
-      WHERE id = ?1 AND revoked_at IS NULL
-      """, [.text(id), .text(at), .text(reason)]) == 1
+    try revoke(db, where: "id", id, at: at, reason: reason) == 1
   }
 
   /// Revokes every live session of an account; returns how many.
@@ -46,11 +42,17 @@ public enum SessionStore {
   public static func revokeAll(_ db: Connection, userID: String, at: String, reason: String)
     throws(StoreError) -> Int
   {
+    try revoke(db, where: "user_id", userID, at: at, reason: reason)
+  }
+
+  private static func revoke(
+    _ db: Connection, where column: String, _ key: String, at: String, reason: String
+  ) throws(StoreError) -> Int {
     try db.run(
       """
       UPDATE sessions SET revoked_at = ?2, revoked_reason = ?3
-      WHERE user_id = ?1 AND revoked_at IS NULL
-      """, [.text(userID), .text(at), .text(reason)])
+      WHERE \(column) = ?1 AND revoked_at IS NULL
+      """, [.text(key), .text(at), .text(reason)])
   }
 
   /// Live sessions of an account at `now`.

@@ -103,11 +103,6 @@ extension Statement {
   /// Number of result columns.
   public var columnCount: Int32 { sqlite3_column_count(handle) }
 
-  /// The column's name as the query spells it.
-  public func columnName(_ column: Int32) -> String {
-    String(cString: sqlite3_column_name(handle, column))
-  }
-
   /// True when the column's value in this row is an integer.
   public func isInteger(_ column: Int32) -> Bool {
     sqlite3_column_type(handle, column) == SQLITE_INTEGER

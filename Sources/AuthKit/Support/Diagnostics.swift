@@ -19,17 +19,8 @@ public enum Diagnostics {
     write("authctl: \(text)\n")
   }
 
-  /// Writes `text` to stderr unbuffered.
+  /// Writes `text` to stderr unbuffered; a stderr that cannot be written is ignored.
   public static func write(_ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { buf in
-      var off = 0
-      while off < buf.count {
-        let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return }
-        off += n
-      }
-    }
+    try? writeAll(2, Array(text.utf8), "write stderr")
   }
 }

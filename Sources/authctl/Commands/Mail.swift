@@ -50,18 +50,7 @@ func runMailFlush(_ ctx: Context) throws {
 func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
   let mailer = Mailer(config: ctx.config, clock: ctx.clock)
-  let (subject, body) = (
-    "authctl test message",
-    "This is a test message from authctl to \(to).\nIf you can read it, mail works."
-  )
-  let senders = try mailer.senders()
-  // Every sender of the pool, not only the one drawn: a flow would refuse a bad one.
-  for s in senders { try MailMessage.checkHeaderValue(s, field: "From") }
-  let sender = senders[0]
-  let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
-  let message = MailMessage(
-    from: sender, to: to, subject: subject, body: body, date: ctx.clock.now(),
-    messageID: MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16)))
+  let (message, sender) = try mailer.testMessage(to: to)
   switch mailer.transport {
   case .suppressed:
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
@@ -70,7 +59,7 @@ func runMailTest(_ ctx: Context) throws {
       try message.render(), envelopeFrom: sender, date: ctx.clock.now())
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
-    let client = SMTPClient(settings: settings, transcript: { Diagnostics.write($0 + "\n") })
+    let client = SMTPClient(settings: settings)
     client.onReply = { stage, reply in
       for (i, line) in reply.lines.enumerated() {
         ctx.out.line(

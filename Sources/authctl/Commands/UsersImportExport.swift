@@ -1,9 +1,5 @@
 import AuthKit
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// `users import FILE|- [--format csv|jsonl] [--skip-existing]`.
 func runUsersImport(_ ctx: Context) throws {
   let inv = ctx.invocation
@@ -14,39 +10,12 @@ func runUsersImport(_ ctx: Context) throws {
   } else {
     format = path.hasSuffix(".jsonl") ? .jsonl : .csv
   }
-  let bytes = try readInput(path)
+  let bytes = try Import.readInput(path)
   let db = try ctx.openOrCreateDatabase()
   let result = try Import(db: db, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
     bytes, format: format, skipExisting: inv.flag("skip-existing"))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
-}
-
-/// The whole content of FILE, or of stdin for `-`. Missing → 66; unreadable → 66/74.
-func readInput(_ path: String) throws -> [UInt8] {
-  let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-  guard fd >= 0 else {
-    let e = errno
-    throw FlowError.noInput("cannot read \(path): \(String(cString: strerror(e)))")
-  }
-  defer { if fd != 0 { close(fd) } }
-  var st = stat()
-  if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-    throw FlowError.noInput("cannot read \(path): it is a directory")
-  }
-  var data: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let n = read(fd, &chunk, chunk.count)
-    if n < 0 && errno == EINTR { continue }
-    if n < 0 {
-      let e = errno
-      throw FlowError.io("cannot read \(path): \(String(cString: strerror(e)))")
-    }
-    if n == 0 { break }
-    data.append(contentsOf: chunk[0..<n])
-  }
-  return data
 }
 
 /// `users export [--with-password-hashes] [--format csv|jsonl]`: the import format, streamed.
