@@ -15,14 +15,12 @@ final class TLSSession {
   private let output: OpaquePointer  // OpenSSL → network
   private let socket: Socket
 
-  init(context: TLSContext, socket: Socket, host: String) throws(MailError) {
-    OpenSSLError.clear()
-    guard let ssl = SSL_new(context.handle) else {
-      throw .tls(OpenSSLError.drain("cannot create a TLS session"))
-    }
+  init(context: TLSContext, socket: Socket, host: String) throws(OpenSSLError) {
+    OpenSSLError.clearQueue()
+    guard let ssl = SSL_new(context.handle) else { throw .drain("cannot create a TLS session") }
     guard let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
       SSL_free(ssl)
-      throw .tls(OpenSSLError.drain("cannot create TLS buffers"))
+      throw .drain("cannot create TLS buffers")
     }
     SSL_set_bio(ssl, rbio, wbio)  // the session owns both now
     handle = ssl
@@ -31,11 +29,11 @@ final class TLSSession {
     self.socket = socket
     if Self.isIPLiteral(host) {
       guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else {
-        throw .tls(OpenSSLError.drain("cannot set the expected address \(host)"))
+        throw .drain("cannot set the expected address \(host)")
       }
     } else {
       guard SSL_set1_host(ssl, host) == 1, copenssl_set_tlsext_host_name(ssl, host) == 1 else {
-        throw .tls(OpenSSLError.drain("cannot set the expected host name \(host)"))
+        throw .drain("cannot set the expected host name \(host)")
       }
     }
   }
@@ -50,7 +48,7 @@ final class TLSSession {
 
   /// Runs the handshake (SSL_connect(3)) before `deadline`.
   func handshake(until deadline: Deadline) throws(TransportFailure) {
-    OpenSSLError.clear()
+    OpenSSLError.clearQueue()
     while true {
       let rc = SSL_connect(handle)
       try flush(until: deadline)
@@ -62,11 +60,11 @@ final class TLSSession {
       }
       let verify = SSL_get_verify_result(handle)
       if verify != X509_V_OK {
-        OpenSSLError.clear()  // leave nothing queued for the next OpenSSL user of this thread
+        OpenSSLError.clearQueue()  // leave nothing queued for the next OpenSSL user of this thread
         throw .tls(
           "certificate verify failed: \(String(cString: X509_verify_cert_error_string(verify)))")
       }
-      throw .tls(OpenSSLError.drain("handshake failed (SSL error \(error))"))
+      throw .tls(OpenSSLError.drain("handshake failed (SSL error \(error))").description)
     }
   }
 
@@ -75,7 +73,7 @@ final class TLSSession {
     guard !bytes.isEmpty else { return }
     var written = 0
     let rc = bytes.withUnsafeBytes { SSL_write_ex(handle, $0.baseAddress!, $0.count, &written) }
-    guard rc == 1 else { throw .tls(OpenSSLError.drain("write failed")) }
+    guard rc == 1 else { throw .tls(OpenSSLError.drain("write failed").description) }
     try flush(until: deadline)
   }
 
@@ -93,7 +91,7 @@ final class TLSSession {
       switch error {
       case SSL_ERROR_WANT_READ: try fill(until: deadline)
       case SSL_ERROR_ZERO_RETURN: throw .closed
-      default: throw .tls(OpenSSLError.drain("read failed (SSL error \(error))"))
+      default: throw .tls(OpenSSLError.drain("read failed (SSL error \(error))").description)
       }
     }
   }
@@ -102,7 +100,7 @@ final class TLSSession {
   func shutdown() {
     SSL_shutdown(handle)
     try? flush(until: Deadline.after(seconds: 1))
-    OpenSSLError.clear()
+    OpenSSLError.clearQueue()
   }
 
   /// Moves what OpenSSL wrote into the output BIO to the socket.
