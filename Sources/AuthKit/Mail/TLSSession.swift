@@ -11,6 +11,8 @@ import COpenSSL
 /// the IP address for a literal); SNI is sent for names, not for IP literals (RFC 6066 §3).
 final class TLSSession {
   let handle: OpaquePointer
+  /// The shared context the session was made from (SSL_new(3) also holds a reference).
+  let context: TLSContext
   private let input: OpaquePointer  // network → OpenSSL
   private let output: OpaquePointer  // OpenSSL → network
   private let socket: Socket
@@ -24,6 +26,7 @@ final class TLSSession {
     }
     SSL_set_bio(ssl, rbio, wbio)  // the session owns both now
     handle = ssl
+    self.context = context
     input = rbio
     output = wbio
     self.socket = socket
