@@ -87,6 +87,8 @@ import Testing
   @Test func cryptoErrorMessagesCarryOpenSSLText() {
     #expect(CryptoError.randomFailure.message.contains("RAND_bytes"))
     // Nothing is queued here: the function name alone.
-    #expect(CryptoError.openssl(function: "EVP_Test") == .openssl("EVP_Test failed"))
+    let error = CryptoError.openssl(function: "EVP_Test")
+    #expect(error == .openssl(OpenSSLError(context: "EVP_Test failed", stack: [])))
+    #expect(error.message == "OpenSSL: EVP_Test failed")
   }
 }

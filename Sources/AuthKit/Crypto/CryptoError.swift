@@ -5,23 +5,22 @@ import COpenSSL
 public enum CryptoError: Error, Sendable, Equatable {
   /// OpenSSL `RAND_bytes` failed (DESIGN.md: every random value comes from it).
   case randomFailure
-  /// An OpenSSL call failed: the function's name and the text of OpenSSL's error queue.
-  case openssl(String)
+  /// An OpenSSL call failed: the function's name and OpenSSL's drained error queue.
+  case openssl(OpenSSLError)
   /// libxcrypt refused a setting or a hash (`crypt_gensalt_rn`, `crypt_ra`), or bad parameters.
   case crypt(String)
 
   public var message: String {
     switch self {
     case .randomFailure: return "the random number generator failed (OpenSSL RAND_bytes)"
-    case .openssl(let text): return "OpenSSL: \(text)"
+    case .openssl(let error): return "OpenSSL: \(error)"
     case .crypt(let text): return "crypt: \(text)"
     }
   }
 
-  /// The one place OpenSSL errors become Swift errors: `function` failed; drains OpenSSL's
-  /// thread-local error queue (`ERR_get_error`, `ERR_error_string_n`) into the message.
+  /// `function` failed: drains OpenSSL's thread-local error queue into an `OpenSSLError`.
   static func openssl(function: String) -> CryptoError {
-    .openssl("\(function) failed" + OpenSSLErrorQueue.drain())
+    .openssl(OpenSSLError.drain("\(function) failed"))
   }
 
   /// Throws `.openssl(function:)` unless `ok`.

@@ -11,7 +11,7 @@ public enum Random {
     var out = [UInt8](repeating: 0, count: n)
     let rc = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(n)) }
     guard rc == 1 else {
-      _ = OpenSSLErrorQueue.drain()
+      OpenSSLError.clearQueue()
       throw CryptoError.randomFailure
     }
     return out

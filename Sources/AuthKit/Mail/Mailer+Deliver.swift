@@ -108,7 +108,6 @@ extension Mailer {
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
         let c = SMTPClient(settings: settings)
-        c.onReply = onReply
         do throws(MailError) {
           try c.connect()
         } catch {

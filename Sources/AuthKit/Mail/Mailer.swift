@@ -52,8 +52,6 @@ public final class Mailer {
   public let config: Config
   public let clock: Clock
   public var transport: Transport
-  /// Each server reply, for `mail test`.
-  public var onReply: ((SMTPStage, SMTPReply) -> Void)?
 
   public init(config: Config, clock: Clock) {
     self.config = config

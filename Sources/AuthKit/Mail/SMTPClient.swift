@@ -137,7 +137,7 @@ public final class SMTPClient {
   }
 
   private func startTLS(stage: SMTPStage) throws(MailError) {
-    let context = try TLSContext(caFile: settings.caFile)
+    let context = try TLSContext.shared(caFile: settings.caFile)
     try io(stage) { (c) throws(TransportFailure) in
       try c.startTLS(
         context: context, host: settings.host, until: .after(seconds: settings.timeout))

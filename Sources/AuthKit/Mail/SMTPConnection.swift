@@ -21,8 +21,7 @@ final class SMTPConnection {
     do {
       session = try TLSSession(context: context, socket: socket, host: host)
     } catch {
-      if case .tls(let text) = error { throw .tls(text) }
-      throw .tls("cannot start TLS")
+      throw .tls(error.description)
     }
     try session.handshake(until: deadline)
     tls = session

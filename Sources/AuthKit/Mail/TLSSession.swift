@@ -11,31 +11,32 @@ import COpenSSL
 /// the IP address for a literal); SNI is sent for names, not for IP literals (RFC 6066 §3).
 final class TLSSession {
   let handle: OpaquePointer
+  /// The shared context the session was made from (SSL_new(3) also holds a reference).
+  let context: TLSContext
   private let input: OpaquePointer  // network → OpenSSL
   private let output: OpaquePointer  // OpenSSL → network
   private let socket: Socket
 
-  init(context: TLSContext, socket: Socket, host: String) throws(MailError) {
-    OpenSSLError.clear()
-    guard let ssl = SSL_new(context.handle) else {
-      throw .tls(OpenSSLError.drain("cannot create a TLS session"))
-    }
+  init(context: TLSContext, socket: Socket, host: String) throws(OpenSSLError) {
+    OpenSSLError.clearQueue()
+    guard let ssl = SSL_new(context.handle) else { throw .drain("cannot create a TLS session") }
     guard let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
       SSL_free(ssl)
-      throw .tls(OpenSSLError.drain("cannot create TLS buffers"))
+      throw .drain("cannot create TLS buffers")
     }
     SSL_set_bio(ssl, rbio, wbio)  // the session owns both now
     handle = ssl
+    self.context = context
     input = rbio
     output = wbio
     self.socket = socket
     if Self.isIPLiteral(host) {
       guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else {
-        throw .tls(OpenSSLError.drain("cannot set the expected address \(host)"))
+        throw .drain("cannot set the expected address \(host)")
       }
     } else {
       guard SSL_set1_host(ssl, host) == 1, copenssl_set_tlsext_host_name(ssl, host) == 1 else {
-        throw .tls(OpenSSLError.drain("cannot set the expected host name \(host)"))
+        throw .drain("cannot set the expected host name \(host)")
       }
     }
   }
@@ -49,75 +50,93 @@ final class TLSSession {
   }
 
   /// Runs the handshake (SSL_connect(3)) before `deadline`.
+  ///
+  /// SSL_get_error(3) is given the failing call's own return code, right after that call and
+  /// with the error queue emptied before it; the same holds in `send` and `receive`.
   func handshake(until deadline: Deadline) throws(TransportFailure) {
-    OpenSSLError.clear()
     while true {
+      OpenSSLError.clearQueue()
       let rc = SSL_connect(handle)
+      let error = rc == 1 ? SSL_ERROR_NONE : SSL_get_error(handle, rc)
       try flush(until: deadline)
       if rc == 1 { return }
-      let error = SSL_get_error(handle, rc)
       if error == SSL_ERROR_WANT_READ {
         try fill(until: deadline)
         continue
       }
       let verify = SSL_get_verify_result(handle)
       if verify != X509_V_OK {
-        OpenSSLError.clear()  // leave nothing queued for the next OpenSSL user of this thread
+        OpenSSLError.clearQueue()  // leave nothing queued for the next OpenSSL user of this thread
         throw .tls(
           "certificate verify failed: \(String(cString: X509_verify_cert_error_string(verify)))")
       }
-      throw .tls(OpenSSLError.drain("handshake failed (SSL error \(error))"))
+      throw Self.failure("handshake failed (SSL error \(error))")
     }
   }
 
-  /// Encrypts and sends all of `bytes`.
+  /// Encrypts and sends all of `bytes` (SSL_write_ex(3); the memory BIO takes all of it).
   func send(_ bytes: [UInt8], until deadline: Deadline) throws(TransportFailure) {
     guard !bytes.isEmpty else { return }
     var written = 0
+    OpenSSLError.clearQueue()
     let rc = bytes.withUnsafeBytes { SSL_write_ex(handle, $0.baseAddress!, $0.count, &written) }
-    guard rc == 1 else { throw .tls(OpenSSLError.drain("write failed")) }
+    guard rc == 1 else {
+      throw Self.failure("write failed (SSL error \(SSL_get_error(handle, rc)))")
+    }
     try flush(until: deadline)
   }
 
-  /// Decrypted bytes, waiting for the network until `deadline`; `.closed` at close_notify/EOF.
+  /// Decrypted bytes, waiting for the network until `deadline`; `.closed` at close_notify/EOF
+  /// (SSL_read_ex(3)).
   func receive(until deadline: Deadline) throws(TransportFailure) -> [UInt8] {
     var buffer = [UInt8](repeating: 0, count: 16384)
     while true {
       var count = 0
+      OpenSSLError.clearQueue()
       let rc = buffer.withUnsafeMutableBytes {
         SSL_read_ex(handle, $0.baseAddress!, $0.count, &count)
       }
       if rc == 1 { return Array(buffer[0..<count]) }
-      let error = SSL_get_error(handle, 0)
+      let error = SSL_get_error(handle, rc)
       try flush(until: deadline)
       switch error {
       case SSL_ERROR_WANT_READ: try fill(until: deadline)
       case SSL_ERROR_ZERO_RETURN: throw .closed
-      default: throw .tls(OpenSSLError.drain("read failed (SSL error \(error))"))
+      default: throw Self.failure("read failed (SSL error \(error))")
       }
     }
   }
 
-  /// Sends a close_notify alert, without waiting for the peer's.
+  /// Sends a close_notify alert, without waiting for the peer's; the result of SSL_shutdown(3)
+  /// is not needed, since the socket closes next whatever it is.
   func shutdown() {
     SSL_shutdown(handle)
     try? flush(until: Deadline.after(seconds: 1))
-    OpenSSLError.clear()
+    OpenSSLError.clearQueue()
   }
 
-  /// Moves what OpenSSL wrote into the output BIO to the socket.
+  /// `context` and the drained error queue, as a transport failure.
+  private static func failure(_ context: String) -> TransportFailure {
+    .tls(OpenSSLError.drain(context).description)
+  }
+
+  /// Moves what OpenSSL wrote into the output BIO to the socket (BIO_read(3)).
   private func flush(until deadline: Deadline) throws(TransportFailure) {
     var buffer = [UInt8](repeating: 0, count: 16384)
     while BIO_ctrl_pending(output) > 0 {
       let n = buffer.withUnsafeMutableBytes { BIO_read(output, $0.baseAddress!, Int32($0.count)) }
-      guard n > 0 else { return }
+      guard n > 0 else { throw Self.failure("cannot read the TLS output buffer") }
       try socket.send(Array(buffer[0..<Int(n)]), until: deadline)
     }
   }
 
-  /// Feeds what the network has into the input BIO.
+  /// Feeds what the network has into the input BIO; a memory BIO takes all of it or fails
+  /// (BIO_write(3), BIO_s_mem(3)).
   private func fill(until deadline: Deadline) throws(TransportFailure) {
     let bytes = try socket.receive(until: deadline)
-    _ = bytes.withUnsafeBytes { BIO_write(input, $0.baseAddress!, Int32($0.count)) }
+    let n = bytes.withUnsafeBytes { BIO_write(input, $0.baseAddress!, Int32($0.count)) }
+    guard n == bytes.count else {
+      throw Self.failure("cannot buffer \(bytes.count) received bytes (BIO_write returned \(n))")
+    }
   }
 }
