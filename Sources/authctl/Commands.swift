@@ -78,7 +78,7 @@ let commands: [CommandSpec] = [
       .flag("generate", "generate a password and mail it"),
     ]),
   CommandSpec(
-    "users delete", "delete an account, its sessions, codes and queued mail",
+    "users delete", "delete an account, its sessions, codes and mail",
     arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
     options: [.flag("yes", "do not ask (needed without a terminal)")]),
   CommandSpec(

@@ -5,7 +5,8 @@ public struct OutboxItem: Sendable, Equatable {
   public var kind: String
   public var recipient: String
   public var subject: String
-  /// The text; nil once delivered (it may hold a password).
+  /// The text; nil once delivered, suppressed or failed for good (it may hold a password, a
+  /// token or a code).
   public var body: String?
   public var messageID: String
   public var status: String
@@ -112,11 +113,13 @@ public enum OutboxStore {
       """, [.integer(id), .text(error), .text(next)])
   }
 
-  /// A permanent failure (5xx): kept with the server's reply.
+  /// A permanent failure (5xx, or the last attempt): kept with its recipient, subject and the
+  /// server's reply for `mail queue`, and its body forgotten, since it will never be sent and
+  /// may hold a password, a token or a code (issue 11, property 10).
   public static func markFailed(_ db: Connection, id: Int64, error: String) throws(StoreError) {
     try db.run(
       """
-      UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2
+      UPDATE outbox SET status = 'failed', body = NULL, attempts = attempts + 1, last_error = ?2
       WHERE id = ?1
       """, [.integer(id), .text(error)])
   }
@@ -132,6 +135,11 @@ public enum OutboxStore {
       """, [.text(recipient), .text(since)]
     ) { Int($0.int(0)) } ?? 0
   }
+
+  /// Attempts a message gets: a temporary failure at the last one fails it for good. With the
+  /// backoff below they span about 21 hours (1 + 5 + 15 min + 1 h + 5 × 4 h), as a mail
+  /// server's queue lifetime bounds its retries (Postfix's `maximal_queue_lifetime`).
+  public static let maxAttempts = 10
 
   /// The wait before attempt `attempts + 1`: 1 min, 5 min, 15 min, 1 h, then 4 h.
   public static func backoff(afterAttempts attempts: Int) -> Int64 {
