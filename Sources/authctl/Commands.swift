@@ -103,6 +103,18 @@ let commands: [CommandSpec] = [
       .format(["csv", "jsonl"]),
     ]),
   CommandSpec(
+    "sessions prune", "delete the rows of sessions that ended long ago",
+    options: [
+      .value(
+        "older-than", "DURATION",
+        "ended (revoked or expired) more than DURATION ago (default 30d)"),
+      .flag("dry-run", "count what would be removed; remove nothing"),
+    ],
+    details: """
+      Live sessions are never touched. Meant for cron, beside 'users purge'; the number of
+      live sessions per account is bounded by AUTHCTL_MAX_SESSIONS.
+      """),
+  CommandSpec(
     "mail queue", "list queued and failed messages", options: [.format(["table", "json"])]),
   CommandSpec(
     "mail flush", "deliver queued messages that are due",
@@ -132,6 +144,7 @@ let commands: [CommandSpec] = [
 /// The command groups that take a subcommand.
 let commandGroups: [String: String] = [
   "users": "manage accounts",
+  "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
 ]
 
