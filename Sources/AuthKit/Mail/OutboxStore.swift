@@ -32,20 +32,21 @@ public enum OutboxStore {
       nextAttemptAt: s.text(11))
   }
 
-  /// Queues a message, due at once; returns its row id.
+  /// Queues a message, due at once, with its recipient's flood-guard key
+  /// (`RecipientKey`); returns its row id.
   public static func enqueue(
     _ db: Connection, userID: String?, kind: String, recipient: String, subject: String,
     body: String, messageID: String, now: String
   ) throws(StoreError) -> Int64 {
     try db.run(
       """
-      INSERT INTO outbox (user_id, kind, recipient, subject, body, message_id, created_at,
-        next_attempt_at)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+      INSERT INTO outbox (user_id, kind, recipient, recipient_key, subject, body, message_id,
+        created_at, next_attempt_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
       """,
       [
-        .optional(userID), .text(kind), .text(recipient), .text(subject), .text(body),
-        .text(messageID), .text(now),
+        .optional(userID), .text(kind), .text(recipient), .text(RecipientKey.of(recipient)),
+        .text(subject), .text(body), .text(messageID), .text(now),
       ])
     return try db.first("SELECT last_insert_rowid()") { $0.int(0) } ?? 0
   }
@@ -124,15 +125,14 @@ public enum OutboxStore {
       """, [.integer(id), .text(error)])
   }
 
-  /// Messages to `recipient` queued since `since`, for the flood guard.
+  /// Messages to the mailbox of `recipient` (its `RecipientKey`) queued since `since`, for
+  /// the flood guard; a range of the `outbox_recipient_key` index, so it stays cheap.
   public static func countSince(_ db: Connection, recipient: String, since: String)
     throws(StoreError) -> Int
   {
     try db.first(
-      """
-      SELECT count(*) FROM outbox
-      WHERE recipient = ?1 COLLATE NOCASE AND created_at >= ?2
-      """, [.text(recipient), .text(since)]
+      "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2",
+      [.text(RecipientKey.of(recipient)), .text(since)]
     ) { Int($0.int(0)) } ?? 0
   }
 
