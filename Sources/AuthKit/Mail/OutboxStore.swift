@@ -125,15 +125,19 @@ public enum OutboxStore {
       """, [.integer(id), .text(error)])
   }
 
+  /// The flood guard's count: a range of the `outbox_recipient_key` index, so it stays cheap
+  /// however large the outbox grows (it runs at every enqueue).
+  static let floodCountSQL =
+    "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2"
+
   /// Messages to the mailbox of `recipient` (its `RecipientKey`) queued since `since`, for
-  /// the flood guard; a range of the `outbox_recipient_key` index, so it stays cheap.
+  /// the flood guard.
   public static func countSince(_ db: Connection, recipient: String, since: String)
     throws(StoreError) -> Int
   {
-    try db.first(
-      "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2",
-      [.text(RecipientKey.of(recipient)), .text(since)]
-    ) { Int($0.int(0)) } ?? 0
+    try db.first(floodCountSQL, [.text(RecipientKey.of(recipient)), .text(since)]) {
+      Int($0.int(0))
+    } ?? 0
   }
 
   /// Attempts a message gets: a temporary failure at the last one fails it for good. With the

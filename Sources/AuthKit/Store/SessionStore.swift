@@ -40,12 +40,12 @@ public enum SessionStore {
       """, [.text(userID), .text(now)], session)
   }
 
-  /// Deletes the rows of sessions that ended before `cutoff`: revoked then, or expired then.
-  /// Returns how many (all of them, when `dryRun` counts without deleting).
+  /// Deletes the rows of sessions that ended before `cutoff`: revoked before it, or expired
+  /// before it (whichever came first). Returns how many (`dryRun` counts without deleting).
   public static func prune(_ db: Connection, endedBefore cutoff: String, dryRun: Bool)
     throws(StoreError) -> Int
   {
-    let condition = "revoked_at < ?1 OR (revoked_at IS NULL AND expires_at < ?1)"
+    let condition = "expires_at < ?1 OR revoked_at < ?1"
     if dryRun {
       return try db.first(
         "SELECT count(*) FROM sessions WHERE \(condition)", [.text(cutoff)]
