@@ -70,7 +70,9 @@ public struct SettingSpec: Sendable {
     .init(
       "AUTHCTL_LOCKOUT_THRESHOLD", .integer(1...1000), "10", "consecutive failed logins that lock"),
     .init("AUTHCTL_LOCKOUT_DURATION", .duration, "15m", "how long a lock lasts"),
-    .init("AUTHCTL_MAIL_PER_HOUR", .integer(1...100_000), "20", "messages to one address per hour"),
+    .init(
+      "AUTHCTL_MAIL_PER_HOUR", .integer(1...100_000), "20",
+      "messages to one mailbox per hour (case and a +tag ignored)"),
   ]
 
   init(_ name: String, _ kind: Kind, _ defaultValue: String?, _ summary: String) {
