@@ -21,6 +21,7 @@ _authctl_command_opts() {
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing' ;;
         'users export') echo '--with-password-hashes --format' ;;
+        'sessions prune') echo '--older-than --dry-run' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
@@ -88,7 +89,7 @@ _authctl() {
     local cmd=${positional[0]-}
     local nargs=${#positional[@]}
     case $cmd in
-        users | mail)
+        users | mail | sessions)
             if ((nargs >= 2)); then
                 cmd="$cmd ${positional[1]}"
                 nargs=$((nargs - 2))
@@ -131,11 +132,14 @@ _authctl() {
     case $cmd in
         '')
             COMPREPLY=($(compgen -W 'register confirm recover reset login whoami logout passwd
-                migrate users mail log config help' -- "$cur"))
+                migrate users sessions mail log config help' -- "$cur"))
             ;;
         users)
             COMPREPLY=($(compgen -W 'list show confirm disable enable unlock set-password delete
                 purge import export' -- "$cur"))
+            ;;
+        sessions)
+            COMPREPLY=($(compgen -W 'prune' -- "$cur"))
             ;;
         mail)
             COMPREPLY=($(compgen -W 'queue flush test show' -- "$cur"))
@@ -143,10 +147,12 @@ _authctl() {
         help)
             if ((nargs == 0)); then
                 COMPREPLY=($(compgen -W 'register confirm recover reset login whoami logout passwd
-                    migrate users mail log config' -- "$cur"))
+                    migrate users sessions mail log config' -- "$cur"))
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
                 COMPREPLY=($(compgen -W 'list show confirm disable enable unlock set-password
                     delete purge import export' -- "$cur"))
+            elif ((nargs == 1)) && [[ ${positional[1]} == sessions ]]; then
+                COMPREPLY=($(compgen -W 'prune' -- "$cur"))
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 COMPREPLY=($(compgen -W 'queue flush test show' -- "$cur"))
             fi

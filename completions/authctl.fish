@@ -27,7 +27,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] users mail help; and test (count $path) -ge 2
+    else if contains -- $path[1] users sessions mail help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -68,6 +68,7 @@ complete -c authctl -n $__authctl_top -a logout -d 'end the current session'
 complete -c authctl -n $__authctl_top -a passwd -d 'change the password of the logged-in account'
 complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the database schema'
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
+complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
@@ -75,12 +76,13 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd migrate users mail log config'
+    -a 'register confirm recover reset login whoami logout passwd migrate users sessions mail log config'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
     -a 'list show confirm disable enable unlock set-password delete purge import export'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" -a 'queue flush test show'
+complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nargs) -eq 0" -a prune
 
-# users and mail subcommands.
+# users, sessions and mail subcommands.
 set -l __authctl_users "__authctl_using users"
 complete -c authctl -n $__authctl_users -a list -d 'list accounts (never their hashes)'
 complete -c authctl -n $__authctl_users -a show -d 'show one account'
@@ -93,6 +95,8 @@ complete -c authctl -n $__authctl_users -a delete -d 'delete an account'
 complete -c authctl -n $__authctl_users -a purge -d 'delete old unconfirmed accounts'
 complete -c authctl -n $__authctl_users -a import -d 'import accounts from CSV or JSONL'
 complete -c authctl -n $__authctl_users -a export -d 'export accounts as CSV or JSONL'
+complete -c authctl -n "__authctl_using sessions" -a prune \
+    -d 'delete the rows of sessions that ended long ago'
 set -l __authctl_mail "__authctl_using mail"
 complete -c authctl -n $__authctl_mail -a queue -d 'list queued and failed messages'
 complete -c authctl -n $__authctl_mail -a flush -d 'deliver queued messages that are due'
@@ -134,6 +138,9 @@ complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_narg
     -a - -d 'the file, or - for stdin'
 complete -c authctl -n "__authctl_using 'users export'" -l with-password-hashes \
     -d 'include password hashes'
+complete -c authctl -n "__authctl_using 'sessions prune'" -l older-than -x \
+    -d 'ended more than DURATION ago (default 30d)'
+complete -c authctl -n "__authctl_using 'sessions prune'" -l dry-run -d 'remove nothing'
 complete -c authctl -n "__authctl_using 'mail queue'" -l format -x -a 'table json' \
     -d 'output format'
 complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every queued message'

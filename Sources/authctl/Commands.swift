@@ -78,7 +78,7 @@ let commands: [CommandSpec] = [
       .flag("generate", "generate a password and mail it"),
     ]),
   CommandSpec(
-    "users delete", "delete an account, its sessions, codes and queued mail",
+    "users delete", "delete an account, its sessions, codes and mail",
     arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
     options: [.flag("yes", "do not ask (needed without a terminal)")]),
   CommandSpec(
@@ -102,6 +102,18 @@ let commands: [CommandSpec] = [
       .flag("with-password-hashes", "include password hashes"),
       .format(["csv", "jsonl"]),
     ]),
+  CommandSpec(
+    "sessions prune", "delete the rows of sessions that ended long ago",
+    options: [
+      .value(
+        "older-than", "DURATION",
+        "ended (revoked or expired) more than DURATION ago (default 30d)"),
+      .flag("dry-run", "count what would be removed; remove nothing"),
+    ],
+    details: """
+      Live sessions are never touched. Meant for cron, beside 'users purge'; the number of
+      live sessions per account is bounded by AUTHCTL_MAX_SESSIONS.
+      """),
   CommandSpec(
     "mail queue", "list queued and failed messages", options: [.format(["table", "json"])]),
   CommandSpec(
@@ -132,6 +144,7 @@ let commands: [CommandSpec] = [
 /// The command groups that take a subcommand.
 let commandGroups: [String: String] = [
   "users": "manage accounts",
+  "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
 ]
 

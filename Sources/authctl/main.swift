@@ -34,6 +34,7 @@ let handlers: [String: @Sendable (Context) throws -> Void] = [
   "passwd": runPasswd,
   "users confirm": runUsersConfirm,
   "users set-password": runUsersSetPassword,
+  "sessions prune": runSessionsPrune,
   "mail queue": runMailQueue,
   "mail flush": runMailFlush,
   "mail test": runMailTest,

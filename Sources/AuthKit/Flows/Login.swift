@@ -42,9 +42,8 @@ public struct Login {
         guard var current = try AccountStore.find(ctx.db, id: a.id), current.passwordHash == stored
         else { throw FlowError.tryLater("the account changed while logging in; try again") }
         let nowText = Timestamp.format(now)
-        try SessionStore.insert(
-          ctx.db,
-          Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires))
+        try ctx.startSession(
+          Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires), of: current)
         current.lastLoginAt = nowText
         current.failedLogins = 0
         current.lockedUntil = nil

@@ -38,8 +38,7 @@ public struct Purge {
       if dryRun { return PurgeResult(removed: emails.count, emails: emails, dryRun: true) }
       try db.run(
         """
-        DELETE FROM outbox WHERE status = 'queued'
-          AND user_id IN (SELECT id FROM users WHERE \(condition))
+        DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(condition))
         """, [.text(cutoff)])
       let removed = try db.run("DELETE FROM users WHERE \(condition)", [.text(cutoff)])
       try AuditLog.record(

@@ -56,10 +56,15 @@ extension Mailer {
     report.delivered.append((item.id, item.recipient))
   }
 
-  /// A temporary failure: the message stays queued with its error and a next-attempt time.
+  /// A temporary failure: the message stays queued with its error and a next-attempt time,
+  /// unless that was its last attempt (`OutboxStore.maxAttempts`): then it fails for good.
   func deferItem(
     _ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport
   ) throws {
+    if item.attempts + 1 >= OutboxStore.maxAttempts {
+      try fail(db, item, "gave up after \(OutboxStore.maxAttempts) attempts: \(error)", &report)
+      return
+    }
     let next = clock.now() + OutboxStore.backoff(afterAttempts: item.attempts + 1)
     try record(db, item, error, event: "mail.deferred") {
       try OutboxStore.markDeferred(db, id: item.id, error: error, next: Timestamp.format(next))
@@ -67,7 +72,8 @@ extension Mailer {
     report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
   }
 
-  /// A permanent failure (5xx): the message is marked failed with the server's reply.
+  /// A permanent failure (5xx, or the last attempt): the message is marked failed with the
+  /// server's reply and its body is forgotten, in the same small transaction as the audit.
   func fail(_ db: Connection, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport)
     throws
   {

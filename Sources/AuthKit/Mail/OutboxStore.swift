@@ -5,7 +5,8 @@ public struct OutboxItem: Sendable, Equatable {
   public var kind: String
   public var recipient: String
   public var subject: String
-  /// The text; nil once delivered (it may hold a password).
+  /// The text; nil once delivered, suppressed or failed for good (it may hold a password, a
+  /// token or a code).
   public var body: String?
   public var messageID: String
   public var status: String
@@ -31,20 +32,21 @@ public enum OutboxStore {
       nextAttemptAt: s.text(11))
   }
 
-  /// Queues a message, due at once; returns its row id.
+  /// Queues a message, due at once, with its recipient's flood-guard key
+  /// (`RecipientKey`); returns its row id.
   public static func enqueue(
     _ db: Connection, userID: String?, kind: String, recipient: String, subject: String,
     body: String, messageID: String, now: String
   ) throws(StoreError) -> Int64 {
     try db.run(
       """
-      INSERT INTO outbox (user_id, kind, recipient, subject, body, message_id, created_at,
-        next_attempt_at)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+      INSERT INTO outbox (user_id, kind, recipient, recipient_key, subject, body, message_id,
+        created_at, next_attempt_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
       """,
       [
-        .optional(userID), .text(kind), .text(recipient), .text(subject), .text(body),
-        .text(messageID), .text(now),
+        .optional(userID), .text(kind), .text(recipient), .text(RecipientKey.of(recipient)),
+        .text(subject), .text(body), .text(messageID), .text(now),
       ])
     return try db.first("SELECT last_insert_rowid()") { $0.int(0) } ?? 0
   }
@@ -112,26 +114,36 @@ public enum OutboxStore {
       """, [.integer(id), .text(error), .text(next)])
   }
 
-  /// A permanent failure (5xx): kept with the server's reply.
+  /// A permanent failure (5xx, or the last attempt): kept with its recipient, subject and the
+  /// server's reply for `mail queue`, and its body forgotten, since it will never be sent and
+  /// may hold a password, a token or a code (issue 11, property 10).
   public static func markFailed(_ db: Connection, id: Int64, error: String) throws(StoreError) {
     try db.run(
       """
-      UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2
+      UPDATE outbox SET status = 'failed', body = NULL, attempts = attempts + 1, last_error = ?2
       WHERE id = ?1
       """, [.integer(id), .text(error)])
   }
 
-  /// Messages to `recipient` queued since `since`, for the flood guard.
+  /// The flood guard's count: a range of the `outbox_recipient_key` index, so it stays cheap
+  /// however large the outbox grows (it runs at every enqueue).
+  static let floodCountSQL =
+    "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2"
+
+  /// Messages to the mailbox of `recipient` (its `RecipientKey`) queued since `since`, for
+  /// the flood guard.
   public static func countSince(_ db: Connection, recipient: String, since: String)
     throws(StoreError) -> Int
   {
-    try db.first(
-      """
-      SELECT count(*) FROM outbox
-      WHERE recipient = ?1 COLLATE NOCASE AND created_at >= ?2
-      """, [.text(recipient), .text(since)]
-    ) { Int($0.int(0)) } ?? 0
+    try db.first(floodCountSQL, [.text(RecipientKey.of(recipient)), .text(since)]) {
+      Int($0.int(0))
+    } ?? 0
   }
+
+  /// Attempts a message gets: a temporary failure at the last one fails it for good. With the
+  /// backoff below they span about 21 hours (1 + 5 + 15 min + 1 h + 5 × 4 h), as a mail
+  /// server's queue lifetime bounds its retries (Postfix's `maximal_queue_lifetime`).
+  public static let maxAttempts = 10
 
   /// The wait before attempt `attempts + 1`: 1 min, 5 min, 15 min, 1 h, then 4 h.
   public static func backoff(afterAttempts attempts: Int) -> Int64 {

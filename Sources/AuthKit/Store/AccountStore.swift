@@ -56,11 +56,11 @@ extension AccountStore {
       ]) == 1
   }
 
-  /// Deletes the account; sessions and codes go by `ON DELETE CASCADE`, queued mail
-  /// explicitly. Audit events stay.
+  /// Deletes the account; sessions and codes go by `ON DELETE CASCADE`, its outbox rows
+  /// (queued, failed, sent: bodies and addresses alike) explicitly. Audit events stay.
   @discardableResult
   public static func delete(_ db: Connection, id: String) throws(StoreError) -> Bool {
-    try db.run("DELETE FROM outbox WHERE user_id = ?1 AND status = 'queued'", [.text(id)])
+    try db.run("DELETE FROM outbox WHERE user_id = ?1", [.text(id)])
     return try db.run("DELETE FROM users WHERE id = ?1", [.text(id)]) == 1
   }
 }

@@ -16,17 +16,42 @@ public enum SessionStore {
       [.text(s.id), .text(s.userID), .text(s.createdAt), .text(s.expiresAt)])
   }
 
+  static let columns = "id, user_id, created_at, expires_at, revoked_at, revoked_reason"
+
+  static func session(_ s: Statement) -> Session {
+    Session(
+      id: s.text(0), userID: s.text(1), createdAt: s.text(2), expiresAt: s.text(3),
+      revokedAt: s.optionalText(4), revokedReason: s.optionalText(5))
+  }
+
   public static func find(_ db: Connection, id: String) throws(StoreError) -> Session? {
-    try db.first(
+    try db.first("SELECT \(columns) FROM sessions WHERE id = ?1", [.text(id)], session)
+  }
+
+  /// Live sessions of an account at `now`, newest first (ties in the second by insertion).
+  public static func live(_ db: Connection, userID: String, now: String) throws(StoreError)
+    -> [Session]
+  {
+    try db.all(
       """
-      SELECT id, user_id, created_at, expires_at, revoked_at, revoked_reason
-      FROM sessions WHERE id = ?1
-      """, [.text(id)]
-    ) { s in
-      Session(
-        id: s.text(0), userID: s.text(1), createdAt: s.text(2), expiresAt: s.text(3),
-        revokedAt: s.optionalText(4), revokedReason: s.optionalText(5))
+      SELECT \(columns) FROM sessions
+      WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+      ORDER BY created_at DESC, rowid DESC
+      """, [.text(userID), .text(now)], session)
+  }
+
+  /// Deletes the rows of sessions that ended before `cutoff`: revoked before it, or expired
+  /// before it (whichever came first). Returns how many (`dryRun` counts without deleting).
+  public static func prune(_ db: Connection, endedBefore cutoff: String, dryRun: Bool)
+    throws(StoreError) -> Int
+  {
+    let condition = "expires_at < ?1 OR revoked_at < ?1"
+    if dryRun {
+      return try db.first(
+        "SELECT count(*) FROM sessions WHERE \(condition)", [.text(cutoff)]
+      ) { Int($0.int(0)) } ?? 0
     }
+    return try db.run("DELETE FROM sessions WHERE \(condition)", [.text(cutoff)])
   }
 
   /// Revokes one session; false when it was already revoked or is unknown.
