@@ -19,7 +19,7 @@ _authctl_command_opts() {
         'users set-password') echo '--password-stdin --generate' ;;
         'users delete') echo '--yes' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
-        'users import') echo '--format --skip-existing' ;;
+        'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
         'users export') echo '--with-password-hashes --format' ;;
         'sessions prune') echo '--older-than --dry-run' ;;
         'mail queue') echo '--format' ;;

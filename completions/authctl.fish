@@ -134,6 +134,8 @@ complete -c authctl -n "__authctl_using 'users import' 'users export'" -l format
     -a 'csv jsonl' -d 'file format'
 complete -c authctl -n "__authctl_using 'users import'" -l skip-existing \
     -d 'skip emails already present'
+complete -c authctl -n "__authctl_using 'users import'" -l allow-expensive-hashes \
+    -d 'take slow hashes (bcrypt above cost 16, …)'
 complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_nargs) -eq 0" -F \
     -a - -d 'the file, or - for stdin'
 complete -c authctl -n "__authctl_using 'users export'" -l with-password-hashes \

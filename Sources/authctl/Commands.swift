@@ -10,13 +10,21 @@ let commands: [CommandSpec] = [
     ]),
   CommandSpec(
     "confirm", "confirm an account with the mailed token or link",
-    arguments: [.init(name: "TOKEN|URL", optional: false, help: "the token, or the whole link")]),
+    arguments: [
+      .init(
+        name: "TOKEN|URL|-", optional: false,
+        help: "the token, or the whole link; - reads it from stdin (keeps it off the process list)")
+    ]),
   CommandSpec(
     "recover", "mail a password reset token and code",
     arguments: [.init(name: "EMAIL", optional: false, help: "a confirmed account's address")]),
   CommandSpec(
     "reset", "reset a password with the mailed token and code",
-    arguments: [.init(name: "TOKEN|URL", optional: false, help: "the token, or the whole link")],
+    arguments: [
+      .init(
+        name: "TOKEN|URL|-", optional: false,
+        help: "the token, or the whole link; - reads it from stdin (keeps it off the process list)")
+    ],
     options: [
       .value("code", "CODE", "the 6-digit code from the mail (prompted for when absent)"),
       .flag("password-stdin", "read the new password from stdin instead of generating one"),
@@ -95,6 +103,9 @@ let commands: [CommandSpec] = [
     options: [
       .format(["csv", "jsonl"]),
       .flag("skip-existing", "skip emails already present instead of failing"),
+      .flag(
+        "allow-expensive-hashes",
+        "take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt"),
     ]),
   CommandSpec(
     "users export", "export accounts as CSV or JSONL",

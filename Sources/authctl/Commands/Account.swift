@@ -32,10 +32,11 @@ func runRegister(_ ctx: Context) throws {
   }
 }
 
-/// `authctl confirm TOKEN|URL`.
+/// `authctl confirm TOKEN|URL|-`.
 func runConfirm(_ ctx: Context) throws {
+  let input = try Prompt.token(ctx.invocation.arguments[0])
   let flows = try ctx.flows()
-  let result = try Confirm(flows).run(ctx.invocation.arguments[0])
+  let result = try Confirm(flows).run(input)
   ctx.report(result.delivery)
   ctx.out.line("confirmed \(result.account.email)")
 }
@@ -49,13 +50,15 @@ func runRecover(_ ctx: Context) throws {
   ctx.out.line("reset token and code \(how) \(result.account.email)")
 }
 
-/// `authctl reset TOKEN|URL [--code CODE] [--password-stdin]`.
+/// `authctl reset TOKEN|URL|- [--code CODE] [--password-stdin]`.
 func runReset(_ ctx: Context) throws {
   let inv = ctx.invocation
+  // The token first: with `-` and --password-stdin it is stdin's first line.
+  let input = try Prompt.token(inv.arguments[0])
   let flows = try ctx.flows()
   let chosen = try chosenPassword(ctx)
   let code = try inv.value("code") ?? Prompt.value("Code")
-  let result = try Reset(flows).run(inv.arguments[0], code: code, chosenPassword: chosen)
+  let result = try Reset(flows).run(input, code: code, chosenPassword: chosen)
   ctx.report(result.delivery)
   let how = result.generated ? "a new password was mailed to" : "password changed for"
   ctx.out.line("\(how) \(result.account.email); \(result.sessionsEnded) session(s) ended")

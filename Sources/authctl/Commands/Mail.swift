@@ -100,5 +100,6 @@ func runMailShow(_ ctx: Context) throws {
     ctx.out.line("\(name): \(value)")
   }
   ctx.out.line()
-  ctx.out.write(m.body.hasSuffix("\n") ? m.body : m.body + "\n")
+  let body = TerminalText.escaped(m.body, keepingLineBreaks: true)
+  ctx.out.write(body.hasSuffix("\n") ? body : body + "\n")
 }

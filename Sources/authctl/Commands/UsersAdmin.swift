@@ -54,7 +54,7 @@ func runUsersDelete(_ ctx: Context) throws {
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
     }
-    guard Prompt.confirm("Delete the account \(account.email), its sessions and mail?")
+    guard try Prompt.confirm("Delete the account \(account.email), its sessions and mail?")
     else {
       throw FlowError.refused("not deleted")
     }

@@ -1,6 +1,6 @@
 import AuthKit
 
-/// `users import FILE|- [--format csv|jsonl] [--skip-existing]`.
+/// `users import FILE|- [--format csv|jsonl] [--skip-existing] [--allow-expensive-hashes]`.
 func runUsersImport(_ ctx: Context) throws {
   let inv = ctx.invocation
   let path = inv.arguments[0]
@@ -13,7 +13,8 @@ func runUsersImport(_ ctx: Context) throws {
   let bytes = try Import.readInput(path)
   let db = try ctx.openOrCreateDatabase()
   let result = try Import(db: db, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
-    bytes, format: format, skipExisting: inv.flag("skip-existing"))
+    bytes, format: format, skipExisting: inv.flag("skip-existing"),
+    allowExpensiveHashes: inv.flag("allow-expensive-hashes"))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
 }
