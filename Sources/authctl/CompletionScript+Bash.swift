@@ -68,7 +68,7 @@ extension CompletionScript {
 
       """
     for c in commands {
-      for (i, a) in c.arguments.enumerated() where a.completesFiles || !a.choices.isEmpty {
+      for (i, a) in c.arguments.enumerated() where a.completesFiles || !literals(a).isEmpty {
         var action = a.completesFiles ? "_authctl_files" : ""
         let words = literals(a)
         if !words.isEmpty {

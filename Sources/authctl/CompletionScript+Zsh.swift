@@ -111,8 +111,8 @@ extension CompletionScript {
     var action = ""
     if a.completesFiles {
       action = "_files"
-    } else if !a.choices.isEmpty {
-      action = "(\(a.choices.joined(separator: " ")))"
+    } else if !literals(a).isEmpty {
+      action = "(\(literals(a).joined(separator: " ")))"
     }
     return shQuoted(":\(message):\(action)")
   }
