@@ -23,7 +23,7 @@ func runMailQueue(_ ctx: Context) throws {
 /// Exit 0 when nothing due is left undelivered, 75 when some are still deferred.
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
-  let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag("all"))
+  let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag(.all))
   for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
   // Still deferred: every queued message in backoff (those this run deferred and those not
@@ -76,7 +76,7 @@ func runMailTest(_ ctx: Context) throws {
 /// `authctl mail show [--last] [--to EMAIL]`: a message of the local mailbox, decoded.
 func runMailShow(_ ctx: Context) throws {
   let path = Mailer.mailboxPath(forDatabase: ctx.config.databasePath)
-  let to = try ctx.invocation.value("to").map { try EmailAddress.normalize($0) }
+  let to = try ctx.invocation.value(.to).map { try EmailAddress.normalize($0) }
   let messages: [[UInt8]]
   do {
     messages = try Mailbox(path: path).messages()

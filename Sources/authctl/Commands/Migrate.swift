@@ -4,7 +4,7 @@ import AuthKit
 /// prints what it applied; `--status` lists applied and pending and changes nothing.
 func runMigrate(_ ctx: Context) throws {
   let migrator = Migrator()
-  if ctx.invocation.flag("status") {
+  if ctx.invocation.flag(.status) {
     let db = try Connection(path: ctx.config.databasePath, create: false)
     for m in try migrator.applied(db) { ctx.out.line("applied  \(m.version)  \(m.name)  \(m.at)") }
     for m in try migrator.pending(db) { ctx.out.line("pending  \(m.version)  \(m.name)") }

@@ -5,14 +5,14 @@ import AuthKit
 func runSessionsPrune(_ ctx: Context) throws {
   let inv = ctx.invocation
   var age = SessionPrune.defaultAge
-  if let text = inv.value("older-than") {
+  if let text = inv.value(.olderThan) {
     guard let seconds = DurationText.parse(text) else {
       throw UsageError(
         "invalid duration '\(text)' for '--older-than'; expected e.g. 90s, 30m, 48h, 7d, 2w.")
     }
     age = seconds
   }
-  let dryRun = inv.flag("dry-run")
+  let dryRun = inv.flag(.dryRun)
   let db = try ctx.openDatabase()
   let result = try SessionPrune(db: db, clock: ctx.clock).run(olderThan: age, dryRun: dryRun)
   if dryRun {

@@ -49,7 +49,7 @@ func runUsersDelete(_ ctx: Context) throws {
   let db = try ctx.openDatabase()
   let key = ctx.invocation.arguments[0]
   let admin = Admin(db: db, clock: ctx.clock)
-  if !ctx.invocation.flag("yes") {
+  if !ctx.invocation.flag(.yes) {
     let account = try Accounts.lookup(db, key)
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")

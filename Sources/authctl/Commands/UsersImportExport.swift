@@ -5,7 +5,7 @@ func runUsersImport(_ ctx: Context) throws {
   let inv = ctx.invocation
   let path = inv.arguments[0]
   let format: RecordFormat
-  if let f = inv.value("format") {
+  if let f = inv.value(.format) {
     format = RecordFormat(rawValue: f) ?? .csv
   } else {
     format = path.hasSuffix(".jsonl") ? .jsonl : .csv
@@ -13,8 +13,8 @@ func runUsersImport(_ ctx: Context) throws {
   let bytes = try Import.readInput(path)
   let db = try ctx.openOrCreateDatabase()
   let result = try Import(db: db, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
-    bytes, format: format, skipExisting: inv.flag("skip-existing"),
-    allowExpensiveHashes: inv.flag("allow-expensive-hashes"))
+    bytes, format: format, skipExisting: inv.flag(.skipExisting),
+    allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
 }
@@ -22,9 +22,9 @@ func runUsersImport(_ ctx: Context) throws {
 /// `users export [--with-password-hashes] [--format csv|jsonl]`: the import format, streamed.
 func runUsersExport(_ ctx: Context) throws {
   let inv = ctx.invocation
-  let format: RowWriter.Format = inv.value("format") == "jsonl" ? .jsonl : .csv
+  let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let db = try ctx.openDatabase()
-  let hashes = inv.flag("with-password-hashes")
+  let hashes = inv.flag(.withPasswordHashes)
   let statement = try db.prepare(
     """
     SELECT email, \(hashes ? "password" : "NULL"), activated_at, created_at FROM users
