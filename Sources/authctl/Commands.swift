@@ -10,7 +10,12 @@ let commands: [CommandSpec] = [
     ]),
   CommandSpec(
     "confirm", "confirm an account with the mailed token or link",
-    arguments: [.init(name: "TOKEN|URL", optional: false, help: "the token, or the whole link")]),
+    arguments: [.init(name: "TOKEN|URL", optional: false, help: "the token, or the whole link")],
+    options: [
+      .flag(
+        "password-stdin",
+        "prove the password chosen at registration from stdin (else a new one is mailed)")
+    ]),
   CommandSpec(
     "recover", "mail a password reset token and code",
     arguments: [.init(name: "EMAIL", optional: false, help: "a confirmed account's address")]),
