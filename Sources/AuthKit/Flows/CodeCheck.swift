@@ -48,7 +48,9 @@ enum CodeCheck {
   /// hash (`CodeHash`) of the claims that make it one token — account, `iat`, `exp`, code —
   /// and expiring with it; from then on it obeys authctl's own rules (single use,
   /// `maxAttempts` wrong codes), whatever the clock says. Inside the caller's transaction.
-  static func checkOriginal(_ ctx: FlowContext, claims: TokenClaims, clearCode: String, code: String)
+  static func checkOriginal(
+    _ ctx: FlowContext, claims: TokenClaims, clearCode: String, code: String
+  )
     throws -> Outcome
   {
     let key = CodeHash.make(

@@ -46,7 +46,8 @@ public struct Confirm {
           proven =
             try PasswordAttempt.verify(
               ctx, seen, password: given,
-              hint: "not the one chosen at the latest registration; confirm without it to have a new one mailed"
+              hint:
+                "not the one chosen at the latest registration; confirm without it to have a new one mailed"
             ).1
         } else {
           let password = try PasswordPolicy.generate()
