@@ -100,7 +100,7 @@ complete -c authctl -n $__authctl_mail -a test -d 'send a test message'
 complete -c authctl -n $__authctl_mail -a show -d 'print a message from the local mailbox'
 
 # Options of each command.
-complete -c authctl -n "__authctl_using register 'users set-password' reset login passwd" \
+complete -c authctl -n "__authctl_using register confirm 'users set-password' reset login passwd" \
     -l password-stdin -d 'read the password from stdin'
 complete -c authctl -n "__authctl_using register whoami config 'users show'" \
     -l format -x -a 'text json' -d 'output format'
