@@ -188,6 +188,31 @@ import Testing
 
   @Test func parallelLoginsAtTheDefaultThreshold() throws { try parallelLockout(threshold: nil) }
 
+  /// A login killed while bcrypt runs (after its reservation) leaves exactly one counted
+  /// failure and no lock; the right password then logs in and clears it.
+  @Test func killedLoginLeavesOneCountedFailure() throws {
+    let walk = try walk(["AUTHCTL_LOCKOUT_THRESHOLD": "3"])
+    let password = "the owner's passphrase 9"
+    let slow = walk.env.merging(["AUTHCTL_BCRYPT_COST": "14"]) { $1 }
+    let r = try authctl(
+      ["-q", "register", "owner@example.com", "--password-stdin"], environment: slow,
+      stdin: password + "\n", directory: walk.dir.url)
+    #expect(r.status == 0, "\(r.stderr)")
+    try walk.run(["-q", "users", "confirm", "owner@example.com"])
+    let login = try SpawnedProcess(
+      ["login", "owner@example.com", "--password-stdin"], environment: walk.env,
+      stdin: "a wrong guess\n", directory: walk.dir.url, scratch: walk.dir)
+    // Kill it once the reservation is committed, while the cost-14 check runs.
+    let deadline = Date().addingTimeInterval(20)
+    while try walk.value("SELECT failed_logins FROM users") != "1" && Date() < deadline {}
+    login.kill()
+    #expect(login.wait(), "killed during the check, not finished: \(login.stderr)")
+    #expect(try walk.value("SELECT failed_logins FROM users") == "1")
+    #expect(try walk.value("SELECT locked_until FROM users") == nil)
+    try walk.run(["-q", "login", "owner@example.com", "--password-stdin"], stdin: password + "\n")
+    #expect(try walk.value("SELECT failed_logins FROM users") == "0")
+  }
+
   // MARK: - 3. `passwd --request` honours the lockout
 
   @Test func passwdRequestHonoursTheLockout() throws {
