@@ -37,13 +37,46 @@ public enum CodeStore {
       """
       SELECT id, user_id, purpose, code_hash, attempts, created_at, expires_at, used_at
       FROM codes WHERE user_id = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1
-      """, [.text(userID), .text(purpose)]
-    ) { s in
-      OneTimeCode(
-        id: s.int(0), userID: s.text(1), purpose: s.text(2), codeHash: s.text(3),
-        attempts: Int(s.int(4)), createdAt: s.text(5), expiresAt: s.text(6),
-        usedAt: s.optionalText(7))
-    }
+      """, [.text(userID), .text(purpose)], row)
+  }
+
+  /// The code row of this account and purpose whose keyed hash is `codeHash`, if any.
+  public static func find(_ db: Connection, userID: String, purpose: String, codeHash: String)
+    throws(StoreError) -> OneTimeCode?
+  {
+    try db.first(
+      """
+      SELECT id, user_id, purpose, code_hash, attempts, created_at, expires_at, used_at
+      FROM codes WHERE user_id = ?1 AND purpose = ?2 AND code_hash = ?3 LIMIT 1
+      """, [.text(userID), .text(purpose), .text(codeHash)], row)
+  }
+
+  /// Adds a code row beside the others of its account and purpose, first removing those of
+  /// them that expired before `now`; returns the new row.
+  public static func insert(
+    _ db: Connection, userID: String, purpose: String, codeHash: String, createdAt: String,
+    expiresAt: String
+  ) throws(StoreError) -> OneTimeCode {
+    try db.run(
+      "DELETE FROM codes WHERE user_id = ?1 AND purpose = ?2 AND expires_at < ?3",
+      [.text(userID), .text(purpose), .text(createdAt)])
+    try db.run(
+      """
+      INSERT INTO codes (user_id, purpose, code_hash, created_at, expires_at)
+      VALUES (?1, ?2, ?3, ?4, ?5)
+      """,
+      [.text(userID), .text(purpose), .text(codeHash), .text(createdAt), .text(expiresAt)])
+    let id = try db.first("SELECT last_insert_rowid()") { $0.int(0) } ?? 0
+    return OneTimeCode(
+      id: id, userID: userID, purpose: purpose, codeHash: codeHash, attempts: 0,
+      createdAt: createdAt, expiresAt: expiresAt, usedAt: nil)
+  }
+
+  static func row(_ s: Statement) -> OneTimeCode {
+    OneTimeCode(
+      id: s.int(0), userID: s.text(1), purpose: s.text(2), codeHash: s.text(3),
+      attempts: Int(s.int(4)), createdAt: s.text(5), expiresAt: s.text(6),
+      usedAt: s.optionalText(7))
   }
 
   public static func countAttempt(_ db: Connection, id: Int64) throws(StoreError) {
