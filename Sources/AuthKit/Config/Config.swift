@@ -78,6 +78,12 @@ public struct Config: Sendable {
           name: spec.name, source: source,
           problem: "'\(text)' is not a duration (90s, 30m, 48h, 7d, 2w)")
       }
+      guard d <= DurationText.maximum else {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem:
+            "'\(text)' is longer than the longest duration authctl accepts (36525d, 100 years)")
+      }
     case .text:
       break
     case .secret:
