@@ -87,8 +87,8 @@ public final class Mailbox {
     try systemCall("chmod \(path)") { fchmod(fd, mode | 0o600) }
   }
 
-  /// Why an existing mailbox is refused, or nil. One of the caller's own that others can
-  /// read loses those bits (a failed `fchmod` is an error).
+  /// Why an existing mailbox is refused, or nil. One of the caller's own that is more open than
+  /// the database allows is tightened (a failed `fchmod` is an error).
   private func refusal(_ fd: Int32) throws(SystemError) -> String? {
     guard let f = FileOwner(fd: fd) else {
       throw SystemError(operation: "stat \(path)", code: errno)
@@ -98,8 +98,12 @@ public final class Mailbox {
       return
         "the mailbox \(path) belongs to \(FileOwner.userName(f.uid)), not to you or the database's owner; refused"
     }
-    if f.uid == geteuid(), f.mode & 0o007 != 0 {
-      try systemCall("chmod \(path)") { fchmod(fd, f.mode & 0o770) }
+    // Never more open than the database: 0600, plus the database's group bits when the
+    // mailbox shares its group.
+    var allowed: mode_t = 0o600
+    if let db = database, f.gid == db.gid { allowed |= db.mode & 0o060 }
+    if f.uid == geteuid(), f.mode & 0o777 & ~allowed != 0 {
+      try systemCall("chmod \(path)") { fchmod(fd, (f.mode & allowed) | 0o600) }
     }
     return nil
   }

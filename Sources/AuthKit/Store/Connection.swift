@@ -64,6 +64,8 @@ public final class Connection {
   /// belongs to a user other than the caller, root or the database's owner: SQLite replays what
   /// such a file holds.
   static func checkTrusted(_ path: String, _ db: FileOwner) throws(StoreError) {
+    // A folder given as the database is SQLite's to refuse ("unable to open").
+    if db.isDirectory { return }
     if let reason = db.untrustedReason("the database", path) { throw .untrusted(reason) }
     for suffix in ["-wal", "-shm", "-journal"] {
       guard let f = FileOwner(path: path + suffix) else { continue }

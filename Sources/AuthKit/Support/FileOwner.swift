@@ -16,6 +16,8 @@ public struct FileOwner: Sendable, Equatable {
   public var inode: UInt64
   /// True for a regular file.
   public var isRegular: Bool
+  /// True for a folder.
+  public var isDirectory: Bool
 
   public init(_ st: stat) {
     uid = st.st_uid
@@ -24,6 +26,7 @@ public struct FileOwner: Sendable, Equatable {
     device = UInt64(st.st_dev)
     inode = UInt64(st.st_ino)
     isRegular = st.st_mode & S_IFMT == S_IFREG
+    isDirectory = st.st_mode & S_IFMT == S_IFDIR
   }
 
   /// The file at `path` itself (a symbolic link is not followed), or nil when there is none.
