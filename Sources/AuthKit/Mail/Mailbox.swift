@@ -18,8 +18,8 @@ import Synchronization
 /// database, with the database's owner and group and its mode without the bits for others, so
 /// root working on a user's database leaves a mailbox the user's later runs can write, and a
 /// group-shared (0660) database gets a group-shared mailbox. An existing mailbox that others
-/// can write, or that belongs to a user other than the caller, root or the database's owner
-/// (a planted file that would receive the tokens), is refused. Each append happens under an
+/// can write, or that belongs to another user outside the database's owner and group
+/// (`FileOwner.trusted(beside:)`: a planted file that would receive the tokens), is refused. Each append happens under an
 /// `fcntl` write lock on the whole file, so concurrent writers (other authctl processes, mail
 /// delivery agents) never interleave. `fcntl` locks belong to the process, so appends from
 /// threads of one process are also serialised by a mutex.
@@ -94,9 +94,9 @@ public final class Mailbox {
       throw SystemError(operation: "stat \(path)", code: errno)
     }
     if let reason = f.untrustedReason("the mailbox", path) { return reason }
-    if !f.ownedByCallerOrRoot && f.uid != database?.uid {
+    if !(database.map(f.trusted(beside:)) ?? f.ownedByCallerOrRoot) {
       return
-        "the mailbox \(path) belongs to \(FileOwner.userName(f.uid)), not to you or the database's owner; refused"
+        "the mailbox \(path) belongs to \(FileOwner.userName(f.uid)), not to you, root or the database's owner or group; refused"
     }
     // Never more open than the database: 0600, plus the database's group bits when the
     // mailbox shares its group.

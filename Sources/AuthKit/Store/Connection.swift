@@ -61,8 +61,8 @@ public final class Connection {
 
   /// Refuses a database that others can write or that is not a regular file, and a `-wal`,
   /// `-shm` or `-journal` beside it that others can write, that is not a regular file, or that
-  /// belongs to a user other than the caller, root or the database's owner: SQLite replays what
-  /// such a file holds.
+  /// belongs to another user outside the database's group (`FileOwner.trusted(beside:)`):
+  /// SQLite replays what such a file holds.
   static func checkTrusted(_ path: String, _ db: FileOwner) throws(StoreError) {
     // A folder given as the database is SQLite's to refuse ("unable to open").
     if db.isDirectory { return }
@@ -72,7 +72,7 @@ public final class Connection {
       if let reason = f.untrustedReason("the database file", path + suffix) {
         throw .untrusted(reason)
       }
-      if !f.ownedByCallerOrRoot && f.uid != db.uid {
+      if !f.trusted(beside: db) {
         throw .untrusted(
           "the database file \(path + suffix) belongs to \(FileOwner.userName(f.uid)), not to the database's owner; refused"
         )

@@ -55,6 +55,14 @@ public struct FileOwner: Sendable, Equatable {
   /// Owned by the caller (effective user) or by root.
   public var ownedByCallerOrRoot: Bool { uid == geteuid() || uid == 0 }
 
+  /// True when this file, found beside the database `db` (its `-wal`, its mailbox), may be
+  /// used: it belongs to the caller, root or the database's owner, or, for a group-shared
+  /// database (group-writable), to the database's group — its members may write the database
+  /// itself anyway.
+  public func trusted(beside db: FileOwner) -> Bool {
+    ownedByCallerOrRoot || uid == db.uid || (gid == db.gid && db.mode & 0o020 != 0)
+  }
+
   /// `0640` and the like.
   public var modeText: String {
     let octal = String(mode & 0o777, radix: 8)
