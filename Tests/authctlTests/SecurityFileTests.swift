@@ -42,6 +42,15 @@ import Testing
 
   static func owner(_ path: String) -> FileOwner? { FileOwner(path: path) }
 
+  /// A folder `name` in `dir` that belongs to nobody, with `mode`.
+  static func nobodysFolder(_ dir: TempDir, _ name: String, mode: mode_t = 0o700) -> String {
+    let path = dir.file(name)
+    mkdir(path, 0o700)
+    chown(path, nobody, nobody)
+    chmod(path, mode)
+    return path
+  }
+
   static func oneLine(_ r: RunResult) -> Bool {
     r.stderr.hasPrefix("authctl: ") && r.stderr.split(separator: "\n").count == 1
   }
@@ -127,10 +136,7 @@ import Testing
   @Test func groupSharedDatabaseStaysSupported() throws {
     guard Self.canSwitchUsers("group-shared database") else { return }
     let dir = try TempDir("authctl-group")
-    let shared = dir.file("shared")
-    mkdir(shared, 0o770)
-    chown(shared, Self.nobody, Self.nobody)
-    chmod(shared, 0o2770)
+    let shared = Self.nobodysFolder(dir, "shared", mode: 0o2770)
     let db = shared + "/svc.sqlite"
     let env = ["JWT_SECRET": Self.jwtSecret]
     let made = try Self.asUser(
@@ -159,9 +165,7 @@ import Testing
   @Test func rootOnAUsersDatabaseKeepsTheOwner() throws {
     guard Self.canSwitchUsers("root on a user's database") else { return }
     let dir = try TempDir("authctl-root")
-    let home = dir.file("home")
-    mkdir(home, 0o700)
-    chown(home, Self.nobody, Self.nobody)
+    let home = Self.nobodysFolder(dir, "home")
     let db = home + "/u.sqlite"
     #expect(try Self.asUser(Self.nobody, Self.nobody, ["--db", db, "migrate"]).status == 0)
     let r = try authctl(["--db", db, "register", "root-made@example.com"])
@@ -388,9 +392,7 @@ import Testing
       FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")
     else { return }
     let dir = try TempDir("authctl-core")
-    let home = dir.file("home")
-    mkdir(home, 0o700)
-    chown(home, Self.nobody, Self.nobody)
+    let home = Self.nobodysFolder(dir, "home")
     let db = home + "/core.sqlite"
     #expect(try Self.asUser(Self.nobody, Self.nobody, ["--db", db, "migrate"]).status == 0)
     let process = Process()
