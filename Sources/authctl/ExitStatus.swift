@@ -63,6 +63,7 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
     switch e {
     case .headerInjection: return (e.message, .dataError)
     case .mailbox: return (e.message, .ioError)
+    case .untrustedMailbox: return (e.message, .noPermission)
     default: return (e.message, e.isTemporary ? .tempFail : .unavailable)
     }
   default:
@@ -75,6 +76,7 @@ private func status(of error: StoreError) -> ExitStatus {
   case .databaseMissing: return .noInput
   case .schemaBehind, .schemaNewer: return .config
   case .conflict: return .dataError
+  case .untrusted: return .noPermission
   case .system(_, _, let code): return code == EACCES || code == EPERM ? .cannotCreate : .ioError
   case .sqlite(let code, _, _):
     switch code & 0xff {

@@ -22,7 +22,7 @@ extension Mailer {
         report.suppressed += 1
       }
     case .mailbox(let path):
-      let mailbox = Mailbox(path: path)
+      let mailbox = Mailbox(path: path, database: db.file)
       for (n, item) in items.enumerated() {
         progress.update(n)
         let sender = try senders()[0]

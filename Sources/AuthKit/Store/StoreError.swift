@@ -20,6 +20,9 @@ public enum StoreError: Error, Sendable {
   /// The data cannot be adopted as it is (for example two accounts whose emails differ only in
   /// case, before the unique index).
   case conflict(String)
+  /// A file authctl will not use or initialise: others can write it, another user created it,
+  /// or it was swapped while it was opened (the message says which and what to do).
+  case untrusted(String)
 
   /// The primary result code (the low byte of an extended code), or nil.
   public var primaryCode: Int32? {
@@ -52,7 +55,7 @@ public enum StoreError: Error, Sendable {
       return "database schema version \(current) is newer than this authctl knows (\(latest))"
     case .system(let operation, let path, let errno):
       return "\(operation) \(path): \(String(cString: strerror(errno)))"
-    case .conflict(let text):
+    case .conflict(let text), .untrusted(let text):
       return text
     }
   }

@@ -13,6 +13,8 @@ func runMigrate(_ ctx: Context) throws {
   let db = try Connection(path: ctx.config.databasePath, create: true)
   let done = try migrator.migrate(db, context: ctx.migrationContext())
   for m in done { ctx.out.line("applied \(m.version): \(m.name)") }
+  let stored = try db.first("SELECT 1 FROM settings WHERE key = 'jwt_secret'") { _ in true }
+  if ctx.config.string("JWT_SECRET") == nil, stored == true { ctx.warnIfSecretReadable(db) }
   if done.isEmpty {
     Diagnostics.notice(
       "database \(ctx.config.databasePath) is up to date (version \(Schema.latestVersion))")
