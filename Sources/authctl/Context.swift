@@ -28,34 +28,38 @@ struct Context {
 
   var verbose: Bool { invocation.flag("verbose") }
 
+  /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
+  func openStoreAsIs(create: Bool = false) throws -> any Store {
+    try SQLiteStore(path: config.databasePath, create: create)
+  }
+
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
   /// newer → 78.
-  func openDatabase() throws -> Connection {
-    let db = try Connection(path: config.databasePath, create: false)
-    try Migrator().requireCurrent(db)
-    return db
+  func openDatabase() throws -> any Store {
+    let store = try openStoreAsIs()
+    try store.requireCurrentSchema()
+    return store
   }
 
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
-  func openOrCreateDatabase() throws -> Connection {
+  func openOrCreateDatabase() throws -> any Store {
     let path = config.databasePath
     let existed = FileManager.default.fileExists(atPath: path)
-    let db = try Connection(path: path, create: true)
-    let migrator = Migrator()
-    if try !existed || migrator.isEmpty(db) {
-      let done = try migrator.migrate(db, context: migrationContext())
+    let store = try openStoreAsIs(create: true)
+    if try !existed || store.isEmpty() {
+      let done = try store.migrate(migrationContext())
       if !done.isEmpty { Diagnostics.notice("created database \(path)") }
     } else {
-      try migrator.requireCurrent(db)
+      try store.requireCurrentSchema()
     }
-    return db
+    return store
   }
 
-  /// The flows' context over `db`. A short `JWT_SECRET` is refused (78) before the database
+  /// The flows' context over `store`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
-  func flowContext(_ db: Connection) throws -> FlowContext {
-    let ctx = try FlowContext(db: db, config: config, clock: clock)
+  func flowContext(_ store: any Store) throws -> FlowContext {
+    let ctx = try FlowContext(store: store, config: config, clock: clock)
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),

@@ -20,10 +20,11 @@ enum CodeCheck {
   /// Checks `code` against the account's current code row of `purpose`, inside the caller's
   /// transaction. A wrong code counts an attempt; the caller commits and then throws.
   static func check(
-    _ ctx: FlowContext, userID: String, purpose: String, context: String, code: String,
+    _ ctx: FlowContext, _ tx: any StoreTransaction, userID: String, purpose: String,
+    context: String, code: String,
     expectedHash: String?
   ) throws -> Outcome {
-    guard let row = try CodeStore.current(ctx.db, userID: userID, purpose: purpose),
+    guard let row = try tx.currentCode(userID: userID, purpose: purpose),
       row.usedAt == nil
     else {
       return .refused(
@@ -41,7 +42,7 @@ enum CodeCheck {
     }
     guard CodeHash.matches(key: ctx.keys.codeKey, code: code, context: context, hash: row.codeHash)
     else {
-      try CodeStore.countAttempt(ctx.db, id: row.id)
+      try tx.countCodeAttempt(id: row.id)
       let left = maxAttempts - row.attempts - 1
       return .refused(
         left > 0

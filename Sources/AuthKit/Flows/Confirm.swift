@@ -23,8 +23,8 @@ public struct Confirm {
     }
     var ids: [Int64] = []
     let account = try ctx.audited("confirm", email: claims.email) {
-      try ctx.db.write { () throws -> Account in
-        guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
+      try ctx.store.write { (tx) throws -> Account in
+        guard var a = try tx.account(id: claims.userID), a.email == claims.email
         else {
           throw FlowError.noSuchAccount(
             "no account \(claims.email) any more (unconfirmed accounts are purged); register again")
@@ -41,12 +41,13 @@ public struct Confirm {
         let now = Timestamp.format(ctx.now())
         a.activatedAt = now
         a.updatedAt = now
-        try AccountStore.update(ctx.db, a)
-        ids.append(try ctx.queueMail("activated", to: a, MailTemplates.activated(email: a.email)))
-        try ctx.audit("confirm", a)
+        try tx.updateAccount(a)
+        ids.append(
+          try ctx.queueMail(tx, "activated", to: a, MailTemplates.activated(email: a.email)))
+        try ctx.audit(tx, "confirm", a)
         return a
       }
     }
-    return Result(account: account, delivery: try ctx.mailer.deliver(ctx.db, ids: ids))
+    return Result(account: account, delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
   }
 }

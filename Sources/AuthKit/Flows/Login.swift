@@ -16,7 +16,7 @@ public struct Login {
   public func run(_ rawEmail: String, password: String, file: SessionFile) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
     return try ctx.audited("login", email: email) {
-      guard let a = try AccountStore.find(ctx.db, email: email) else {
+      guard let a = try ctx.store.read({ try $0.account(email: email) }) else {
         throw FlowError.noSuchAccount("no account with email \(email)")
       }
       if a.isLocked(now: ctx.now()) {
@@ -38,12 +38,11 @@ public struct Login {
       let now = ctx.now()
       let ttl = ctx.config.duration("AUTHCTL_SESSION_TTL")
       let expires = Timestamp.format(now + ttl)
-      let account = try ctx.db.write { () throws -> Account in
-        guard var current = try AccountStore.find(ctx.db, id: a.id), current.passwordHash == stored
+      let account = try ctx.store.write { (tx) throws -> Account in
+        guard var current = try tx.account(id: a.id), current.passwordHash == stored
         else { throw FlowError.tryLater("the account changed while logging in; try again") }
         let nowText = Timestamp.format(now)
-        try SessionStore.insert(
-          ctx.db,
+        try tx.insertSession(
           Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires))
         current.lastLoginAt = nowText
         current.failedLogins = 0
@@ -52,8 +51,9 @@ public struct Login {
           current.passwordHash = newHash
           current.updatedAt = nowText
         }
-        try AccountStore.update(ctx.db, current)
+        try tx.updateAccount(current)
         try ctx.audit(
+          tx,
           "login", current, detail: newHash == nil ? nil : "rehashed at the configured cost")
         return current
       }
@@ -63,9 +63,9 @@ public struct Login {
       do {
         try file.write(token)
       } catch {
-        _ = try? ctx.db.write {
-          try SessionStore.revoke(
-            ctx.db, id: sessionID, at: Timestamp.format(ctx.now()),
+        _ = try? ctx.store.write { tx in
+          try tx.revokeSession(
+            id: sessionID, at: Timestamp.format(ctx.now()),
             reason: "session file not written")
         }
         throw error
@@ -80,8 +80,8 @@ public struct Login {
   func failure(_ a: Account, hasPassword: Bool) throws -> FlowError {
     let threshold = ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD")
     let duration = ctx.config.duration("AUTHCTL_LOCKOUT_DURATION")
-    let locked = try ctx.db.write { () throws -> Bool in
-      guard var current = try AccountStore.find(ctx.db, id: a.id) else { return false }
+    let locked = try ctx.store.write { (tx) throws -> Bool in
+      guard var current = try tx.account(id: a.id) else { return false }
       current.failedLogins += 1
       var locked = false
       if current.failedLogins >= threshold {
@@ -89,9 +89,9 @@ public struct Login {
         current.failedLogins = 0
         locked = true
       }
-      try AccountStore.update(ctx.db, current)
+      try tx.updateAccount(current)
       if locked {
-        try ctx.audit("lockout", current, ok: false, reason: "\(threshold) failed logins")
+        try ctx.audit(tx, "lockout", current, ok: false, reason: "\(threshold) failed logins")
       }
       return locked
     }

@@ -1,0 +1,39 @@
+/// One-time codes: the `codes` table.
+extension SQLiteTransaction {
+  @discardableResult
+  func replaceCode(
+    userID: String, purpose: String, codeHash: String, createdAt: String, expiresAt: String
+  ) throws(StoreError) -> Int64 {
+    try run(
+      "DELETE FROM codes WHERE user_id = ?1 AND purpose = ?2", [.text(userID), .text(purpose)])
+    try run(
+      """
+      INSERT INTO codes (user_id, purpose, code_hash, created_at, expires_at)
+      VALUES (?1, ?2, ?3, ?4, ?5)
+      """,
+      [.text(userID), .text(purpose), .text(codeHash), .text(createdAt), .text(expiresAt)])
+    return lastInsertID
+  }
+
+  func currentCode(userID: String, purpose: String) throws(StoreError) -> OneTimeCode? {
+    try first(
+      """
+      SELECT id, user_id, purpose, code_hash, attempts, created_at, expires_at, used_at
+      FROM codes WHERE user_id = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1
+      """, [.text(userID), .text(purpose)]
+    ) { s in
+      OneTimeCode(
+        id: s.int(0), userID: s.text(1), purpose: s.text(2), codeHash: s.text(3),
+        attempts: Int(s.int(4)), createdAt: s.text(5), expiresAt: s.text(6),
+        usedAt: s.optionalText(7))
+    }
+  }
+
+  func countCodeAttempt(id: Int64) throws(StoreError) {
+    try run("UPDATE codes SET attempts = attempts + 1 WHERE id = ?1", [.integer(id)])
+  }
+
+  func markCodeUsed(id: Int64, at: String) throws(StoreError) {
+    try run("UPDATE codes SET used_at = ?2 WHERE id = ?1", [.integer(id), .text(at)])
+  }
+}

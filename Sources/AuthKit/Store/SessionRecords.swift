@@ -1,0 +1,13 @@
+/// Sessions: one per login, live while not revoked and not expired.
+public protocol SessionRecords {
+  func insertSession(_ session: Session) throws(StoreError)
+  func session(id: String) throws(StoreError) -> Session?
+  /// Revokes one session; false when it was already revoked or is unknown.
+  @discardableResult
+  func revokeSession(id: String, at: String, reason: String) throws(StoreError) -> Bool
+  /// Revokes every live session of an account; returns how many.
+  @discardableResult
+  func revokeSessions(userID: String, at: String, reason: String) throws(StoreError) -> Int
+  /// Live sessions of an account at `now`.
+  func liveSessionCount(userID: String, now: String) throws(StoreError) -> Int
+}
