@@ -47,9 +47,13 @@ enum ArgumentParser {
         }
       }
     }
-    if inv.flag("help") { inv.help = true }
+    if inv.flag(.help) { inv.help = true }
     if helpTopic { inv.help = true }
-    if let command = inv.command, !inv.help { try checkArguments(inv.arguments, for: command) }
+    if let command = inv.command, !inv.help {
+      try checkArguments(inv.arguments, for: command)
+      let given = Set(inv.options.keys)
+      for rule in command.constraints { try rule.check(given, for: command) }
+    }
     return inv
   }
 
@@ -163,6 +167,16 @@ enum ArgumentParser {
     if args.count > command.arguments.count {
       throw UsageError(
         "unexpected argument '\(args[command.arguments.count])' for '\(command.name)'.")
+    }
+    for (arg, spec) in zip(args, command.arguments) where !spec.choices.isEmpty {
+      guard spec.choices.contains(arg) else {
+        var text = "invalid value '\(arg)' for \(spec.name); expected one of "
+        text += spec.choices.joined(separator: ", ") + "."
+        if let near = UsageError.nearest(to: arg, in: spec.choices) {
+          text += " Did you mean '\(near)'?"
+        }
+        throw UsageError(text)
+      }
     }
   }
 }

@@ -18,15 +18,15 @@ struct Context {
     self.invocation = invocation
     self.environment = environment
     var flags: [String: (value: String, flag: String)] = [:]
-    if let db = invocation.value("db") { flags["AUTHCTL_DB"] = (db, "--db") }
-    if let s = invocation.value("session-file") {
+    if let db = invocation.value(.db) { flags["AUTHCTL_DB"] = (db, "--db") }
+    if let s = invocation.value(.sessionFile) {
       flags["AUTHCTL_SESSION_FILE"] = (s, "--session-file")
     }
     config = try Config(
-      flags: flags, environment: environment, envFile: invocation.value("env-file"))
+      flags: flags, environment: environment, envFile: invocation.value(.envFile))
   }
 
-  var verbose: Bool { invocation.flag("verbose") }
+  var verbose: Bool { invocation.flag(.verbose) }
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {

@@ -16,8 +16,15 @@ enum ExitStatus: Int32 {
   case config = 78
 }
 
-/// The one place an error becomes `authctl: message` and an exit status.
+/// The one place an error becomes `authctl: message` and an exit status. The message may
+/// quote text from outside (a server's reply, a stored address): every control character but
+/// the line breaks between an import's problems is escaped (`TerminalText`).
 func describe(_ error: any Error) -> (message: String, status: ExitStatus) {
+  let (message, status) = unescaped(error)
+  return (TerminalText.escaped(message, keepingLineBreaks: true), status)
+}
+
+private func unescaped(_ error: any Error) -> (message: String, status: ExitStatus) {
   switch error {
   case let e as UsageError:
     return (e.message + " See 'authctl --help'.", .usage)

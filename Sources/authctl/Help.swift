@@ -21,6 +21,7 @@ enum Help {
       Passwords are never taken from arguments or the environment: authctl prompts without echo,
       or reads them from stdin with --password-stdin.
       See 'authctl help COMMAND' for one command, and 'man authctl' for everything.
+      Shell completion: 'authctl completion bash|zsh|fish' (see 'authctl help completion').
 
       """
     return out

@@ -1,3 +1,5 @@
+import AuthKit
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -43,8 +45,10 @@ final class Output {
     bytes.withUnsafeBytes { write($0) }
   }
 
+  /// One line of text; control characters in it (from a stored address, a server reply) are
+  /// escaped (`TerminalText`), so nothing from outside reaches the terminal raw.
   func line(_ text: String = "") {
-    write(text)
+    write(TerminalText.escaped(text))
     write(10)
   }
 

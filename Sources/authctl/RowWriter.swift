@@ -132,7 +132,9 @@ final class RowWriter {
     out.write(keys[i])
   }
 
-  private func tableRow(_ cells: [[UInt8]]) {
+  /// Cells escaped (`TerminalText`): a stored value may hold ESC or a bidi override.
+  private func tableRow(_ raw: [[UInt8]]) {
+    let cells = raw.map { c in c.withUnsafeBufferPointer { TerminalText.escaped($0) } }
     for (i, cell) in cells.enumerated() {
       if i > 0 { out.write("  ") }
       cell.withUnsafeBytes { out.write($0) }
@@ -144,24 +146,50 @@ final class RowWriter {
     out.write(10)
   }
 
-  /// RFC 4180 §2: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
-  private func csvField(_ bytes: UnsafeBufferPointer<UInt8>) {
-    let needsQuotes = bytes.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }
+  /// RFC 4180 §2: quoted when it holds a comma, a quote, CR or LF; quotes doubled. Before
+  /// that, control characters are escaped (`TerminalText`; no column holds one legitimately)
+  /// and a cell a spreadsheet would run as a formula is defused (`CSVFormula.defused`).
+  private func csvField(_ raw: UnsafeBufferPointer<UInt8>) {
+    let cell = CSVFormula.defused(TerminalText.escaped(raw))
+    let needsQuotes = cell.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }
     guard needsQuotes else {
-      out.write(UnsafeRawBufferPointer(bytes))
+      out.write(cell)
       return
     }
     out.write(34)
-    for b in bytes {
+    for b in cell {
       if b == 34 { out.write(34) }
       out.write(b)
     }
     out.write(34)
   }
 
-  /// RFC 8259 §7: quote, backslash and control characters escaped.
-  private func jsonString(_ bytes: UnsafeBufferPointer<UInt8>) {
+  /// RFC 8259 §7: quote, backslash and U+0000–U+001F escaped; so are DEL, the C1 controls
+  /// and the bidi formatting characters (as `\uXXXX`, still valid JSON), so that JSON shown
+  /// on a terminal is as safe as a table.
+  private func jsonString(_ raw: UnsafeBufferPointer<UInt8>) {
     out.write(34)
+    if raw.contains(where: { $0 >= 0x7f }) {
+      var pending: [UInt8] = []
+      for s in String(decoding: raw, as: UTF8.self).unicodeScalars {
+        guard s.value >= 0x7f, TerminalText.needsEscape(s) else {
+          pending += Array(String(s).utf8)
+          continue
+        }
+        pending.withUnsafeBufferPointer { plainJSON($0) }
+        pending.removeAll()
+        let hex = String(s.value, radix: 16)
+        out.write("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+      }
+      pending.withUnsafeBufferPointer { plainJSON($0) }
+    } else {
+      plainJSON(raw)
+    }
+    out.write(34)
+  }
+
+  /// The inside of a JSON string: quote, backslash and C0 controls escaped.
+  private func plainJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
     var start = 0
     for (i, b) in bytes.enumerated() where b < 0x20 || b == 34 || b == 92 {
       if i > start {
@@ -184,7 +212,6 @@ final class RowWriter {
     if start < bytes.count {
       out.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
     }
-    out.write(34)
   }
 }
 

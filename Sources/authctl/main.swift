@@ -10,36 +10,6 @@ import AuthKit
   import Foundation
 #endif
 
-/// Commands that are built, by path. The rest say so and exit 70.
-let handlers: [String: @Sendable (Context) throws -> Void] = [
-  "migrate": runMigrate,
-  "config": runConfig,
-  "users list": runUsersList,
-  "users show": runUsersShow,
-  "users disable": runUsersDisable,
-  "users enable": runUsersEnable,
-  "users unlock": runUsersUnlock,
-  "users delete": runUsersDelete,
-  "users purge": runUsersPurge,
-  "users export": runUsersExport,
-  "users import": runUsersImport,
-  "log": runLog,
-  "register": runRegister,
-  "confirm": runConfirm,
-  "recover": runRecover,
-  "reset": runReset,
-  "login": runLogin,
-  "whoami": runWhoami,
-  "logout": runLogout,
-  "passwd": runPasswd,
-  "users confirm": runUsersConfirm,
-  "users set-password": runUsersSetPassword,
-  "mail queue": runMailQueue,
-  "mail flush": runMailFlush,
-  "mail test": runMailTest,
-  "mail show": runMailShow,
-]
-
 @MainActor func main() -> Int32 {
   signal(SIGPIPE, SIG_IGN)
   let arguments = Array(CommandLine.arguments.dropFirst())
@@ -47,7 +17,7 @@ let handlers: [String: @Sendable (Context) throws -> Void] = [
   defer { out.flush() }
   do {
     let inv = try ArgumentParser.parse(arguments)
-    Diagnostics.quiet = inv.flag("quiet")
+    Diagnostics.quiet = inv.flag(.quiet)
     if inv.version {
       out.line("authctl \(authctlVersion)")
       return 0
@@ -60,11 +30,8 @@ let handlers: [String: @Sendable (Context) throws -> Void] = [
       out.write(Help.command(spec))
       return 0
     }
-    guard let handler = handlers[spec.name] else {
-      throw FlowError.internalError("'\(spec.name)' is not built yet")
-    }
     let context = try Context(inv, environment: ProcessInfo.processInfo.environment)
-    try handler(context)
+    try spec.run(context)
     return 0
   } catch {
     out.flush()

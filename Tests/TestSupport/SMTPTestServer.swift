@@ -37,11 +37,14 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var dataReply: Int?
     /// After the message content the server never answers (the socket stays open).
     public var hangInData = false
+    /// The text of every fault reply above instead of the standard one (may hold ESC).
+    public var replyText: String?
 
     public init(
       greeting421: Bool = false, refuseEHLO: Bool = false, refuseStartTLS: Bool = false,
       rcptReplies: [String: Int] = [:],
-      mailFromReplies: [String: Int] = [:], dataReply: Int? = nil, hangInData: Bool = false
+      mailFromReplies: [String: Int] = [:], dataReply: Int? = nil, hangInData: Bool = false,
+      replyText: String? = nil
     ) {
       self.greeting421 = greeting421
       self.refuseEHLO = refuseEHLO
@@ -50,6 +53,7 @@ public final class SMTPTestServer: @unchecked Sendable {
       self.mailFromReplies = mailFromReplies
       self.dataReply = dataReply
       self.hangInData = hangInData
+      self.replyText = replyText
     }
   }
 
@@ -139,6 +143,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     if let p = options.password { config["password"] = p }
     if let m = options.authMechanisms { config["auth_mechanisms"] = m }
     if let d = options.faults.dataReply { config["data_reply"] = d }
+    if let t = options.faults.replyText { config["reply_text"] = t }
     if options.tls != .none {
       let cert = options.certificate ?? TestCertificates.shared.localhost
       config["cert"] = cert.certificatePath

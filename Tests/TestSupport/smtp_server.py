@@ -12,6 +12,7 @@ CONFIG_JSON keys (all optional):
   refuse_starttls: bool (STARTTLS is offered but answered "454")
   rcpt_replies: {address: code}; mail_from_replies: {sender: code}
   data_reply: code at the end of DATA; hang_in_data: bool (never answer the end of DATA)
+  reply_text: the text of every fault reply above (control characters and all)
 
 It listens on 127.0.0.1 on an ephemeral port and prints "READY <port>" on stdout. Each accepted
 message is written, before the final 250, as SPOOL_DIR/msg-NNNNNN.json: the envelope, the raw
@@ -72,6 +73,8 @@ def decode(data):
 
 
 def reply_for(code, what):
+    if "reply_text" in CONFIG:
+        return "%d %s" % (code, CONFIG["reply_text"])
     texts = {421: "4.3.2 service not available", 451: "4.3.0 try again later",
              550: "5.1.1 mailbox unavailable", 552: "5.3.4 message too big",
              554: "5.7.1 refused"}

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -53,6 +54,35 @@ import Testing
     try expectUsage(["register"], "'register' needs EMAIL.")
     try expectUsage(["migrate", "extra"], "unexpected argument 'extra' for 'migrate'.")
     try expectUsage(["users"], "'users' needs a command: list, show")
+  }
+
+  /// Required and mutually exclusive options are declared with the command and checked by the
+  /// parser, before the command opens anything.
+  @Test func declaredRules() throws {
+    let dir = try TempDir()
+    let db = ["--db", dir.file("none.sqlite")]
+    try expectUsage(
+      db + ["users", "purge", "--older-than", "7d"],
+      "'users purge' needs --unconfirmed (only unconfirmed accounts are purged).")
+    try expectUsage(
+      db + ["users", "purge", "--unconfirmed"], "'users purge' needs --older-than DURATION")
+    try expectUsage(
+      db + ["users", "set-password", "a@example.com"],
+      "'users set-password' needs exactly one of --password-stdin and --generate.")
+    try expectUsage(
+      db + ["users", "set-password", "a@example.com", "--generate", "--password-stdin"],
+      "'users set-password' needs exactly one of --password-stdin and --generate.")
+    try expectUsage(
+      db + ["passwd", "--request", "--code", "123456", "--password-stdin"],
+      "'passwd' takes only one of --request and --code CODE.")
+    try expectUsage(
+      db + ["passwd", "--request"], "'passwd --request' needs --password-stdin")
+    try expectUsage(db + ["passwd", "--code", "123456"], "'passwd --code' needs --password-stdin")
+    try expectUsage(
+      db + ["passwd", "--password-stdin"],
+      "'passwd --password-stdin' needs --request or --code CODE.")
+    // Nothing was created on the way.
+    #expect(!FileManager.default.fileExists(atPath: dir.file("none.sqlite")))
   }
 
   @Test func helpEverywhere() throws {

@@ -33,6 +33,36 @@ import Testing
     }
   }
 
+  /// The files are exactly what `authctl completion SHELL` prints;
+  /// `AUTHCTL_REGENERATE_COMPLETIONS=1 swift test --filter CompletionTests` rewrites them.
+  @Test(arguments: [("bash", "authctl.bash"), ("zsh", "_authctl"), ("fish", "authctl.fish")])
+  func fileIsTheGeneratedScript(_ shell: String, _ name: String) throws {
+    let r = try authctl(["completion", shell])
+    #expect(r.status == 0 && r.stderr.isEmpty, "authctl completion \(shell): \(r.stderr)")
+    let text = try String(contentsOfFile: Self.file(name), encoding: .utf8)
+    if text != r.stdout,
+      ProcessInfo.processInfo.environment["AUTHCTL_REGENERATE_COMPLETIONS"] == "1"
+    {
+      try r.stdout.write(toFile: Self.file(name), atomically: true, encoding: .utf8)
+      return
+    }
+    #expect(
+      text == r.stdout,
+      "completions/\(name) differs from 'authctl completion \(shell)'; run AUTHCTL_REGENERATE_COMPLETIONS=1 swift test --filter CompletionTests"
+    )
+  }
+
+  @Test func completionNeedsAKnownShell() throws {
+    for args in [["completion"], ["completion", "tcsh"], ["completion", "bash", "zsh"]] {
+      let r = try authctl(args)
+      #expect(r.status == 64, "\(args): \(r.stderr)")
+      #expect(r.stdout.isEmpty && r.stderr.hasPrefix("authctl: "), "\(args): \(r.stderr)")
+    }
+    let r = try authctl(["completion", "bsh"])
+    #expect(
+      r.stderr.contains("expected one of bash, zsh, fish. Did you mean 'bash'?"), "\(r.stderr)")
+  }
+
   @Test func bashRegistersItsFunction() throws {
     let text = try String(contentsOfFile: Self.file("authctl.bash"), encoding: .utf8)
     #expect(text.contains("complete -F _authctl authctl"))

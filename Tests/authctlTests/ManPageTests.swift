@@ -113,6 +113,59 @@ import Testing
     }
   }
 
+  /// The other way: the page names no command and no option the parser lacks — in its
+  /// subsection titles, its `Fl` and `Nm Cm` macros, and its command lines — and a command's
+  /// subsection names only that command's options and the global ones.
+  @Test func namesNothingTheParserLacks() throws {
+    let cli = try CLICatalogue.load()
+    let source = try Self.source()
+    let globals = Set(cli.globals.map(\.long))
+    let every = globals.union(cli.commands.flatMap(\.options).map(\.long))
+    let names = Set(cli.commands.map(\.name))
+    let shorts = Set(cli.globals.compactMap(\.short))
+    // Every flag anywhere.
+    for m in source.matches(of: #/Fl (-?)([A-Za-z0-9][A-Za-z0-9-]*)/#) {
+      let (dash, name) = (m.1, String(m.2))
+      if dash.isEmpty {
+        #expect(shorts.contains(name), "man: -\(name) is no option of authctl")
+      } else {
+        #expect(every.contains(name), "man: --\(name) is no option of authctl")
+      }
+    }
+    // Subsection titles, and the options each command's subsection names.
+    for (title, body) in Man.subsections(source) where title.hasPrefix("authctl ") {
+      let words = title.dropFirst(8).split(separator: " ").map(String.init)
+      let name = Man.commandPath(words, in: names)
+      guard let name, let command = cli.commands.first(where: { $0.name == name }) else {
+        Issue.record("man: '.Ss \(title)' names no command of authctl")
+        continue
+      }
+      let own = globals.union(command.options.map(\.long))
+      for m in (title + "\n" + body).matches(of: #/Fl -([a-z0-9][a-z0-9-]*)/#) {
+        #expect(own.contains(String(m.1)), "man: '\(name)' has no option --\(m.1)")
+      }
+    }
+    // `.Nm Cm users import`: a command or a group.
+    let groups = Set(
+      names.compactMap { $0.split(separator: " ").count == 2 ? $0.split(separator: " ")[0] : nil }
+        .map(String.init))
+    for m in source.matches(of: #/\.Nm Cm ([a-z -]+)/#) {
+      let words = m.1.split(separator: " ").map(String.init)
+      #expect(
+        Man.commandPath(words, in: names) != nil || (words.count == 1 && groups.contains(words[0])),
+        "man: '.Nm Cm \(m.1)' names no command")
+    }
+    // Command lines: `.Ql authctl …`, `$ authctl …`, `authctl …` in displays, `| authctl …`.
+    for line in source.split(separator: "\n").map(String.init) {
+      for start in ["authctl ", ".Ql authctl ", "$ authctl "] where line.hasPrefix(start) {
+        Man.checkCommandLine(String(line.dropFirst(start.count)), cli, names, line)
+      }
+      if let r = line.range(of: "| authctl ") {
+        Man.checkCommandLine(String(line[r.upperBound...]), cli, names, line)
+      }
+    }
+  }
+
   /// docs/README-sections.md holds the configuration table generated from SettingSpec;
   /// `AUTHCTL_REGENERATE_DOCS=1 swift test --filter ManPageTests` rewrites it.
   @Test func readmeSectionsConfigurationTableMatchesSettingSpec() throws {
@@ -188,6 +241,47 @@ enum Man {
       }
     }
     return out
+  }
+
+  /// The longest declared command at the start of `words` (`users list`, `register`).
+  static func commandPath(_ words: [String], in names: Set<String>) -> String? {
+    if words.count >= 2, names.contains("\(words[0]) \(words[1])") {
+      return "\(words[0]) \(words[1])"
+    }
+    return words.first.flatMap { names.contains($0) ? $0 : nil }
+  }
+
+  /// Checks one command line of the page (the words after `authctl`): its command is declared
+  /// and each `--option` is the command's or a global one.
+  static func checkCommandLine(
+    _ text: String, _ cli: CLICatalogue, _ names: Set<String>, _ line: String
+  ) {
+    let globals = Set(cli.globals.map(\.long))
+    let valued = Set(cli.globals.filter { $0.placeholder != nil }.map(\.long))
+    var words: [String] = []
+    var options: [String] = []
+    var tokens = text.split(separator: " ").map(String.init)[...]
+    while let t = tokens.popFirst() {
+      if ["|", "||", "&&", ";", "<", ">", "2>"].contains(t) || t.hasPrefix(">") { break }
+      if t.hasPrefix("--") {
+        let name = String(t.dropFirst(2).prefix { $0 != "=" })
+        options.append(name)
+        if words.isEmpty, valued.contains(name), !t.contains("=") { _ = tokens.popFirst() }
+      } else if !t.hasPrefix("-") || t == "-" {
+        words.append(t)
+      }
+    }
+    guard let first = words.first, first != "help" else { return }
+    guard let name = commandPath(words, in: names),
+      let command = cli.commands.first(where: { $0.name == name })
+    else {
+      Issue.record("man: '\(line)' runs no command of authctl")
+      return
+    }
+    let own = globals.union(command.options.map(\.long))
+    for o in options where !own.contains(o) {
+      Issue.record("man: '\(line)': '\(name)' has no option --\(o)")
+    }
   }
 
   /// The `.It` items of a list: the item's head (`Ev NAME`, `64`) and its text.

@@ -66,6 +66,10 @@ import Testing
         let dir = try TempDir("readme-console")
         let r = try authctl(Array(words.dropFirst(3)), directory: dir.url)
         #expect(r.status == 0, "\(line): \(r.stderr)")
+      } else if let m = line.firstMatch(of: #/authctl completion (bash|zsh|fish)/#) {
+        // CompletionTests checks the script itself, in the shell.
+        let r = try authctl(["completion", String(m.1)])
+        #expect(r.status == 0 && !r.stdout.isEmpty, "\(line): \(r.stderr)")
       } else if line == "swift test" {
         let last = ci.split(separator: "\n").last.map(String.init)
         #expect(last == "swift test", ".ci/run ends with the README's test command")

@@ -65,9 +65,14 @@ public struct SettingSpec: Sendable {
     .init("AUTHCTL_CODE_TTL", .duration, "10m", "lifetime of one-time codes"),
     .init("AUTHCTL_SESSION_TTL", .duration, "12h", "lifetime of sessions"),
     .init(
+      "AUTHCTL_MAX_SESSIONS", .integer(1...10_000), "10",
+      "live sessions per account; a login past it ends the oldest"),
+    .init(
       "AUTHCTL_LOCKOUT_THRESHOLD", .integer(1...1000), "10", "consecutive failed logins that lock"),
     .init("AUTHCTL_LOCKOUT_DURATION", .duration, "15m", "how long a lock lasts"),
-    .init("AUTHCTL_MAIL_PER_HOUR", .integer(1...100_000), "20", "messages to one address per hour"),
+    .init(
+      "AUTHCTL_MAIL_PER_HOUR", .integer(1...100_000), "20",
+      "messages to one mailbox per hour (case and a +tag ignored)"),
   ]
 
   init(_ name: String, _ kind: Kind, _ defaultValue: String?, _ summary: String) {

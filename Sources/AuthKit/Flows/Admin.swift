@@ -63,11 +63,15 @@ public struct Admin {
     }
   }
 
-  /// Disables an account and ends its sessions. Returns nil, or why nothing changed.
+  /// Disables an account and ends its sessions. A new stamp and `security_changed_at` kill
+  /// every token mailed before (confirmation and reset, authctl's and the original app's), so
+  /// a later `users enable` does not bring them back. Returns nil, or why nothing changed.
   public func disable(_ key: String) throws -> String? {
     try change(key, event: "admin.disable") { tx, a, now in
       if a.disabledAt != nil { return "already disabled" }
       a.disabledAt = now
+      a.stamp = Hex.encode(try Random.bytes(16))
+      a.securityChangedAt = now
       try tx.revokeSessions(userID: a.id, at: now, reason: "disabled")
       return nil
     }.unchanged
@@ -91,7 +95,8 @@ public struct Admin {
     }.unchanged
   }
 
-  /// Deletes an account with its sessions, codes and queued mail; audit events stay.
+  /// Deletes an account with its sessions, codes and outbox rows (failed ones too); audit events
+  /// stay.
   public func delete(_ key: String) throws -> Account {
     let nowText = Timestamp.format(clock.now())
     return try store.write { tx in

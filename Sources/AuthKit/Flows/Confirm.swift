@@ -21,6 +21,9 @@ public struct Confirm {
       throw ctx.refuse(
         FlowError.refused(reason), event: "confirm", nil, reason: error.message)
     }
+    try ctx.audited("confirm", email: claims.email) {
+      try parsed.checkElectricMail(claims.email, configuredCost: ctx.hasher.cost)
+    }
     var ids: [Int64] = []
     let account = try ctx.audited("confirm", email: claims.email) {
       try ctx.store.write { (tx) throws -> Account in
@@ -28,9 +31,6 @@ public struct Confirm {
         else {
           throw FlowError.noSuchAccount(
             "no account \(claims.email) any more (unconfirmed accounts are purged); register again")
-        }
-        if let electric = parsed.electricMail, !ElectricMail.matches(a.email, electric) {
-          throw FlowError.refused(TokenError.invalid.message)
         }
         if a.activatedAt != nil { throw FlowError.refused("account \(a.email) already confirmed") }
         if let fp = claims.fingerprint {

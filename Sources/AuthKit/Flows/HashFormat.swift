@@ -60,3 +60,58 @@ public enum HashFormat {
     }
   }
 }
+
+extension HashFormat {
+  /// The highest bcrypt cost an import takes without `--allow-expensive-hashes` (2^16 rounds,
+  /// some seconds per login).
+  public static let maxImportBcryptCost = 16
+  /// The most `rounds=` of a `$5$`/`$6$` hash an import takes without the override (the
+  /// default is 5,000; glibc's maximum 999,999,999 takes minutes).
+  public static let maxImportShaRounds = 5_000_000
+
+  /// The cost of a `$2a$`/`$2b$`/`$2y$` hash of the right shape, else nil.
+  public static func bcryptCost(_ hash: String) -> Int? {
+    let b = Array(hash.utf8)
+    guard b.count == 60, b[0] == 36, b[1] == UInt8(ascii: "2"), b[3] == 36, b[6] == 36,
+      [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(b[2]),
+      b[4...5].allSatisfy({ $0 >= 48 && $0 <= 57 }), allB64(b[7...])
+    else { return nil }
+    let cost = Int(b[4] - 48) * 10 + Int(b[5] - 48)
+    return PasswordHasher.costs.contains(cost) ? cost : nil
+  }
+
+  /// Why an acceptable `hash` (see `problem`) is too slow to check at every login without
+  /// `--allow-expensive-hashes`, else nil: bcrypt above cost 16, sha-crypt above 5,000,000
+  /// rounds, yescrypt with parameters beyond what libxcrypt's `crypt_gensalt` makes at its
+  /// highest cost 11 (`j` + N ≤ 2^18 + r ≤ 32, nothing more: 1 GiB; the default is `j9T`).
+  public static func expense(_ hash: String) -> String? {
+    if let cost = bcryptCost(hash) {
+      guard cost <= maxImportBcryptCost else {
+        return "a bcrypt hash of cost \(cost) (more than \(maxImportBcryptCost))"
+      }
+      return nil
+    }
+    let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
+    guard parts.count >= 3 else { return nil }
+    switch parts[1] {
+    case "5", "6":
+      guard parts[2].hasPrefix("rounds="), let rounds = Int(parts[2].dropFirst(7)) else {
+        return nil
+      }
+      guard rounds <= maxImportShaRounds else {
+        return "a $\(parts[1])$ hash of \(rounds) rounds (more than 5,000,000)"
+      }
+      return nil
+    case "y":
+      // crypt's base-64 digits: N is 2^(digit+1), r is digit+1 (yescrypt's encode64_uint32).
+      let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+      let p = Array(parts[2])
+      guard p.count == 3, p[0] == "j", let n = alphabet.firstIndex(of: p[1]),
+        let r = alphabet.firstIndex(of: p[2]), n <= 17, r <= 31
+      else { return "a $y$ hash with parameters '\(parts[2])' beyond yescrypt cost 11" }
+      return nil
+    default:
+      return nil
+    }
+  }
+}

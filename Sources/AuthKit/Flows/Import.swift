@@ -23,10 +23,11 @@ public struct Import {
   }
 
   /// Imports `bytes` in `format`. `skipExisting` skips emails already present instead of
-  /// refusing them.
-  public func run(_ bytes: [UInt8], format: RecordFormat, skipExisting: Bool) throws
-    -> ImportResult
-  {
+  /// refusing them. A hash too slow to check at each login (`HashFormat.expense`) is refused
+  /// unless `allowExpensiveHashes` (DESIGN.md: hashes from input are checked at a bounded cost).
+  public func run(
+    _ bytes: [UInt8], format: RecordFormat, skipExisting: Bool, allowExpensiveHashes: Bool = false
+  ) throws -> ImportResult {
     let (records, parseProblems) = ImportParser.parse(bytes, format: format)
     var problems = parseProblems
     let now = clock.now()
@@ -62,6 +63,8 @@ public struct Import {
         let hash = r.passwordHash ?? ""
         if !hash.isEmpty, let p = HashFormat.problem(hash) {
           rowProblems.append("password_hash is \(p)")
+        } else if !hash.isEmpty, !allowExpensiveHashes, let p = HashFormat.expense(hash) {
+          rowProblems.append("password_hash is \(p); add --allow-expensive-hashes to take it")
         }
         let activated = try time(r.activatedAt, "activated_at", &rowProblems)
         let created = try time(r.createdAt, "created_at", &rowProblems) ?? nowText
@@ -100,9 +103,14 @@ public struct Import {
     }
   }
 
+  /// The most bytes of an import file (some ten million rows): a bigger one is refused (65).
+  public static let maxFileBytes = 1 << 30
+
   /// The whole content of FILE, or of stdin for `-`. Missing, unreadable or a directory → 66;
-  /// a read error → 74.
-  public static func readInput(_ path: String) throws(FlowError) -> [UInt8] {
+  /// a read error → 74; more than `limit` bytes → 65.
+  public static func readInput(_ path: String, limit: Int = maxFileBytes) throws(FlowError)
+    -> [UInt8]
+  {
     let fd: Int32
     do {
       fd = path == "-" ? 0 : try systemCall("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
@@ -114,11 +122,17 @@ public struct Import {
     if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
       throw .noInput("cannot read \(path): it is a directory")
     }
+    let bytes: [UInt8]
     do {
-      return try readAll(fd, "read \(path)")
+      bytes = try readAll(fd, "read \(path)", limit: limit)
     } catch {
       throw .io("cannot read \(path): \(String(cString: strerror(error.code)))")
     }
+    guard bytes.count <= limit else {
+      throw .invalidInput(
+        "\(path) is larger than \(limit >> 20) MiB; split it into several imports")
+    }
+    return bytes
   }
 
   /// An optional ISO-8601 time as stored text, or a problem.

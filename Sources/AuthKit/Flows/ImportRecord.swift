@@ -41,6 +41,10 @@ public enum ImportParser {
     public var description: String { "line \(line): \(text)" }
   }
 
+  /// The most bytes of one record (a CSV record or a JSON line): an email, a hash and two
+  /// times fit in a few hundred; a longer record is a problem of its line (so 65).
+  public static let maxRecordBytes = 4096
+
   public static func parse(_ bytes: [UInt8], format: RecordFormat) -> (
     records: [(line: Int, record: ImportRecord)], problems: [Problem]
   ) {
@@ -65,12 +69,20 @@ public enum ImportParser {
       guard header.map({ $0.trimmingASCIIWhitespace() }) == ImportRecord.header else {
         return ([], [Problem(line: 1, text: "the header must be \(headerText)")])
       }
-      while let (line, fields) = try reader.next() {
-        if fields == [""] { continue }  // a blank line
-        guard fields.count == 4 else {
-          problems.append(Problem(line: line, text: "expected 4 fields, found \(fields.count)"))
+      while true {
+        let start = reader.i
+        guard let (line, raw) = try reader.next() else { break }
+        if raw == [""] { continue }  // a blank line
+        guard reader.i - start <= maxRecordBytes else {
+          problems.append(Problem(line: line, text: "longer than \(maxRecordBytes) bytes"))
           continue
         }
+        guard raw.count == 4 else {
+          problems.append(Problem(line: line, text: "expected 4 fields, found \(raw.count)"))
+          continue
+        }
+        // A cell the export defused (`'=…`) comes back as it was.
+        let fields = raw.map(CSVFormula.restored)
         func value(_ s: String) -> String? { s.isEmpty ? nil : s }
         records.append(
           (
@@ -105,6 +117,10 @@ public enum ImportParser {
       var slice = raw
       if slice.last == 0x0D { slice = slice.dropLast() }
       if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      guard slice.count <= maxRecordBytes else {
+        problems.append(Problem(line: line, text: "longer than \(maxRecordBytes) bytes"))
+        continue
+      }
       do {
         let record = try decoder.decode(ImportRecord.self, from: Data(slice))
         records.append((line, record))

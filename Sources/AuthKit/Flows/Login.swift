@@ -42,8 +42,9 @@ public struct Login {
         guard var current = try tx.account(id: a.id), current.passwordHash == stored
         else { throw FlowError.tryLater("the account changed while logging in; try again") }
         let nowText = Timestamp.format(now)
-        try tx.insertSession(
-          Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires))
+        try ctx.startSession(
+          tx, Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires),
+          of: current)
         current.lastLoginAt = nowText
         current.failedLogins = 0
         current.lockedUntil = nil

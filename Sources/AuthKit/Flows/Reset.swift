@@ -23,6 +23,9 @@ public struct Reset {
         ? "token expired; run 'authctl recover EMAIL' for a new one" : error.message
       throw ctx.refuse(FlowError.refused(reason), event: "reset", nil, reason: error.message)
     }
+    try ctx.audited("reset", email: claims.email) {
+      try parsed.checkElectricMail(claims.email, configuredCost: ctx.hasher.cost)
+    }
     let code = try CodeCheck.validateShape(rawCode)
     // Slow work before the write lock: the new password's hash.
     let password: String
@@ -42,9 +45,6 @@ public struct Reset {
       try ctx.store.write { (tx) throws -> Outcome in
         guard var a = try tx.account(id: claims.userID), a.email == claims.email
         else { throw FlowError.refused(TokenError.invalid.message) }
-        if let electric = parsed.electricMail, !ElectricMail.matches(a.email, electric) {
-          throw FlowError.refused(TokenError.invalid.message)
-        }
         if let fp = claims.fingerprint {
           guard constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8)) else {
             throw FlowError.refused(TokenError.used.message)

@@ -60,3 +60,30 @@ public struct TokenInput: Sendable, Equatable {
     return String(decoding: out, as: UTF8.self)
   }
 }
+
+extension TokenInput {
+  /// The highest bcrypt cost of an `electric_mail` that is checked: the original app's links
+  /// use python bcrypt's default, 12. A higher configured `AUTHCTL_BCRYPT_COST` raises it.
+  public static let maxElectricMailCost = 14
+
+  /// Checks the link's `electric_mail`, when it has one, against `email` (the token's claim;
+  /// the flow's transaction then checks the account still has that email). Called before the
+  /// write transaction, at a bounded cost (DESIGN.md, "slow work stays outside the write
+  /// lock"): only bcrypt `$2a$`/`$2b$`/`$2y$` at a cost up to 14, or `configuredCost` when
+  /// higher, is computed; any other value is bad input (65) and is not hashed at all. A hash
+  /// of another email is refused (77).
+  public func checkElectricMail(_ email: String, configuredCost: Int) throws(FlowError) {
+    guard let electric = electricMail else { return }
+    guard let cost = HashFormat.bcryptCost(electric) else {
+      throw .invalidInput("malformed link: electric_mail is not a bcrypt hash ($2a$, $2b$, $2y$)")
+    }
+    let limit = max(Self.maxElectricMailCost, configuredCost)
+    guard cost <= limit else {
+      throw .invalidInput(
+        "malformed link: electric_mail has bcrypt cost \(cost), more than \(limit); not checked")
+    }
+    guard ElectricMail.matches(email, electric) else {
+      throw .refused(TokenError.invalid.message)
+    }
+  }
+}

@@ -57,10 +57,15 @@ extension Mailer {
     report.delivered.append((item.id, item.recipient))
   }
 
-  /// A temporary failure: the message stays queued with its error and a next-attempt time.
+  /// A temporary failure: the message stays queued with its error and a next-attempt time,
+  /// unless that was its last attempt (`Mailer.maxAttempts`): then it fails for good.
   func deferItem(
     _ store: any Store, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport
   ) throws {
+    if item.attempts + 1 >= Self.maxAttempts {
+      try fail(store, item, "gave up after \(Self.maxAttempts) attempts: \(error)", &report)
+      return
+    }
     let next = clock.now() + Self.backoff(afterAttempts: item.attempts + 1)
     try record(store, item, error, event: "mail.deferred") {
       try $0.markDeferred(id: item.id, error: error, next: Timestamp.format(next))
@@ -68,7 +73,8 @@ extension Mailer {
     report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
   }
 
-  /// A permanent failure (5xx): the message is marked failed with the server's reply.
+  /// A permanent failure (5xx, or the last attempt): the message is marked failed with the
+  /// server's reply and its body is forgotten, in the same small transaction as the audit.
   func fail(_ store: any Store, _ item: OutboxItem, _ error: String, _ report: inout DeliveryReport)
     throws
   {

@@ -112,7 +112,8 @@ public final class Mailer {
   }
 
   /// Checks the draft (`MailError.headerInjection`, exit 65), applies the flood guard
-  /// (`MailError.floodGuard`, exit 75, nothing queued) and queues it. Call inside the flow's
+  /// (`MailError.floodGuard`, exit 75, nothing queued; counted per mailbox, `RecipientKey`)
+  /// and queues it. Call inside the flow's
   /// write transaction, so a refusal rolls the whole change back.
   @discardableResult
   public func enqueue(_ tx: any StoreTransaction, _ draft: MailDraft) throws -> Int64 {
@@ -126,7 +127,11 @@ public final class Mailer {
     let now = clock.now()
     let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
     let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
-    if recent >= limit { throw MailError.floodGuard(recipient: draft.to, limit: limit) }
+    if recent >= limit {
+      let key = RecipientKey.of(draft.to)
+      let counted = key == draft.to ? key : "\(draft.to) (counted as \(key))"
+      throw MailError.floodGuard(recipient: counted, limit: limit)
+    }
     let messageID = try Self.messageID(from: senders[0])
     return try tx.enqueueMessage(
       userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,

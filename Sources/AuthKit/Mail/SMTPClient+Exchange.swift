@@ -73,13 +73,15 @@ extension SMTPClient {
     }
   }
 
-  /// One transcript line (with `debug` only), to the callback or else to stderr.
+  /// One transcript line (with `debug` only), to the callback or else to stderr; the server's
+  /// text is escaped (`TerminalText`) so a reply cannot drive the terminal.
   func log(_ line: String) {
     guard settings.debug else { return }
+    let shown = TerminalText.escaped(line)
     if let transcript {
-      transcript(line)
+      transcript(shown)
     } else {
-      Diagnostics.write(line + "\n")
+      Diagnostics.write(shown + "\n")
     }
   }
 }

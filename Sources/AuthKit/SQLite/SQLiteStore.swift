@@ -16,6 +16,11 @@ public final class SQLiteStore: Store {
 
   public var location: String { connection.path }
 
+  /// The flood guard's count: a range of the `outbox_recipient_key` index (named for its
+  /// query-plan test).
+  public static let floodCountSQL =
+    "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2"
+
   public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
     try connection.read { try body(SQLiteTransaction(connection)) }
   }

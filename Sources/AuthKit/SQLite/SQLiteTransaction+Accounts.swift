@@ -58,10 +58,11 @@ extension SQLiteTransaction {
       """, Self.values(a)) == 1
   }
 
-  /// Sessions and codes go by `ON DELETE CASCADE`, queued mail explicitly.
+  /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows (queued, failed, sent)
+  /// explicitly.
   @discardableResult
   func deleteAccount(id: String) throws(StoreError) -> Bool {
-    try run("DELETE FROM outbox WHERE user_id = ?1 AND status = 'queued'", [.text(id)])
+    try run("DELETE FROM outbox WHERE user_id = ?1", [.text(id)])
     return try run("DELETE FROM users WHERE id = ?1", [.text(id)]) == 1
   }
 
@@ -76,8 +77,7 @@ extension SQLiteTransaction {
   func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int {
     try run(
       """
-      DELETE FROM outbox WHERE status = 'queued'
-        AND user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))
+      DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))
       """, [.text(cutoff)])
     return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [.text(cutoff)])
   }

@@ -19,13 +19,13 @@ extension SQLiteTransaction {
   ) throws(StoreError) -> Int64 {
     try run(
       """
-      INSERT INTO outbox (user_id, kind, recipient, subject, body, message_id, created_at,
-        next_attempt_at)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+      INSERT INTO outbox (user_id, kind, recipient, recipient_key, subject, body, message_id,
+        created_at, next_attempt_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
       """,
       [
-        .optional(userID), .text(kind), .text(recipient), .text(subject), .text(body),
-        .text(messageID), .text(now),
+        .optional(userID), .text(kind), .text(recipient), .text(RecipientKey.of(recipient)),
+        .text(subject), .text(body), .text(messageID), .text(now),
       ])
     return lastInsertID
   }
@@ -56,12 +56,9 @@ extension SQLiteTransaction {
   }
 
   func messageCount(recipient: String, since: String) throws(StoreError) -> Int {
-    try first(
-      """
-      SELECT count(*) FROM outbox
-      WHERE recipient = ?1 COLLATE NOCASE AND created_at >= ?2
-      """, [.text(recipient), .text(since)]
-    ) { Int($0.int(0)) } ?? 0
+    try first(SQLiteStore.floodCountSQL, [.text(RecipientKey.of(recipient)), .text(since)]) {
+      Int($0.int(0))
+    } ?? 0
   }
 
   func markSent(id: Int64, at: String) throws(StoreError) {
@@ -89,7 +86,7 @@ extension SQLiteTransaction {
   func markFailed(id: Int64, error: String) throws(StoreError) {
     try run(
       """
-      UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2
+      UPDATE outbox SET status = 'failed', body = NULL, attempts = attempts + 1, last_error = ?2
       WHERE id = ?1
       """, [.integer(id), .text(error)])
   }

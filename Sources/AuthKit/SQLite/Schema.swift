@@ -15,6 +15,9 @@ public enum Schema {
   public static let migrations: [Migration] = [
     Migration(version: 1, name: "adopt users table", apply: adoptUsers),
     Migration(version: 2, name: "settings, sessions, codes, outbox, audit", apply: addTables),
+    Migration(
+      version: 3, name: "outbox: flood guard per mailbox, no bodies of failed mail",
+      apply: outboxRecipientKey),
   ]
 
   /// The latest version this binary knows.
@@ -133,5 +136,23 @@ public enum Schema {
       context.notice(
         "JWT_SECRET is not set: generated a 32-byte secret and kept it in the database settings")
     }
+  }
+
+  /// Issue 11: the flood guard counts a mailbox once (`recipient_key`, `RecipientKey`, with
+  /// its own index in place of `outbox_recipient`), and a failed message keeps no body.
+  static func outboxRecipientKey(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      ALTER TABLE outbox ADD COLUMN recipient_key TEXT;
+      DROP INDEX IF EXISTS outbox_recipient;
+      UPDATE outbox SET body = NULL WHERE status = 'failed';
+      """)
+    let rows = try db.all("SELECT id, recipient FROM outbox") { ($0.int(0), $0.text(1)) }
+    for (id, recipient) in rows {
+      try db.run(
+        "UPDATE outbox SET recipient_key = ?2 WHERE id = ?1",
+        [.integer(id), .text(RecipientKey.of(recipient))])
+    }
+    try db.execute("CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at)")
   }
 }

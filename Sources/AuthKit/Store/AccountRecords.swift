@@ -8,11 +8,11 @@ public protocol AccountRecords {
   func insertAccount(_ account: Account) throws(StoreError)
   /// Writes every field of `account` back to its row; false when the row is gone.
   @discardableResult func updateAccount(_ account: Account) throws(StoreError) -> Bool
-  /// Deletes the account with its sessions, codes and queued mail; audit events stay.
+  /// Deletes the account with its sessions, codes and outbox rows; audit events stay.
   @discardableResult func deleteAccount(id: String) throws(StoreError) -> Bool
   /// Emails of unconfirmed accounts created before `cutoff`, in the order they were added.
   func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String]
-  /// Deletes unconfirmed accounts created before `cutoff` (and their queued mail); returns how
+  /// Deletes unconfirmed accounts created before `cutoff` (and their outbox rows); returns how
   /// many.
   func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int
   /// `id, email, status, created_at, activated_at, last_login_at` of the matching accounts, in

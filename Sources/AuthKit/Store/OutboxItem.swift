@@ -6,7 +6,8 @@ public struct OutboxItem: Sendable, Equatable {
   public var kind: String
   public var recipient: String
   public var subject: String
-  /// The text; nil once delivered (it may hold a password).
+  /// The text; nil once delivered, suppressed or failed for good (it may hold a password, a
+  /// token or a code).
   public var body: String?
   public var messageID: String
   public var status: String

@@ -10,4 +10,10 @@ public protocol SessionRecords {
   func revokeSessions(userID: String, at: String, reason: String) throws(StoreError) -> Int
   /// Live sessions of an account at `now`.
   func liveSessionCount(userID: String, now: String) throws(StoreError) -> Int
+  /// Live sessions of an account at `now`, newest first (ties in the second by insertion).
+  func liveSessions(userID: String, now: String) throws(StoreError) -> [Session]
+  /// Sessions that ended before `cutoff`: revoked before it, or expired before it.
+  func endedSessionCount(before cutoff: String) throws(StoreError) -> Int
+  /// Deletes the rows of sessions that ended before `cutoff`; returns how many.
+  func deleteEndedSessions(before cutoff: String) throws(StoreError) -> Int
 }

@@ -7,16 +7,16 @@ public enum Diagnostics {
   /// `-q` silences notices and warnings.
   nonisolated(unsafe) public static var quiet = false
 
-  /// `authctl: warning: text` on stderr.
+  /// `authctl: warning: text` on stderr, control characters escaped (`TerminalText`).
   public static func warn(_ text: String) {
     guard !quiet else { return }
-    write("authctl: warning: \(text)\n")
+    write("authctl: warning: \(TerminalText.escaped(text))\n")
   }
 
-  /// `authctl: text` on stderr.
+  /// `authctl: text` on stderr, control characters escaped (`TerminalText`).
   public static func notice(_ text: String) {
     guard !quiet else { return }
-    write("authctl: \(text)\n")
+    write("authctl: \(TerminalText.escaped(text))\n")
   }
 
   /// Writes `text` to stderr unbuffered; a stderr that cannot be written is ignored.

@@ -2,7 +2,7 @@ import AuthKit
 
 /// The password of `--password-stdin`, or nil to generate one.
 private func chosenPassword(_ ctx: Context) throws -> String? {
-  ctx.invocation.flag("password-stdin") ? try Prompt.stdinLine("password") : nil
+  ctx.invocation.flag(.passwordStdin) ? try Prompt.stdinLine("password") : nil
 }
 
 /// `authctl register EMAIL [--password-stdin] [--format json]`.
@@ -32,10 +32,11 @@ func runRegister(_ ctx: Context) throws {
   }
 }
 
-/// `authctl confirm TOKEN|URL`.
+/// `authctl confirm TOKEN|URL|-`.
 func runConfirm(_ ctx: Context) throws {
+  let input = try Prompt.token(ctx.invocation.arguments[0])
   let flows = try ctx.flows()
-  let result = try Confirm(flows).run(ctx.invocation.arguments[0])
+  let result = try Confirm(flows).run(input)
   ctx.report(result.delivery)
   ctx.out.line("confirmed \(result.account.email)")
 }
@@ -49,13 +50,15 @@ func runRecover(_ ctx: Context) throws {
   ctx.out.line("reset token and code \(how) \(result.account.email)")
 }
 
-/// `authctl reset TOKEN|URL [--code CODE] [--password-stdin]`.
+/// `authctl reset TOKEN|URL|- [--code CODE] [--password-stdin]`.
 func runReset(_ ctx: Context) throws {
   let inv = ctx.invocation
+  // The token first: with `-` and --password-stdin it is stdin's first line.
+  let input = try Prompt.token(inv.arguments[0])
   let flows = try ctx.flows()
   let chosen = try chosenPassword(ctx)
-  let code = try inv.value("code") ?? Prompt.value("Code")
-  let result = try Reset(flows).run(inv.arguments[0], code: code, chosenPassword: chosen)
+  let code = try inv.value(.code) ?? Prompt.value("Code")
+  let result = try Reset(flows).run(input, code: code, chosenPassword: chosen)
   ctx.report(result.delivery)
   let how = result.generated ? "a new password was mailed to" : "password changed for"
   ctx.out.line("\(how) \(result.account.email); \(result.sessionsEnded) session(s) ended")
@@ -65,7 +68,7 @@ func runReset(_ ctx: Context) throws {
 func runLogin(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let password =
-    ctx.invocation.flag("password-stdin")
+    ctx.invocation.flag(.passwordStdin)
     ? try Prompt.stdinLine("password") : try Prompt.secret("Password")
   let file = ctx.sessionFile
   let result = try Login(flows).run(ctx.invocation.arguments[0], password: password, file: file)
@@ -95,7 +98,7 @@ func runWhoami(_ ctx: Context) throws {
 /// `authctl logout [--all]`.
 func runLogout(_ ctx: Context) throws {
   let flows = try ctx.flows()
-  let result = try Logout(flows).run(file: ctx.sessionFile, all: ctx.invocation.flag("all"))
+  let result = try Logout(flows).run(file: ctx.sessionFile, all: ctx.invocation.flag(.all))
   if let email = result.email {
     ctx.out.line("logged out \(email); \(result.ended) session(s) ended")
   } else {
@@ -103,33 +106,24 @@ func runLogout(_ ctx: Context) throws {
   }
 }
 
-/// `authctl passwd`: interactive, or scripted in two steps (`--request`, then `--code`).
+/// `authctl passwd`: interactive, or scripted in two steps (`--request`, then `--code`), each
+/// with `--password-stdin` (the parser checks the combination).
 func runPasswd(_ ctx: Context) throws {
   let inv = ctx.invocation
   let flows = try ctx.flows()
   let file = ctx.sessionFile
   let flow = ChangePassword(flows)
-  if inv.flag("request") {
-    guard inv.flag("password-stdin") else {
-      throw UsageError(
-        "'passwd --request' reads the current password from stdin: add --password-stdin.")
-    }
+  if inv.flag(.request) {
     ctx.report(
       try flow.request(file: file, currentPassword: try Prompt.stdinLine("current password")))
     ctx.out.line("a code was mailed; finish with 'authctl passwd --code CODE --password-stdin'")
     return
   }
-  if let code = inv.value("code") {
-    guard inv.flag("password-stdin") else {
-      throw UsageError("'passwd --code' reads the new password from stdin: add --password-stdin.")
-    }
+  if let code = inv.value(.code) {
     ctx.report(
       try flow.commit(file: file, code: code, newPassword: try Prompt.stdinLine("new password")))
     ctx.out.line("password changed; every session ended: log in again")
     return
-  }
-  if inv.flag("password-stdin") {
-    throw UsageError("'passwd --password-stdin' needs --request or --code CODE.")
   }
   // Interactive: current password, mailed code, new password twice.
   _ = try CurrentSession.load(flows, file: file)
@@ -150,7 +144,7 @@ func runUsersConfirm(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let key = ctx.invocation.arguments[0]
   let (unchanged, delivery) = try AdminAccount(flows).confirm(
-    key, notify: ctx.invocation.flag("notify"))
+    key, notify: ctx.invocation.flag(.notify))
   ctx.report(delivery)
   if let unchanged {
     Diagnostics.notice("\(key): \(unchanged); nothing changed")
@@ -162,10 +156,7 @@ func runUsersConfirm(_ ctx: Context) throws {
 /// `users set-password EMAIL (--password-stdin | --generate)`.
 func runUsersSetPassword(_ ctx: Context) throws {
   let inv = ctx.invocation
-  guard inv.flag("password-stdin") != inv.flag("generate") else {
-    throw UsageError("'users set-password' needs exactly one of --password-stdin and --generate.")
-  }
-  let chosen = inv.flag("password-stdin") ? try Prompt.stdinLine("password") : nil
+  let chosen = inv.flag(.passwordStdin) ? try Prompt.stdinLine("password") : nil
   let flows = try ctx.flows()
   let (account, delivery) = try AdminAccount(flows).setPassword(inv.arguments[0], chosen: chosen)
   ctx.report(delivery)

@@ -4,16 +4,16 @@ import AuthKit
 func runLog(_ ctx: Context) throws {
   let inv = ctx.invocation
   var filter = AuditFilter()
-  if let user = inv.value("user") { filter.email = try EmailAddress.normalize(user) }
-  filter.event = inv.value("event")
-  if let since = inv.value("since") {
+  if let user = inv.value(.user) { filter.email = try EmailAddress.normalize(user) }
+  filter.event = inv.value(.event)
+  if let since = inv.value(.since) {
     guard let t = Timestamp.parse(since) else {
       throw UsageError(
         "invalid time '\(since)' for '--since'; expected ISO 8601, e.g. 2026-01-31T12:00:00Z.")
     }
     filter.since = t
   }
-  filter.failedOnly = inv.flag("failed")
+  filter.failedOnly = inv.flag(.failed)
   let store = try ctx.openDatabase()
   try store.read { tx in
     let events = try tx.auditEvents(filter)

@@ -22,7 +22,7 @@ func runMailQueue(_ ctx: Context) throws {
 /// Exit 0 when nothing due is left undelivered, 75 when some are still deferred.
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
-  let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag("all"))
+  let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag(.all))
   for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
   // Still deferred: every queued message in backoff (those this run deferred and those not
@@ -75,7 +75,7 @@ func runMailTest(_ ctx: Context) throws {
 /// `authctl mail show [--last] [--to EMAIL]`: a message of the local mailbox, decoded.
 func runMailShow(_ ctx: Context) throws {
   let path = Mailer.mailboxPath(forDatabase: ctx.config.databasePath)
-  let to = try ctx.invocation.value("to").map { try EmailAddress.normalize($0) }
+  let to = try ctx.invocation.value(.to).map { try EmailAddress.normalize($0) }
   let messages: [[UInt8]]
   do {
     messages = try Mailbox(path: path).messages()
@@ -99,5 +99,6 @@ func runMailShow(_ ctx: Context) throws {
     ctx.out.line("\(name): \(value)")
   }
   ctx.out.line()
-  ctx.out.write(m.body.hasSuffix("\n") ? m.body : m.body + "\n")
+  let body = TerminalText.escaped(m.body, keepingLineBreaks: true)
+  ctx.out.write(body.hasSuffix("\n") ? body : body + "\n")
 }

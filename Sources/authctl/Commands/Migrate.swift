@@ -3,7 +3,7 @@ import AuthKit
 /// `authctl migrate [--status]`: creates the database when missing, applies what is pending,
 /// prints what it applied; `--status` lists applied and pending and changes nothing.
 func runMigrate(_ ctx: Context) throws {
-  if ctx.invocation.flag("status") {
+  if ctx.invocation.flag(.status) {
     let (applied, pending) = try ctx.openStoreAsIs().schemaStatus()
     for m in applied {
       ctx.out.line("applied  \(m.step.version)  \(m.step.name)  \(m.appliedAt)")

@@ -49,12 +49,12 @@ func runUsersDelete(_ ctx: Context) throws {
   let store = try ctx.openDatabase()
   let key = ctx.invocation.arguments[0]
   let admin = Admin(store: store, clock: ctx.clock)
-  if !ctx.invocation.flag("yes") {
+  if !ctx.invocation.flag(.yes) {
     let account = try store.read { try Accounts.lookup($0, key) }
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
     }
-    guard Prompt.confirm("Delete the account \(account.email), its sessions and queued mail?")
+    guard try Prompt.confirm("Delete the account \(account.email), its sessions and mail?")
     else {
       throw FlowError.refused("not deleted")
     }

@@ -1,11 +1,11 @@
 import AuthKit
 
-/// `users import FILE|- [--format csv|jsonl] [--skip-existing]`.
+/// `users import FILE|- [--format csv|jsonl] [--skip-existing] [--allow-expensive-hashes]`.
 func runUsersImport(_ ctx: Context) throws {
   let inv = ctx.invocation
   let path = inv.arguments[0]
   let format: RecordFormat
-  if let f = inv.value("format") {
+  if let f = inv.value(.format) {
     format = RecordFormat(rawValue: f) ?? .csv
   } else {
     format = path.hasSuffix(".jsonl") ? .jsonl : .csv
@@ -13,7 +13,8 @@ func runUsersImport(_ ctx: Context) throws {
   let bytes = try Import.readInput(path)
   let store = try ctx.openOrCreateDatabase()
   let result = try Import(store: store, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
-    bytes, format: format, skipExisting: inv.flag("skip-existing"))
+    bytes, format: format, skipExisting: inv.flag(.skipExisting),
+    allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
 }
@@ -21,9 +22,9 @@ func runUsersImport(_ ctx: Context) throws {
 /// `users export [--with-password-hashes] [--format csv|jsonl]`: the import format, streamed.
 func runUsersExport(_ ctx: Context) throws {
   let inv = ctx.invocation
-  let format: RowWriter.Format = inv.value("format") == "jsonl" ? .jsonl : .csv
+  let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let store = try ctx.openDatabase()
-  let hashes = inv.flag("with-password-hashes")
+  let hashes = inv.flag(.withPasswordHashes)
   let writer = RowWriter(format, columns: ImportRecord.header)
   let progress = Progress("exporting")
   var n = 0

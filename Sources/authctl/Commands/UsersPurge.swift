@@ -3,18 +3,13 @@ import AuthKit
 /// `users purge --unconfirmed --older-than DURATION [--dry-run] [--format json]`.
 func runUsersPurge(_ ctx: Context) throws {
   let inv = ctx.invocation
-  guard inv.flag("unconfirmed") else {
-    throw UsageError("'users purge' needs --unconfirmed (only unconfirmed accounts are purged).")
-  }
-  guard let text = inv.value("older-than") else {
-    throw UsageError("'users purge' needs --older-than DURATION, e.g. --older-than 7d.")
-  }
+  let text = inv.required(.olderThan)
   guard let seconds = DurationText.parse(text) else {
     throw UsageError(
       "invalid duration '\(text)' for '--older-than'; expected e.g. 90s, 30m, 48h, 7d, 2w.")
   }
   let json = inv.format == "json"
-  let dryRun = inv.flag("dry-run")
+  let dryRun = inv.flag(.dryRun)
   let store = try ctx.openDatabase()
   let result = try Purge(store: store, clock: ctx.clock).run(
     olderThan: seconds, dryRun: dryRun, listEmails: json || ctx.verbose)

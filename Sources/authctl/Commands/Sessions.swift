@@ -1,0 +1,25 @@
+import AuthKit
+
+/// `authctl sessions prune [--older-than DURATION] [--dry-run]`: deletes the rows of sessions
+/// that ended (revoked or expired) more than DURATION ago, 30 days by default.
+func runSessionsPrune(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  var age = SessionPrune.defaultAge
+  if let text = inv.value(.olderThan) {
+    guard let seconds = DurationText.parse(text) else {
+      throw UsageError(
+        "invalid duration '\(text)' for '--older-than'; expected e.g. 90s, 30m, 48h, 7d, 2w.")
+    }
+    age = seconds
+  }
+  let dryRun = inv.flag(.dryRun)
+  let store = try ctx.openDatabase()
+  let result = try SessionPrune(store: store, clock: ctx.clock).run(olderThan: age, dryRun: dryRun)
+  if dryRun {
+    Diagnostics.notice(
+      "dry run: \(result.removed) session(s) ended before \(result.cutoff) would be removed; none was"
+    )
+    return
+  }
+  ctx.out.line("removed \(result.removed) session(s) ended before \(result.cutoff)")
+}
