@@ -17,9 +17,11 @@ let package = Package(
     .systemLibrary(
       name: "CCrypt", path: "Sources/CCrypt", pkgConfig: "libxcrypt",
       providers: [.apt(["libcrypt-dev"])]),
+    // prctl(2) behind a fixed-argument wrapper (the C function is variadic).
+    .systemLibrary(name: "CProcess", path: "Sources/CProcess"),
     .target(
       name: "AuthKit",
-      dependencies: ["CSQLite", "COpenSSL", "CCrypt"]),
+      dependencies: ["CSQLite", "COpenSSL", "CCrypt", "CProcess"]),
     .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
     // bench/bcrypt.sh: one bcrypt hash through AuthKit, timed (no product; not shipped).
     .executableTarget(name: "bcrypt-bench", dependencies: ["AuthKit"], path: "bench/bcrypt-bench"),

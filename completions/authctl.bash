@@ -8,6 +8,7 @@ _authctl_global_opts='--db --env-file --session-file -q --quiet -v --verbose -h 
 _authctl_command_opts() {
     case $1 in
         register) echo '--password-stdin --format' ;;
+        confirm) echo '--password-stdin' ;;
         reset) echo '--code --password-stdin' ;;
         login) echo '--password-stdin' ;;
         whoami) echo '--format' ;;

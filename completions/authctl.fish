@@ -154,6 +154,7 @@ complete -c authctl -n "__authctl_using register" -l password-stdin -d 'read the
 complete -c authctl -n "__authctl_using register" -l format -x -a 'text json' -d 'output format: text, json (default text)'
 
 # confirm
+complete -c authctl -n "__authctl_using confirm" -l password-stdin -d 'prove the password chosen at registration from stdin (else a new one is mailed)'
 complete -c authctl -n "__authctl_using confirm; and test (__authctl_nargs) -eq 0" -a '-' -d 'the token, or the whole link; - reads it from stdin (keeps it off the process list)'
 
 # recover

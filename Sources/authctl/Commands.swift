@@ -15,7 +15,11 @@ let commands: [CommandSpec] = [
         name: "TOKEN|URL|-", optional: false,
         help: "the token, or the whole link; - reads it from stdin (keeps it off the process list)")
     ],
-    run: runConfirm),
+    options: [
+      .flag(
+        .passwordStdin,
+        "prove the password chosen at registration from stdin (else a new one is mailed)")
+    ], run: runConfirm),
   CommandSpec(
     "recover", "mail a password reset token and code",
     arguments: [.init(name: "EMAIL", optional: false, help: "a confirmed account's address")],

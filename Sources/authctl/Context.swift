@@ -60,6 +60,7 @@ struct Context {
   /// is opened or created.
   func flowContext(_ store: any Store) throws -> FlowContext {
     let ctx = try FlowContext(store: store, config: config, clock: clock)
+    if config.string("JWT_SECRET") == nil { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
@@ -74,6 +75,40 @@ struct Context {
   func flows(create: Bool = false) throws -> FlowContext {
     try FlowContext.checkSecret(config)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
+  }
+
+  /// One warning line when the generated secret is kept in a database file that group or
+  /// others can read: whoever reads the file can sign tokens (SECURITY.md, property 13).
+  func warnIfSecretReadable(_ store: any Store) {
+    guard let file = store.file, file.groupOrOthersCanRead else { return }
+    let path = store.location
+    Diagnostics.warn(
+      "the generated JWT secret is kept in the database \(path), which group or others can read "
+        + "(mode \(file.modeText)): whoever reads it can sign tokens; set JWT_SECRET outside "
+        + "the database (an env file only you can read) or chmod 600 \(path)")
+  }
+
+  /// Where the JWT secret comes from, for `authctl config`: its setting's source, else the
+  /// database file that keeps the generated one (or will, once `migrate` runs).
+  func secretLocation() -> String {
+    if let source = config.source("JWT_SECRET"), config.string("JWT_SECRET") != nil {
+      return source.description
+    }
+    let path = config.databasePath
+    guard let file = FileOwner(path: path), file.isRegular else {
+      return "none yet: 'authctl migrate' generates one into the database file \(path)"
+    }
+    let stored: Bool?
+    do {
+      stored = try openStoreAsIs().read { try $0.setting(.jwtSecret) } != nil
+    } catch {
+      return "database file \(path)? (cannot be read: \(describe(error).message))"
+    }
+    guard stored == true else { return "none: the database file \(path) keeps no secret" }
+    let readable =
+      file.groupOrOthersCanRead
+      ? " (readable by group or others, mode \(file.modeText): chmod 600 it)" : ""
+    return "database file \(path)\(readable)"
   }
 
   var sessionFile: SessionFile { SessionFile(config: config, environment: environment) }

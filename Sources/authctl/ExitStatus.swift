@@ -58,6 +58,7 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
     switch e {
     case .headerInjection: return (e.message, .dataError)
     case .mailbox: return (e.message, .ioError)
+    case .untrustedMailbox: return (e.message, .noPermission)
     default: return (e.message, e.isTemporary ? .tempFail : .unavailable)
     }
   default:
@@ -73,6 +74,7 @@ private func status(of error: StoreError) -> ExitStatus {
   case .schema: return .config
   case .conflict, .constraint, .corrupt: return .dataError
   case .cannotCreate: return .cannotCreate
+  case .untrusted: return .noPermission
   case .full, .io, .readOnly, .permission: return .ioError
   case .other: return .software
   }

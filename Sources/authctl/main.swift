@@ -16,6 +16,9 @@ import AuthKit
   let out = Output.standard
   defer { out.flush() }
   do {
+    // Before anything is read: no core file and no ptrace by the user's other processes for
+    // the life of any command, since most hold a password or a secret at some point.
+    try CoreDumps.disable()
     let inv = try ArgumentParser.parse(arguments)
     Diagnostics.quiet = inv.flag(.quiet)
     if inv.version {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -26,12 +30,18 @@ public struct Config: Sendable {
     envFilePath = path
     var fileValues: [String: String] = [:]
     if let path {
-      guard let data = FileManager.default.contents(atPath: path) else {
-        throw ConfigError(name: "--env-file", source: nil, problem: "cannot read \(path)")
-      }
-      let file = EnvFile(parsing: String(decoding: data, as: UTF8.self))
+      let file = EnvFile(parsing: String(decoding: try Config.readTrusted(path), as: UTF8.self))
       for line in file.badLines {
         Diagnostics.warn("\(path):\(line): cannot parse this line; skipped (as python-dotenv does)")
+      }
+      let secrets = Set(SettingSpec.all.filter(\.isSecret).map(\.name))
+      for (key, origin) in file.derived(from: secrets).sorted(by: { $0.value.line < $1.value.line })
+      where SettingSpec.all.contains(where: { $0.name == key && !$0.isSecret }) {
+        throw ConfigError(
+          name: key, source: .envFile(path),
+          problem:
+            "line \(origin.line) takes the secret \(origin.secret) through ${…}; a secret may only go into a secret setting (JWT_SECRET, SECRET_KEY, MAIL_PASSWORD); refused"
+        )
       }
       fileValues = file.resolved(environment: environment)
     }
@@ -47,6 +57,51 @@ public struct Config: Sendable {
       }
     }
     for spec in SettingSpec.all { try check(spec) }
+  }
+
+  /// The longest env file read, in bytes.
+  static let maxEnvFileSize = 1 << 20
+
+  /// The bytes of the env file at `path`, if it can be trusted: owned by the caller (effective
+  /// user) or root, and not writable by group or others — the rule of ssh's StrictModes
+  /// (sshd_config(5)) and of git's `safe.directory` (git-config(1)), since the file sets the
+  /// database, the mail server and the secrets. Anything else is refused (78), naming the
+  /// file and why.
+  static func readTrusted(_ path: String) throws(ConfigError) -> [UInt8] {
+    let name = "env file \(path)"
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw ConfigError(
+        name: "--env-file", source: nil,
+        problem: "cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { close(fd) }
+    guard let f = FileOwner(fd: fd) else {
+      throw ConfigError(name: name, source: nil, problem: "cannot stat it")
+    }
+    if !f.ownedByCallerOrRoot {
+      throw ConfigError(
+        name: name, source: nil,
+        problem:
+          "owned by \(FileOwner.userName(f.uid)), not by you or root; refused (as ssh's StrictModes and git's safe.directory refuse such files)"
+      )
+    }
+    if f.groupOrOthersCanWrite {
+      throw ConfigError(
+        name: name, source: nil,
+        problem:
+          "writable by group or others (mode \(f.modeText)); refused — chmod go-w \(path)")
+    }
+    let data: [UInt8]
+    do {
+      data = try readAll(fd, "read \(path)", limit: maxEnvFileSize)
+    } catch {
+      throw ConfigError(name: name, source: nil, problem: "cannot read it: \(error.text)")
+    }
+    guard data.count <= maxEnvFileSize else {
+      throw ConfigError(name: name, source: nil, problem: "larger than 1 MiB; refused")
+    }
+    return data
   }
 
   private func check(_ spec: SettingSpec) throws(ConfigError) {
@@ -77,6 +132,12 @@ public struct Config: Sendable {
         throw ConfigError(
           name: spec.name, source: source,
           problem: "'\(text)' is not a duration (90s, 30m, 48h, 7d, 2w)")
+      }
+      guard d <= DurationText.maximum else {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem:
+            "'\(text)' is longer than the longest duration authctl accepts (36525d, 100 years)")
       }
     case .text:
       break

@@ -50,6 +50,26 @@ public struct EnvFile: Sendable {
     return values
   }
 
+  /// The keys whose value takes in one of `secrets` through `${…}`, directly or through
+  /// another key of the file that does, with the line and the secret's name. A key set again
+  /// later without a secret is clean again.
+  public func derived(from secrets: Set<String>) -> [String: (line: Int, secret: String)] {
+    var tainted: [String: (line: Int, secret: String)] = [:]
+    for entry in entries {
+      guard let raw = entry.value, entry.expands else {
+        tainted[entry.key] = nil
+        continue
+      }
+      var source: String?
+      _ = EnvFile.expand(raw) { name in
+        if source == nil { source = secrets.contains(name) ? name : tainted[name]?.secret }
+        return nil
+      }
+      tainted[entry.key] = source.map { (entry.line, $0) }
+    }
+    return tainted
+  }
+
   static func expand(_ text: String, _ lookup: (String) -> String?) -> String {
     let c = Array(text.unicodeScalars)
     var out = String.UnicodeScalarView()

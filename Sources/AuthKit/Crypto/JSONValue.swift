@@ -1,12 +1,7 @@
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
-
 /// A parsed JSON value (RFC 8259), strict about types: a number is never a boolean, and a
-/// boolean never a number. Used to read JWT headers and claims.
-indirect enum JSONValue: Decodable, Equatable, Sendable {
+/// boolean never a number. Used to read JWT headers and claims; `JSONParser` reads it, refusing
+/// duplicate names.
+indirect enum JSONValue: Equatable, Sendable {
   case null
   case bool(Bool)
   case int(Int64)
@@ -15,30 +10,11 @@ indirect enum JSONValue: Decodable, Equatable, Sendable {
   case array([JSONValue])
   case object([String: JSONValue])
 
-  init(from decoder: any Decoder) throws {
-    let c = try decoder.singleValueContainer()
-    if c.decodeNil() {
-      self = .null
-    } else if let b = try? c.decode(Bool.self) {
-      self = .bool(b)
-    } else if let i = try? c.decode(Int64.self) {
-      self = .int(i)
-    } else if let d = try? c.decode(Double.self) {
-      self = .double(d)
-    } else if let s = try? c.decode(String.self) {
-      self = .string(s)
-    } else if let a = try? c.decode([JSONValue].self) {
-      self = .array(a)
-    } else {
-      self = .object(try c.decode([String: JSONValue].self))
-    }
-  }
-
-  /// The members of a JSON object held in `bytes`, which must be valid UTF-8; nil otherwise.
+  /// The members of a JSON object held in `bytes`, which must be valid UTF-8 and strict JSON
+  /// with no name twice in any object (`JSONParser`); nil otherwise.
   static func object(_ bytes: [UInt8]) -> [String: JSONValue]? {
     guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
-    guard case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    else { return nil }
+    guard case .object(let members)? = JSONParser.parse(bytes) else { return nil }
     return members
   }
 

@@ -8,17 +8,22 @@ public struct ChangePassword {
   let ctx: FlowContext
   public init(_ ctx: FlowContext) { self.ctx = ctx }
 
-  /// Step one: the current password, then a code is mailed.
+  /// Step one: the current password, then a code is mailed. A locked account is refused
+  /// before the password is checked, and a wrong one counts toward the lockout, as at login.
   public func request(file: SessionFile, currentPassword: String) throws -> DeliveryReport {
     let current = try CurrentSession.load(ctx, file: file)
     let a = current.account
     return try ctx.audited("passwd.request", email: a.email) {
-      guard let stored = a.passwordHash, ctx.hasher.verify(currentPassword, against: stored) else {
-        throw try Login(ctx).failure(a, hasPassword: a.hasPassword)
-      }
+      // As login: reserved before bcrypt and refused while locked; a wrong current password
+      // counts toward the lockout (`PasswordAttempt`).
+      let (_, stored) = try PasswordAttempt.verify(ctx, a, password: currentPassword)
       let ttl = ctx.config.duration("AUTHCTL_CODE_TTL")
       var ids: [Int64] = []
       try ctx.store.write { tx in
+        guard var fresh = try tx.account(id: a.id), fresh.passwordHash == stored
+        else { throw FlowError.tryLater("the account changed meanwhile; try again") }
+        PasswordAttempt.clear(&fresh)
+        try tx.updateAccount(fresh)
         let now = ctx.now()
         let code = try Random.digits(6)
         try tx.replaceCode(

@@ -34,14 +34,52 @@ enum CodeCheck {
       // The token belongs to an older request, replaced since.
       return .refused(TokenError.used.message)
     }
+    return try judge(
+      ctx, tx, row,
+      matches: CodeHash.matches(
+        key: ctx.keys.codeKey, code: code, context: context, hash: row.codeHash))
+  }
+
+  /// The purpose of the rows that keep the original app's reset tokens.
+  static let originalPurpose = "reset-original"
+
+  /// Checks `code` against a reset token of the original app, which carries its code in clear
+  /// (`sub.code`) and no fingerprint, so nothing in the token itself can say it was used. On
+  /// its first use the token gets a code row of purpose `reset-original`, keyed by a keyed
+  /// hash (`CodeHash`) of the claims that make it one token — account, `iat`, `exp`, code —
+  /// and expiring with it; from then on it obeys authctl's own rules (single use,
+  /// `maxAttempts` wrong codes), whatever the clock says. Inside the caller's transaction.
+  static func checkOriginal(
+    _ ctx: FlowContext, _ tx: any StoreTransaction, claims: TokenClaims, clearCode: String,
+    code: String
+  )
+    throws -> Outcome
+  {
+    let key = CodeHash.make(
+      key: ctx.keys.codeKey, code: clearCode,
+      context: "\(originalPurpose):\(claims.userID):\(claims.issuedAt):\(claims.expiresAt)")
+    let row =
+      try tx.code(userID: claims.userID, purpose: originalPurpose, codeHash: key)
+      ?? tx.insertCode(
+        userID: claims.userID, purpose: originalPurpose, codeHash: key,
+        createdAt: Timestamp.format(ctx.now()), expiresAt: Timestamp.format(claims.expiresAt))
+    if row.usedAt != nil { return .refused(TokenError.used.message) }
+    return try judge(
+      ctx, tx, row, matches: constantTimeEquals(Array(clearCode.utf8), Array(code.utf8)))
+  }
+
+  /// The rules every code row obeys: not expired, fewer than `maxAttempts` wrong tries, and
+  /// `matches`; a wrong try is counted.
+  static func judge(
+    _ ctx: FlowContext, _ tx: any StoreTransaction, _ row: OneTimeCode, matches: Bool
+  ) throws -> Outcome {
     if let expires = Timestamp.parse(row.expiresAt), ctx.now() > expires {
       return .refused("code expired; ask for a new one")
     }
     if row.attempts >= maxAttempts {
       return .refused("too many wrong codes; ask for a new one")
     }
-    guard CodeHash.matches(key: ctx.keys.codeKey, code: code, context: context, hash: row.codeHash)
-    else {
+    guard matches else {
       try tx.countCodeAttempt(id: row.id)
       let left = maxAttempts - row.attempts - 1
       return .refused(

@@ -12,27 +12,26 @@ public struct Login {
 
   /// Checks the password and, on success, records a new session and writes its token to
   /// `file`. Failures count toward the lockout (`AUTHCTL_LOCKOUT_THRESHOLD` consecutive ones
-  /// lock the account for `AUTHCTL_LOCKOUT_DURATION`).
+  /// lock the account for `AUTHCTL_LOCKOUT_DURATION`), reserved before bcrypt runs so parallel
+  /// logins cannot check more passwords than the threshold (`PasswordAttempt`).
   public func run(_ rawEmail: String, password: String, file: SessionFile) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
     return try ctx.audited("login", email: email) {
       guard let a = try ctx.store.read({ try $0.account(email: email) }) else {
         throw FlowError.noSuchAccount("no account with email \(email)")
       }
-      if a.isLocked(now: ctx.now()) {
-        throw FlowError.refused(
-          "account \(email) is locked until \(a.lockedUntil ?? "") after too many failed logins")
-      }
-      guard let stored = a.passwordHash, !stored.isEmpty,
-        ctx.hasher.verify(password, against: stored)
-      else {
-        throw try failure(a, hasPassword: a.hasPassword)
-      }
-      if a.activatedAt == nil {
+      // Reserved before bcrypt, refused when locked (`PasswordAttempt`); a wrong password
+      // throws its refusal, already counted.
+      let (attempt, stored) = try PasswordAttempt.verify(ctx, a, password: password)
+      if attempt.account.activatedAt == nil {
+        try attempt.right()
         throw FlowError.refused(
           "account \(email) is not confirmed; confirm it with the mailed token first")
       }
-      if a.disabledAt != nil { throw FlowError.refused("account \(email) is disabled") }
+      if attempt.account.disabledAt != nil {
+        try attempt.right()
+        throw FlowError.refused("account \(email) is disabled")
+      }
       let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
       let sessionID = try Random.uuid4()
       let now = ctx.now()
@@ -46,8 +45,7 @@ public struct Login {
           tx, Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires),
           of: current)
         current.lastLoginAt = nowText
-        current.failedLogins = 0
-        current.lockedUntil = nil
+        PasswordAttempt.clear(&current)
         if let newHash {
           current.passwordHash = newHash
           current.updatedAt = nowText
@@ -74,35 +72,5 @@ public struct Login {
       return Result(
         account: account, sessionID: sessionID, expiresAt: expires, rehashed: newHash != nil)
     }
-  }
-
-  /// Counts a failed login in its own transaction (committed), locking at the threshold, and
-  /// returns the refusal to throw.
-  func failure(_ a: Account, hasPassword: Bool) throws -> FlowError {
-    let threshold = ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD")
-    let duration = ctx.config.duration("AUTHCTL_LOCKOUT_DURATION")
-    let locked = try ctx.store.write { (tx) throws -> Bool in
-      guard var current = try tx.account(id: a.id) else { return false }
-      current.failedLogins += 1
-      var locked = false
-      if current.failedLogins >= threshold {
-        current.lockedUntil = Timestamp.format(ctx.now() + duration)
-        current.failedLogins = 0
-        locked = true
-      }
-      try tx.updateAccount(current)
-      if locked {
-        try ctx.audit(tx, "lockout", current, ok: false, reason: "\(threshold) failed logins")
-      }
-      return locked
-    }
-    let why =
-      hasPassword ? "wrong password" : "the account has no password yet (run 'authctl recover')"
-    if locked {
-      return .refused(
-        "\(why); account \(a.email) is now locked for \(DurationText.format(duration)) after \(threshold) failed logins"
-      )
-    }
-    return .refused(why)
   }
 }

@@ -46,6 +46,12 @@ enum MailTemplates {
         "Your password (change it with 'authctl passwd' after logging in):", "",
         "Password: \(password)", "",
       ]
+    } else {
+      lines += [
+        "A password was chosen at registration. Confirming asks for it (or reads it with",
+        "--password-stdin); if you did not choose it, confirm without it and a new password",
+        "is mailed to you.", "",
+      ]
     }
     lines += [
       "The token works for \(DurationText.format(ttl)). If it expires, run",
@@ -68,14 +74,23 @@ enum MailTemplates {
     )
   }
 
-  static func activated(email: String) -> (String, String) {
-    (
-      "Your account is activated",
-      [
-        "Hello,", "", "the account \(email) is confirmed. You can now log in:", "",
-        "    authctl login \(email)",
-      ].joined(separator: "\n")
-    )
+  /// The activation notice; with `password` when a new one was generated at confirmation
+  /// because the one chosen at registration was not proven.
+  static func activated(email: String, password: String? = nil) -> (String, String) {
+    var lines = ["Hello,", ""]
+    if let password {
+      lines += [
+        "the account \(email) is confirmed. The password chosen at registration was not",
+        "given when confirming, so it was replaced by this one (change it with",
+        "'authctl passwd' after logging in):", "",
+        "Password: \(password)", "",
+        "You can now log in:", "",
+      ]
+    } else {
+      lines += ["the account \(email) is confirmed. You can now log in:", ""]
+    }
+    lines += ["    authctl login \(email)"]
+    return ("Your account is activated", lines.joined(separator: "\n"))
   }
 
   static func recover(email: String, token: String, code: String, link: String?, ttl: Int64)

@@ -50,18 +50,17 @@ public struct Register {
             return (.exists, a)
           }
           // Not confirmed: a fresh confirmation replaces the old one, whose token dies with
-          // the new stamp; a generated password is replaced too, a chosen one is set.
+          // the new stamp. The earlier password goes whoever chose it: a password chosen at
+          // registration is unproven until confirmation (no pre-hijacking, SECURITY.md §1),
+          // so only the newest registration's password, chosen or generated, stands.
           a.stamp = try ctx.newStamp()
-          var mailed: String? = nil
-          if chosenPassword != nil || a.passwordGenerated || !a.hasPassword {
-            a.passwordHash = hash
-            a.passwordGenerated = generated != nil
-            mailed = generated
-          }
+          a.passwordHash = hash
+          a.passwordGenerated = generated != nil
           a.updatedAt = nowText
           try tx.updateAccount(a)
           ids.append(
-            try queueConfirmation(tx, a, password: mailed, electric: electric, ttl: ttl, now: now))
+            try queueConfirmation(
+              tx, a, password: generated, electric: electric, ttl: ttl, now: now))
           try ctx.audit(
             tx,
             "register", a, ok: false, reason: "not confirmed yet: confirmation sent again")

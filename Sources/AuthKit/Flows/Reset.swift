@@ -50,9 +50,10 @@ public struct Reset {
             throw FlowError.refused(TokenError.used.message)
           }
         } else if let changed = a.securityChangedAt.flatMap(Timestamp.parse),
-          claims.issuedAt < changed
+          claims.issuedAt <= changed
         {
-          // A token of the original app (no fingerprint) issued before the last change.
+          // A token of the original app (no fingerprint) issued before the last change, or
+          // within its second: whole seconds cannot tell which came first, so it dies too.
           throw FlowError.refused(TokenError.used.message)
         }
         if a.disabledAt != nil { throw FlowError.refused("account \(a.email) is disabled") }
@@ -66,9 +67,12 @@ public struct Reset {
           case .ok(let row): codeRow = row
           }
         } else if let clear = claims.code {
-          // The original app's token carries the code in clear.
-          guard constantTimeEquals(Array(clear.utf8), Array(code.utf8)) else {
-            return .refused("wrong code", a)
+          // The original app's token carries the code in clear: single use and counted
+          // wrong codes through its own code row.
+          switch try CodeCheck.checkOriginal(ctx, tx, claims: claims, clearCode: clear, code: code)
+          {
+          case .refused(let why): return .refused(why, a)
+          case .ok(let row): codeRow = row
           }
         } else {
           throw FlowError.refused(TokenError.invalid.message)

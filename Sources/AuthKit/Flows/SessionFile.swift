@@ -41,7 +41,11 @@ public struct SessionFile: Sendable {
         "cannot create the folder of the session file: "
           + SystemError(operation: "mkdir \(dir)", code: errno).text)
     }
-    chmod(dir, 0o700)
+    if chmod(dir, 0o700) != 0 {
+      throw .cannotCreate(
+        "cannot create the folder of the session file: "
+          + SystemError(operation: "chmod 700 \(dir)", code: errno).text)
+    }
   }
 
   /// Replaces the file with `token`, atomically.

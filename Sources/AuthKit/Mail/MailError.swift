@@ -24,6 +24,9 @@ public enum MailError: Error, Sendable {
   case protocolError(String)
   /// The local mailbox file could not be written or read.
   case mailbox(String)
+  /// The local mailbox is not one authctl writes into or reads: others can write it, or another
+  /// user owns it (a planted file). Exit 77.
+  case untrustedMailbox(String)
   /// More than `AUTHCTL_MAIL_PER_HOUR` messages to one address in the last hour: nothing is
   /// queued (the flood guard; it stops mail-bombing through `recover`).
   case floodGuard(recipient: String, limit: Int)
@@ -34,7 +37,8 @@ public enum MailError: Error, Sendable {
     switch self {
     case .connect, .timeout, .protocolError, .floodGuard: return true
     case .rejected(_, let reply): return reply.code < 500
-    case .headerInjection, .tls, .startTLSUnavailable, .plaintextAuthRefused, .mailbox:
+    case .headerInjection, .tls, .startTLSUnavailable, .plaintextAuthRefused, .mailbox,
+      .untrustedMailbox:
       return false
     }
   }
@@ -56,6 +60,7 @@ public enum MailError: Error, Sendable {
       return "mail server refused \(stage.rawValue): \(reply.code) \(reply.text)"
     case .protocolError(let text): return "mail server protocol error: \(text)"
     case .mailbox(let text): return "mailbox: \(text)"
+    case .untrustedMailbox(let text): return text
     case .floodGuard(let recipient, let limit):
       return "too many messages to \(recipient) in the last hour (limit \(limit), "
         + "AUTHCTL_MAIL_PER_HOUR); nothing was sent or changed; try again later"

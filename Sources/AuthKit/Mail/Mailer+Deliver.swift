@@ -23,7 +23,7 @@ extension Mailer {
         report.suppressed += 1
       }
     case .mailbox(let path):
-      let mailbox = Mailbox(path: path)
+      let mailbox = Mailbox(path: path, database: store.file)
       for (n, item) in items.enumerated() {
         progress.update(n)
         let sender = try senders()[0]

@@ -8,11 +8,18 @@ import CSQLite
 ///
 /// Opened with WAL, `busy_timeout` 5 s, foreign keys on and `synchronous=NORMAL`. A database
 /// this type creates is created mode 0600 whatever the umask; SQLite gives its `-wal` and `-shm`
-/// files the mode of the database (https://sqlite.org/tempfiles.html).
+/// files the mode of the database, and when root opens it, its owner
+/// (https://sqlite.org/tempfiles.html, `unixOpen` in os_unix.c).
+///
+/// A database, `-wal` or `-shm` that others can write, or that is not a regular file, is
+/// refused before SQLite opens it (`StoreError.untrusted`, exit 77): whoever can write it can
+/// do anything. A group-writable database (0660, shared by a service group) is fine.
 public final class Connection {
   let handle: OpaquePointer
   /// The path the connection was opened with.
   public let path: String
+  /// The database file's owner, group and mode when it was opened.
+  public let file: FileOwner
 
   /// Opens `path`. With `create`, a missing file is made (0600, `O_NOFOLLOW`); without it, a
   /// missing file is `StoreError.databaseMissing`.
@@ -24,6 +31,9 @@ public final class Connection {
     } else if access(path, F_OK) != 0 {
       throw .databaseMissing(path: path)
     }
+    guard let before = FileOwner(path: path) else { throw .databaseMissing(path: path) }
+    try Connection.checkTrusted(path, before)
+    file = before
     var db: OpaquePointer?
     let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW
     let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -35,20 +45,75 @@ public final class Connection {
     handle = db
     sqlite3_extended_result_codes(db, 1)
     sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    // The file SQLite opened must be the one just checked (no swap in between).
+    guard let after = FileOwner(path: path), after.device == before.device,
+      after.inode == before.inode
+    else {
+      throw .untrusted("the database \(path) was replaced while it was being opened; refused")
+    }
+    // Before anything is written (even the WAL header): a planted file is left untouched.
+    if !file.ownedByCallerOrRoot { try checkInitialised() }
     try execute(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
   }
 
   deinit { sqlite3_close_v2(handle) }
 
-  /// Creates `path` mode 0600 when it does not exist; an existing file is left as it is.
+  /// Refuses a database that others can write or that is not a regular file, and a `-wal`,
+  /// `-shm` or `-journal` beside it that others can write, that is not a regular file, or that
+  /// belongs to another user outside the database's group (`FileOwner.trusted(beside:)`):
+  /// SQLite replays what such a file holds.
+  static func checkTrusted(_ path: String, _ db: FileOwner) throws(StoreError) {
+    // A folder given as the database is SQLite's to refuse ("unable to open").
+    if db.isDirectory { return }
+    if let reason = db.untrustedReason("the database", path) { throw .untrusted(reason) }
+    for suffix in ["-wal", "-shm", "-journal"] {
+      guard let f = FileOwner(path: path + suffix) else { continue }
+      if let reason = f.untrustedReason("the database file", path + suffix) {
+        throw .untrusted(reason)
+      }
+      if !f.trusted(beside: db) {
+        throw .untrusted(
+          "the database file \(path + suffix) belongs to \(FileOwner.userName(f.uid)), not to the database's owner; refused"
+        )
+      }
+    }
+  }
+
+  /// Refuses a file another non-root user owns that holds no authctl schema, before anything
+  /// is written into it: a file planted where the database will be would receive the schema
+  /// and the generated secret, and its owner could read them. A database such a user set up
+  /// with `authctl migrate` (a service account's, shared 0660 with its group) is fine.
+  func checkInitialised() throws(StoreError) {
+    let migrated =
+      try first(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+      ) { _ in true } ?? false
+    guard !migrated else { return }
+    throw .untrusted(
+      "the database \(path) belongs to \(FileOwner.userName(file.uid)) and holds no authctl schema; "
+        + "authctl does not initialise a file another user created — remove it, or run migrate as its owner"
+    )
+  }
+
+  /// Creates `path` mode 0600 when it does not exist. An existing file is left as it is, but
+  /// an empty one of the caller's gets 0600 before anything is written into it. A failed
+  /// `fchmod` is an error.
   static func createFile(_ path: String) throws(StoreError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    let created = fd >= 0
+    if !created && errno == EEXIST {
+      fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+    }
     guard fd >= 0 else { throw .system(operation: "cannot create", path: path, errno: errno) }
     defer { close(fd) }
-    var st = stat()
-    if fstat(fd, &st) == 0, st.st_size == 0, st.st_mode & 0o777 != 0o600 {
-      _ = fchmod(fd, 0o600)
+    guard let f = FileOwner(fd: fd) else {
+      throw .system(operation: "cannot stat", path: path, errno: errno)
+    }
+    let empty = lseek(fd, 0, SEEK_END) == 0
+    guard created || (empty && f.uid == geteuid()), f.mode != 0o600 else { return }
+    if fchmod(fd, 0o600) != 0 {
+      throw .system(operation: "cannot chmod 600", path: path, errno: errno)
     }
   }
 

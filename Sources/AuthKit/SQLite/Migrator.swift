@@ -47,7 +47,8 @@ public struct Migrator {
   }
 
   /// Applies every pending migration, each in its own transaction, and returns them.
-  /// A database newer than the binary is refused before anything runs.
+  /// A database newer than the binary is refused before anything runs. (A file with no schema
+  /// that another non-root user owns never gets here: `Connection` refuses to open it.)
   @discardableResult
   public func migrate(_ db: Connection, context: MigrationContext) throws -> [Migration] {
     let current = try currentVersion(db)

@@ -16,6 +16,8 @@ public final class SQLiteStore: Store {
 
   public var location: String { connection.path }
 
+  public var file: FileOwner? { connection.file }
+
   /// The flood guard's count: a range of the `outbox_recipient_key` index (named for its
   /// query-plan test).
   public static let floodCountSQL =

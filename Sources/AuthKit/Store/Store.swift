@@ -6,6 +6,10 @@ public protocol Store: AnyObject {
   /// Where the data lives, for messages (a path; never a password).
   var location: String { get }
 
+  /// For a store kept in a local file: its owner, group and mode when it was opened (nil for a
+  /// server), so a readable generated secret can be called out.
+  var file: FileOwner? { get }
+
   /// Runs `body` over one consistent snapshot; writes nothing.
   func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 

@@ -18,6 +18,9 @@ public enum StoreError: Error, Sendable {
   /// The data cannot be adopted as it is (for example two accounts whose emails differ only in
   /// case, before the unique index).
   case conflict(String)
+  /// A file authctl will not use or initialise: others can write it, another user created it,
+  /// or it was swapped while it was opened (the message says which and what to do).
+  case untrusted(String)
 
   /// The kind, for callers that decide by it (exit statuses, retries).
   public var kind: StoreErrorKind {
@@ -27,6 +30,7 @@ public enum StoreError: Error, Sendable {
     case .schemaBehind, .schemaNewer: return .schema
     case .system(_, _, let code): return code == EACCES || code == EPERM ? .cannotCreate : .io
     case .conflict: return .conflict
+    case .untrusted: return .untrusted
     }
   }
 
@@ -45,7 +49,7 @@ public enum StoreError: Error, Sendable {
       return "database schema version \(current) is newer than this authctl knows (\(latest))"
     case .system(let operation, let path, let errno):
       return "\(operation) \(path): \(String(cString: strerror(errno)))"
-    case .conflict(let text):
+    case .conflict(let text), .untrusted(let text):
       return text
     }
   }

@@ -19,6 +19,9 @@ public enum StoreErrorKind: Sendable, Equatable {
   case missing
   /// The database file cannot be created (no permission).
   case cannotCreate
+  /// A file authctl will not use or initialise (others can write it, another user created it,
+  /// or it was swapped while opened).
+  case untrusted
   /// The engine was refused access.
   case permission
   /// An I/O error.

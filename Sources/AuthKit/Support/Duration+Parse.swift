@@ -1,5 +1,10 @@
 /// Durations as operators write them: `90s`, `30m`, `48h`, `7d`, `2w` (a bare number is seconds).
 public enum DurationText {
+  /// The longest duration a setting may take: 100 years (36525d). Every time authctl stores is
+  /// now plus at most this, so it stays far below year 9999 (the last year ISO-8601 text with
+  /// four digits, and so the store, can hold) and far from `Int64` overflow.
+  public static let maximum: Int64 = 36525 * 86_400
+
   /// Seconds in `text`, or nil when it is not of the form `<digits><s|m|h|d|w>`.
   public static func parse(_ text: String) -> Int64? {
     guard let last = text.last else { return nil }

@@ -7,9 +7,14 @@
 /// One fixed width, so SQLite compares them correctly as text (the original stored
 /// `activated_at` as ISO-8601 text too).
 public enum Timestamp {
-  /// `seconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+  /// The times four-digit years can write: 0001-01-01T00:00:00Z through 9999-12-31T23:59:59Z.
+  public static let range: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+  /// `seconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`. A time outside `range` is clamped to
+  /// its nearest end, so the text never wraps into a wrong year (settings are bounded so that
+  /// authctl never asks for one: `DurationText.maximum`).
   public static func format(_ seconds: Int64) -> String {
-    var t = time_t(seconds)
+    var t = time_t(min(max(seconds, range.lowerBound), range.upperBound))
     var parts = tm()
     gmtime_r(&t, &parts)
     // One fixed-width buffer: this runs once per row of an import.
@@ -31,7 +36,8 @@ public enum Timestamp {
   }
 
   /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC),
-  /// as ISO 8601 / RFC 3339 write them. Returns seconds since the epoch, or nil.
+  /// as ISO 8601 / RFC 3339 write them. Returns seconds since the epoch, or nil (also for a
+  /// time an offset moves outside `range`).
   public static func parse(_ text: String) -> Int64? {
     let b = Array(text.utf8)
     var i = 0
@@ -98,6 +104,7 @@ public enum Timestamp {
     let t = timegm(&parts)
     // timegm normalises 31 February into March; refuse dates that moved.
     guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
-    return Int64(t) - Int64(offset)
+    let seconds = Int64(t) - Int64(offset)
+    return range.contains(seconds) ? seconds : nil
   }
 }

@@ -32,13 +32,23 @@ func runRegister(_ ctx: Context) throws {
   }
 }
 
-/// `authctl confirm TOKEN|URL|-`.
+/// `authctl confirm TOKEN|URL|- [--password-stdin]`. When the account's password was chosen
+/// at registration, it is proven from stdin (`--password-stdin`; after the token's line with
+/// `-`) or at a no-echo prompt on a terminal; no answer (or no terminal) drops it and a new
+/// password is mailed.
 func runConfirm(_ ctx: Context) throws {
   let input = try Prompt.token(ctx.invocation.arguments[0])
   let flows = try ctx.flows()
-  let result = try Confirm(flows).run(input)
+  let fromStdin = ctx.invocation.flag(.passwordStdin)
+  let result = try Confirm(flows).run(input) {
+    if fromStdin { return try Prompt.stdinLine("password") }
+    guard Prompt.isInteractive else { return nil }
+    return try Prompt.readLine(
+      prompt: "Password chosen at registration (Enter to have a new one mailed): ", echo: false)
+  }
   ctx.report(result.delivery)
-  ctx.out.line("confirmed \(result.account.email)")
+  let how = result.generated ? "; the chosen password was dropped and a new one mailed" : ""
+  ctx.out.line("confirmed \(result.account.email)\(how)")
 }
 
 /// `authctl recover EMAIL`.

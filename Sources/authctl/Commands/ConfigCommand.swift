@@ -1,15 +1,23 @@
 import AuthKit
 
-/// `authctl config [--format json]`: the effective settings and their source, secrets `****`.
+/// `authctl config [--format json]`: the effective settings and their source, secrets `****`,
+/// and where the JWT secret lives (a setting's source, or the database file keeping the
+/// generated one).
 func runConfig(_ ctx: Context) throws {
   let rows = ctx.config.described()
+  let secret = ctx.secretLocation()
   if ctx.invocation.format == "json" {
     let writer = RowWriter(.json, columns: ["name", "value", "source"])
-    for r in rows { writer.row([r.name, r.value, r.source?.description]) }
+    for r in rows {
+      // The generated secret shows where it lives, masked like any secret.
+      let stored = r.name == "JWT_SECRET" && r.value == nil && secret.hasPrefix("database")
+      writer.row([r.name, stored ? "****" : r.value, stored ? secret : r.source?.description])
+    }
     writer.finish()
     return
   }
   if let path = ctx.config.envFilePath { ctx.out.line("# env file: \(path)") }
+  ctx.out.line("# JWT_SECRET source: \(secret)")
   let width = rows.map(\.name.count).max() ?? 0
   for r in rows {
     let pad = String(repeating: " ", count: width - r.name.count)

@@ -54,7 +54,7 @@ func runMailTest(_ ctx: Context) throws {
   case .suppressed:
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
-    try Mailbox(path: path).append(
+    try Mailbox(path: path, database: FileOwner(path: ctx.config.databasePath)).append(
       try message.render(), envelopeFrom: sender, date: ctx.clock.now())
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
@@ -79,6 +79,8 @@ func runMailShow(_ ctx: Context) throws {
   let messages: [[UInt8]]
   do {
     messages = try Mailbox(path: path).messages()
+  } catch .untrustedMailbox(let reason) {
+    throw MailError.untrustedMailbox(reason)
   } catch {
     throw FlowError.noInput("no local mailbox at \(path) (\(error.message))")
   }
