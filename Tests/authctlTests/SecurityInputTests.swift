@@ -268,7 +268,7 @@ import Testing
     #expect(exact.utf8.count == 72)
     try walk.run(["-q", "register", "me@example.com", "--password-stdin"], stdin: exact + "\n")
     let token = try #require(Walk.line("Token", in: try walk.run(["mail", "show"]).stdout))
-    try walk.run(["-q", "confirm", token])
+    try walk.run(["-q", "confirm", token, "--password-stdin"], stdin: exact + "\n")
     let longer = try walk.run(
       ["login", "me@example.com", "--password-stdin"], stdin: exact + "!\n", expect: 65)
     #expect(longer.stderr.contains("72 bytes"), "\(longer.stderr)")
