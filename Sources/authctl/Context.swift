@@ -30,7 +30,7 @@ struct Context {
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try SQLiteStore(path: config.databasePath, create: create)
+    try config.database.open(create: create)
   }
 
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
@@ -44,12 +44,22 @@ struct Context {
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
   func openOrCreateDatabase() throws -> any Store {
-    let path = config.databasePath
-    let existed = FileManager.default.fileExists(atPath: path)
+    let location = config.database
+    let existed: Bool
+    if case .sqlite(let path) = location {
+      existed = FileManager.default.fileExists(atPath: path)
+    } else {
+      existed = true  // a PostgreSQL database is made by its server's tools (createdb)
+    }
     let store = try openStoreAsIs(create: true)
     if try !existed || store.isEmpty() {
       let done = try store.migrate(migrationContext())
-      if !done.isEmpty { Diagnostics.notice("created database \(path)") }
+      if !done.isEmpty {
+        Diagnostics.notice(
+          location.isPostgres
+            ? "created the authctl tables in \(location.display)"
+            : "created database \(location.display)")
+      }
     } else {
       try store.requireCurrentSchema()
     }
@@ -93,6 +103,17 @@ struct Context {
   func secretLocation() -> String {
     if let source = config.source("JWT_SECRET"), config.string("JWT_SECRET") != nil {
       return source.description
+    }
+    if config.database.isPostgres {
+      let stored: Bool?
+      do {
+        stored = try openStoreAsIs().read { try $0.setting(.jwtSecret) } != nil
+      } catch {
+        return "database \(config.database.display)? (cannot be read: \(describe(error).message))"
+      }
+      return stored == true
+        ? "database \(config.database.display) (its settings table)"
+        : "none: the database \(config.database.display) keeps no secret"
     }
     let path = config.databasePath
     guard let file = FileOwner(path: path), file.isRegular else {

@@ -57,6 +57,21 @@ public struct Config: Sendable {
       }
     }
     for spec in SettingSpec.all { try check(spec) }
+    try checkDatabase()
+  }
+
+  /// A password inside `--db` would show in the process list (DESIGN.md: no password on argv):
+  /// refused, pointing at libpq's own sources. In `AUTHCTL_DB` (the environment or a trusted
+  /// env file) it is libpq's to use, masked wherever the location is shown.
+  private func checkDatabase() throws(ConfigError) {
+    guard let (text, source) = values["AUTHCTL_DB"], case .flag = source,
+      StoreLocation(text).hasPassword
+    else { return }
+    throw ConfigError(
+      name: "AUTHCTL_DB", source: source,
+      problem:
+        "a password on the command line shows in the process list; refused — keep it in ~/.pgpass or PGPASSFILE (or PGPASSWORD), libpq's own sources"
+    )
   }
 
   /// The longest env file read, in bytes.
@@ -179,13 +194,18 @@ public struct Config: Sendable {
     values[name].flatMap { DurationText.parse($0.text) } ?? 0
   }
 
-  /// The database path.
+  /// The database as given: a SQLite path or a PostgreSQL connection string (may hold a
+  /// password: show `database.display`).
   public var databasePath: String { string("AUTHCTL_DB") ?? "./authctl.sqlite" }
+
+  /// The store `AUTHCTL_DB` names: a SQLite file or a PostgreSQL database.
+  public var database: StoreLocation { StoreLocation(databasePath) }
 
   /// Settings as `authctl config` shows them: secrets as `****`, unset as nil.
   public func described() -> [(name: String, value: String?, source: SettingSource?)] {
     SettingSpec.all.map { spec in
       guard let (text, source) = values[spec.name] else { return (spec.name, nil, nil) }
+      if spec.name == "AUTHCTL_DB" { return (spec.name, StoreLocation(text).display, source) }
       return (spec.name, spec.isSecret ? "****" : text, source)
     }
   }

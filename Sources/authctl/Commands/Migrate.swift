@@ -18,6 +18,6 @@ func runMigrate(_ ctx: Context) throws {
   if ctx.config.string("JWT_SECRET") == nil, stored { ctx.warnIfSecretReadable(store) }
   if done.isEmpty {
     Diagnostics.notice(
-      "database \(ctx.config.databasePath) is up to date (version \(store.latestSchemaVersion))")
+      "database \(ctx.config.database.display) is up to date (version \(store.latestSchemaVersion))")
   }
 }

@@ -1,0 +1,131 @@
+#if PostgreSQL
+  /// Accounts: the `users` table. Emails compare as `lower(email COLLATE "C")`, the unique
+  /// index's expression: ASCII letters fold, nothing else — exactly SQLite's `NOCASE`, so both
+  /// stores accept and refuse the same addresses. (Chosen over `citext`, which needs an
+  /// extension installed by a superuser and folds by the database's locale.)
+  extension PostgresTransaction {
+    static let accountColumns = """
+      id, email, password, activated_at, created_at, updated_at, disabled_at, failed_logins, \
+      locked_until, last_login_at, password_generated, stamp, security_changed_at
+      """
+
+    static let emailKey = #"lower(email COLLATE "C")"#
+
+    static func account(_ r: PGResult, _ i: Int) -> Account {
+      Account(
+        id: r.text(i, 0), email: r.optionalText(i, 1) ?? "", passwordHash: r.optionalText(i, 2),
+        activatedAt: r.optionalText(i, 3), createdAt: r.optionalText(i, 4),
+        updatedAt: r.optionalText(i, 5), disabledAt: r.optionalText(i, 6),
+        failedLogins: Int(r.int(i, 7)), lockedUntil: r.optionalText(i, 8),
+        lastLoginAt: r.optionalText(i, 9), passwordGenerated: r.int(i, 10) != 0,
+        stamp: r.optionalText(i, 11), securityChangedAt: r.optionalText(i, 12))
+    }
+
+    /// Every column of `a`, as `$1`…`$13` in `accountColumns` order.
+    static func values(_ a: Account) -> [String?] {
+      [
+        a.id, a.email, a.passwordHash, a.activatedAt, a.createdAt, a.updatedAt, a.disabledAt,
+        a.failedLogins.bound, a.lockedUntil, a.lastLoginAt, a.passwordGenerated.bound, a.stamp,
+        a.securityChangedAt,
+      ]
+    }
+
+    func account(email: String) throws(StoreError) -> Account? {
+      try first(
+        #"SELECT \#(Self.accountColumns) FROM users WHERE \#(Self.emailKey) = lower($1 COLLATE "C")"#,
+        [email], Self.account)
+    }
+
+    func account(id: String) throws(StoreError) -> Account? {
+      try first("SELECT \(Self.accountColumns) FROM users WHERE id = $1", [id], Self.account)
+    }
+
+    func hasAccount(email: String) throws(StoreError) -> Bool {
+      try first(
+        #"SELECT 1 FROM users WHERE \#(Self.emailKey) = lower($1 COLLATE "C")"#, [email]
+      ) { _, _ in true } ?? false
+    }
+
+    func insertAccount(_ a: Account) throws(StoreError) {
+      try run(
+        """
+        INSERT INTO users (\(Self.accountColumns))
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        """, Self.values(a))
+    }
+
+    @discardableResult
+    func updateAccount(_ a: Account) throws(StoreError) -> Bool {
+      try run(
+        """
+        UPDATE users SET email = $2, password = $3, activated_at = $4, created_at = $5,
+          updated_at = $6, disabled_at = $7, failed_logins = $8, locked_until = $9,
+          last_login_at = $10, password_generated = $11, stamp = $12, security_changed_at = $13
+        WHERE id = $1
+        """, Self.values(a)) == 1
+    }
+
+    /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows explicitly.
+    @discardableResult
+    func deleteAccount(id: String) throws(StoreError) -> Bool {
+      try run("DELETE FROM outbox WHERE user_id = $1", [id])
+      return try run("DELETE FROM users WHERE id = $1", [id]) == 1
+    }
+
+    static let unconfirmedBefore = "activated_at IS NULL AND created_at < $1"
+
+    func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String] {
+      try all(
+        "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY seq", [cutoff]
+      ) { r, i in r.optionalText(i, 0) ?? "" }
+    }
+
+    func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int {
+      try run(
+        "DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))",
+        [cutoff])
+      return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [cutoff])
+    }
+
+    /// The status of a `users` row (as `Account.status`), given the time as `$1`.
+    static let statusExpression = """
+      CASE WHEN disabled_at IS NOT NULL THEN 'disabled' \
+      WHEN locked_until IS NOT NULL AND locked_until > $1 THEN 'locked' \
+      WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END
+      """
+
+    func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor {
+      var sql = """
+        SELECT id, email, \(Self.statusExpression) AS status, created_at, activated_at, \
+        last_login_at FROM users
+        """
+      var conditions: [String] = []
+      var values: [String?] = [Timestamp.format(now)]
+      if let status = filter.status {
+        values.append(status.rawValue)
+        conditions.append("(\(Self.statusExpression)) = $\(values.count)")
+      }
+      if let before = filter.createdBefore {
+        values.append(Timestamp.format(before))
+        conditions.append("created_at < $\(values.count)")
+      }
+      if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+      sql += " ORDER BY seq"
+      if let limit = filter.limit {
+        values.append(limit.bound)
+        sql += " LIMIT $\(values.count)"
+      }
+      return try cursor(
+        sql, values,
+        columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
+    }
+
+    func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
+      try cursor(
+        """
+        SELECT email, \(withHashes ? "password" : "NULL"), activated_at, created_at FROM users
+        ORDER BY seq
+        """, [], columns: ["email", "password_hash", "activated_at", "created_at"])
+    }
+  }
+#endif
