@@ -125,6 +125,7 @@ public final class PostgresServer: @unchecked Sendable {
       let log = (try? String(contentsOfFile: "\(dir)/log", encoding: .utf8)) ?? ""
       throw TestSupportError("pg_ctl start: \(start.allOutput)\n\(log)")
     }
+    try watch()
     let role = try psql(
       "postgres",
       "CREATE ROLE \(passwordUser) LOGIN SUPERUSER PASSWORD '\(password)'")
@@ -183,14 +184,28 @@ public final class PostgresServer: @unchecked Sendable {
   /// Foundation's `Process`, which learns of an exit when a socket it shares with the child
   /// closes — and the server `pg_ctl start` leaves running would hold it open for ever).
   func call(_ program: String, _ arguments: [String]) throws -> RunResult {
-    // bash closes every descriptor above 2 (posix_spawn's closefrom is not exported to
-    // Swift), then runs the program.
+    try spawn((runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", program] } ?? [program]) + arguments)
+  }
+
+  /// Starts a watcher that stops the server and removes its folder once the test process is
+  /// gone, however it ended (a crash skips `atexit`).
+  func watch() throws {
+    let stop =
+      (runAs.map { "/usr/sbin/runuser -u \($0) -- " } ?? "")
+      + "'\(binDirectory)/pg_ctl' -D '\(directory)/data' -m immediate -w stop"
+    let script =
+      "while kill -0 \(getpid()) 2>/dev/null; do sleep 2; done; \(stop); rm -rf '\(directory)'"
+    _ = try spawn(["/bin/bash", "-c", script], wait: false)
+  }
+
+  /// Runs `argv` with stdin from /dev/null and its output in a file; waits unless `wait` is
+  /// false. bash closes every descriptor above 2 first (posix_spawn's closefrom is not
+  /// exported to Swift).
+  func spawn(_ command: [String], wait: Bool = true) throws -> RunResult {
     let closeAll = #"cd "$0" && for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; exec "$@""#
-    let argv =
-      ["/bin/bash", "-c", closeAll, directory]
-      + (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", program] } ?? [program]) + arguments
-    let output = "\(directory)/call-\(UInt32.random(in: 0...UInt32.max)).out"
-    defer { try? FileManager.default.removeItem(atPath: output) }
+    let argv = ["/bin/bash", "-c", closeAll, directory] + command
+    let output = wait ? "\(directory)/call-\(UInt32.random(in: 0...UInt32.max)).out" : "/dev/null"
+    defer { if wait { try? FileManager.default.removeItem(atPath: output) } }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -202,6 +217,7 @@ public final class PostgresServer: @unchecked Sendable {
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
     guard rc == 0 else { throw TestSupportError("posix_spawn \(argv[0]): \(rc)") }
+    guard wait else { return RunResult(status: 0, stdout: "", stderr: "", stdoutData: Data()) }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
