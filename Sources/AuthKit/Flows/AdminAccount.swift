@@ -11,6 +11,7 @@ public struct AdminAccount {
   ) {
     var ids: [Int64] = []
     let unchanged = try ctx.store.write { (tx) throws -> String? in
+      ids = []  // the body may run again (Store.write)
       var a = try Accounts.lookup(tx, key)
       if a.activatedAt != nil { return "already confirmed" }
       let now = Timestamp.format(ctx.now())
@@ -39,6 +40,7 @@ public struct AdminAccount {
     let hash = try ctx.hasher.hash(password)
     var ids: [Int64] = []
     let account = try ctx.store.write { (tx) throws -> Account in
+      ids = []  // the body may run again (Store.write)
       var a = try Accounts.lookup(tx, key)
       try ctx.setPassword(
         tx,

@@ -20,6 +20,7 @@ public struct ChangePassword {
       let ttl = ctx.config.duration("AUTHCTL_CODE_TTL")
       var ids: [Int64] = []
       try ctx.store.write { tx in
+        ids = []  // the body may run again (Store.write)
         guard var fresh = try tx.account(id: a.id), fresh.passwordHash == stored
         else { throw FlowError.tryLater("the account changed meanwhile; try again") }
         PasswordAttempt.clear(&fresh)

@@ -58,6 +58,7 @@ public struct Confirm {
         }
       }
       return try ctx.store.write { (tx) throws -> (Account, Bool) in
+        ids = []  // the body may run again (Store.write)
         guard var a = try tx.account(id: claims.userID), a.email == claims.email
         else {
           throw FlowError.noSuchAccount(

@@ -35,6 +35,7 @@ public struct Import {
     let progress = Progress("importing", total: records.count)
     defer { progress.finish() }
     return try store.bulkWrite { tx in
+      problems = parseProblems  // the body may run again (Store.write)
       var accounts: [Account] = []
       accounts.reserveCapacity(records.count)
       var seen: [String: Int] = [:]

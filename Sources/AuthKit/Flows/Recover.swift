@@ -21,6 +21,7 @@ public struct Recover {
     var ids: [Int64] = []
     let account = try ctx.audited("recover", email: email) {
       try ctx.store.write { (tx) throws -> Account in
+        ids = []  // the body may run again (Store.write)
         guard let a = try tx.account(email: email) else {
           throw FlowError.noSuchAccount("no account with email \(email)")
         }

@@ -41,6 +41,7 @@ public struct Register {
     var ids: [Int64] = []
     let (outcome, account) = try ctx.audited("register", email: email) {
       try ctx.store.write { (tx) throws -> (Outcome, Account) in
+        ids = []  // the body may run again (Store.write)
         let now = ctx.now()
         let nowText = Timestamp.format(now)
         if var a = try tx.account(email: email) {

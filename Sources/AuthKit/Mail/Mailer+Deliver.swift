@@ -7,15 +7,53 @@ extension Mailer {
     -> DeliveryReport
   {
     let now = clock.now()
-    let items = try store.read { tx in
-      guard let ids else { return try tx.dueMessages(now: Timestamp.format(now), all: all) }
-      return try ids.compactMap { try tx.outboxItem(id: $0) }.filter { $0.status == "queued" }
+    let nowText = Timestamp.format(now)
+    let candidates = try store.read { tx in
+      guard let ids else { return try tx.dueMessages(now: nowText, all: all).map(\.id) }
+      return ids
     }
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
-    guard !items.isEmpty else { return report }
-    let progress = Progress("delivering", total: items.count)
+    guard !candidates.isEmpty else { return report }
+    let progress = Progress("delivering", total: candidates.count)
     defer { progress.finish() }
+    // Several flushers (on several hosts) share the queue: each takes a batch of messages no
+    // other holds (`Store.claimMessages`), reads them afresh — one another flusher finished
+    // or deferred meanwhile is left alone — delivers them, and lets them go.
+    let batch = max(1, min(config.int("MAIL_MAX_EMAILS"), Self.claimBatch))
+    var offset = 0
+    while offset < candidates.count {
+      let chunk = Array(candidates[offset..<min(offset + batch, candidates.count)])
+      let claimed = try store.claimMessages(chunk)
+      defer { store.releaseMessages(claimed) }
+      let items = try store.read { tx in
+        try claimed.compactMap { try tx.outboxItem(id: $0) }.filter {
+          $0.status == "queued" && (ids != nil || all || $0.nextAttemptAt <= nowText)
+        }
+      }
+      let completed = try deliver(store, items, &report, progress, offset: offset)
+      offset += chunk.count
+      if !completed {
+        // The connection broke: the rest stay queued and due, for the next run.
+        report.untried += candidates.count - offset
+        break
+      }
+    }
+    return report
+  }
+
+  /// How many messages a flusher claims at a time (at most `MAIL_MAX_EMAILS`, the messages
+  /// of one SMTP connection): small enough that several flushers share a long queue.
+  static let claimBatch = 50
+
+  /// Delivers `items` (claimed, still queued) through the transport; false when the SMTP
+  /// connection broke and the run should stop.
+  func deliver(
+    _ store: any Store, _ items: [OutboxItem], _ report: inout DeliveryReport,
+    _ progress: Progress, offset: Int
+  ) throws -> Bool {
+    guard !items.isEmpty else { return true }
+    let now = clock.now()
     switch transport {
     case .suppressed:
       for item in items {
@@ -25,7 +63,7 @@ extension Mailer {
     case .mailbox(let path):
       let mailbox = Mailbox(path: path, database: store.file)
       for (n, item) in items.enumerated() {
-        progress.update(n)
+        progress.update(offset + n)
         let sender = try senders()[0]
         do {
           let bytes = try message(item, from: sender).render()
@@ -41,9 +79,9 @@ extension Mailer {
         }
       }
     case .smtp(let settings):
-      try deliverSMTP(store, items, settings, &report, progress)
+      return try deliverSMTP(store, items, settings, &report, progress, offset: offset)
     }
-    return report
+    return true
   }
 
   func message(_ item: OutboxItem, from: String) -> MailMessage {
@@ -100,17 +138,18 @@ extension Mailer {
 
   /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
   /// connection stops the run, leaving the rest queued and due.
+  @discardableResult
   func deliverSMTP(
     _ store: any Store, _ items: [OutboxItem], _ settings: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: Progress
-  ) throws {
+    _ report: inout DeliveryReport, _ progress: Progress, offset: Int = 0
+  ) throws -> Bool {
     let maxPerConnection = max(1, config.int("MAIL_MAX_EMAILS"))
     var client: SMTPClient?
     var onConnection = 0
     var refusedSenders: Set<String> = []
     defer { client?.quit() }
     for (n, item) in items.enumerated() {
-      progress.update(n)
+      progress.update(offset + n)
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
         let c = SMTPClient(settings: settings)
@@ -122,7 +161,7 @@ extension Mailer {
           try deferItem(store, item, error.message, &report)
           report.untried += items.count - n - 1
           client = nil
-          return
+          return false
         }
         client = c
         onConnection = 0
@@ -162,8 +201,9 @@ extension Mailer {
         try deferItem(store, item, error.message, &report)
         report.untried += items.count - n - 1
         client = nil
-        return
+        return false
       }
     }
+    return true
   }
 }

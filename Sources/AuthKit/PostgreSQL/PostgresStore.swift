@@ -106,6 +106,47 @@
       return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
     }
 
+    // MARK: Delivery claims
+
+    /// The class of the outbox's advisory locks ("outb" in ASCII); the message id is the
+    /// object (its low 31 bits: ids a multiple of 2³¹ apart share a lock, which only makes one
+    /// wait for the other's run).
+    static let outboxLockClass = "1869968482"
+    private var held: Set<Int64> = []
+
+    /// A session-level advisory lock per message (`pg_try_advisory_lock`,
+    /// https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS), taken
+    /// outside any transaction: `SELECT … FOR UPDATE SKIP LOCKED` would hold the row locks only
+    /// while a transaction stays open, and DESIGN.md keeps SMTP out of transactions. The lock
+    /// is the connection's, so it ends when the process does, killed or not.
+    public func claimMessages(_ ids: [Int64]) throws(StoreError) -> [Int64] {
+      let wanted = ids.filter { !held.contains($0) }
+      guard !wanted.isEmpty else { return ids }
+      let r = try connection.query(
+        """
+        SELECT id FROM unnest($1::bigint[]) AS id
+        WHERE pg_try_advisory_lock(\(Self.outboxLockClass), (id % 2147483647)::int)
+        """, [Self.array(wanted)])
+      for i in 0..<r.rowCount { held.insert(r.int(i, 0)) }
+      return ids.filter { held.contains($0) }
+    }
+
+    public func releaseMessages(_ ids: [Int64]) {
+      let mine = ids.filter { held.contains($0) }
+      guard !mine.isEmpty else { return }
+      _ = try? connection.query(
+        """
+        SELECT pg_advisory_unlock(\(Self.outboxLockClass), (id % 2147483647)::int)
+        FROM unnest($1::bigint[]) AS id
+        """, [Self.array(mine)])
+      held.subtract(mine)
+    }
+
+    /// An array parameter in PostgreSQL's text form: `{1,2,3}`.
+    static func array(_ ids: [Int64]) -> String {
+      "{" + ids.map(String.init).joined(separator: ",") + "}"
+    }
+
     // MARK: Schema
 
     /// The advisory lock every migration holds (`pg_advisory_xact_lock(classid, objid)`,
