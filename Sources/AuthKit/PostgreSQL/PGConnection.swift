@@ -179,10 +179,13 @@
     }
 
     /// Sends one chunk of COPY text (blocking).
-    func putCopyData(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
-      guard bytes.count > 0 else { return }
-      let rc = PQputCopyData(
-        handle, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+    func putCopyData(_ bytes: [UInt8]) throws(StoreError) {
+      guard !bytes.isEmpty else { return }
+      let rc = bytes.withUnsafeBufferPointer {
+        $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: $0.count) {
+          PQputCopyData(handle, $0, Int32(bytes.count))
+        }
+      }
       if rc != 1 {
         throw StoreError.postgres(
           state: nil, message: String(cString: PQerrorMessage(handle)), sql: "COPY",
