@@ -63,6 +63,9 @@ public final class PostgresServer: @unchecked Sendable {
     return nil
   }
 
+  /// A server of the test's own (for tests that restart it), stopped by `stop()`.
+  public static func start() throws -> PostgresServer { try PostgresServer() }
+
   init() throws {
     guard let bin = Self.findBinaries() else {
       throw TestSupportError(

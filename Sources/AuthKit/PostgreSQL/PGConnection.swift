@@ -89,7 +89,10 @@
 
     deinit { PQfinish(handle) }
 
-    static func versionText(_ v: Int32) -> String { "\(v / 10000).\(v % 10000)" }
+    /// `server_version_num` as people write it: 150004 → 15.4, 90624 → 9.6.24.
+    static func versionText(_ v: Int32) -> String {
+      v >= 100_000 ? "\(v / 10000).\(v % 10000)" : "\(v / 10000).\(v / 100 % 100).\(v % 100)"
+    }
 
     /// libpq's messages end with a line break and may hold several lines.
     static func trim(_ text: String) -> String {
