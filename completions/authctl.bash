@@ -27,6 +27,7 @@ _authctl_command_opts() {
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
+        'db copy') echo '--from --to' ;;
         log) echo '--user --event --since --failed --format' ;;
         config) echo '--format' ;;
     esac
@@ -55,6 +56,8 @@ _authctl_takes_value() {
             'sessions prune:--older-than' | \
             'mail queue:--format' | \
             'mail show:--to' | \
+            'db copy:--from' | \
+            'db copy:--to' | \
             log:--user | \
             log:--event | \
             log:--since | \
@@ -71,6 +74,8 @@ _authctl_value() {
         --db) _authctl_files; return ;;
         --env-file) _authctl_files; return ;;
         --session-file) _authctl_files; return ;;
+        --from) _authctl_files; return ;;
+        --to) _authctl_files; return ;;
     esac
     case "$1:$2" in
         register:--format) _authctl_words 'text json' ;;
@@ -82,6 +87,8 @@ _authctl_value() {
         'users import:--format') _authctl_words 'csv jsonl' ;;
         'users export:--format') _authctl_words 'csv jsonl' ;;
         'mail queue:--format') _authctl_words 'table json' ;;
+        'db copy:--from') _authctl_files ;;
+        'db copy:--to') _authctl_files ;;
         log:--format) _authctl_words 'table json jsonl' ;;
         config:--format) _authctl_words 'text json' ;;
     esac
@@ -148,7 +155,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        users | sessions | mail) cmd="$cmd $w" ;;
+                        users | sessions | mail | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -169,19 +176,22 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail db log config completion help' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
+        db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
                 _authctl_words 'list show confirm disable enable unlock set-password delete purge import export'
             elif ((nargs == 1)) && [[ ${positional[1]} == sessions ]]; then
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
+            elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
+                _authctl_words 'copy'
             fi
             ;;
         *) _authctl_argument "$cmd" "$nargs" ;;

@@ -18,7 +18,7 @@ public struct SettingSpec: Sendable {
 
   /// Every variable authctl reads, in the order `authctl config` prints them.
   public static let all: [SettingSpec] = [
-    .init("AUTHCTL_DB", .text, "./authctl.sqlite", "the SQLite database (--db)"),
+    .init("AUTHCTL_DB", .text, "./authctl.sqlite", "the database: a SQLite path, or a postgres:// URL (--db)"),
     .init(
       "AUTHCTL_SESSION_FILE", .text, nil,
       "the session token file (--session-file); default $XDG_STATE_HOME/authctl/session"),
