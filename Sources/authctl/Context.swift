@@ -60,6 +60,9 @@ struct Context {
   /// is opened or created.
   func flowContext(_ store: any Store) throws -> FlowContext {
     let ctx = try FlowContext(store: store, config: config, clock: clock)
+    // The account flows sign and verify: no secret is refused before any of them starts.
+    _ = try ctx.keys
+    ctx.deliveries = { report($0) }
     if config.string("JWT_SECRET") == nil { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
@@ -75,6 +78,15 @@ struct Context {
   func flows(create: Bool = false) throws -> FlowContext {
     try FlowContext.checkSecret(config)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
+  }
+
+  /// The flows' context for the operator's commands over the database (`users show`,
+  /// `disable`, `purge`, `import`, `sessions prune`): no secret is needed until a flow signs.
+  func adminFlows(create: Bool = false) throws -> FlowContext {
+    let ctx = try FlowContext(
+      store: create ? openOrCreateDatabase() : openDatabase(), config: config, clock: clock)
+    ctx.deliveries = { report($0) }
+    return ctx
   }
 
   /// One warning line when the generated secret is kept in a database file that group or
@@ -138,7 +150,7 @@ struct Context {
 
   func migrationContext() -> MigrationContext {
     MigrationContext(
-      now: Timestamp.format(clock.now()),
+      now: clock.now(),
       randomBytes: { try Random.bytes($0) },
       jwtSecretConfigured: config.string("JWT_SECRET") != nil,
       notice: { Diagnostics.notice($0) })

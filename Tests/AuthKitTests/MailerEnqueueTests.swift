@@ -13,13 +13,13 @@ import Testing
     let store = try SQLiteStore(path: dir.file("t.sqlite"), create: true)
     _ = try store.migrate(
       MigrationContext(
-        now: Timestamp.format(1_764_072_000), randomBytes: { try Random.bytes($0) },
+        now: Instant(seconds: 1_764_072_000), randomBytes: { try Random.bytes($0) },
         jwtSecretConfigured: false, notice: { _ in }))
     var env = ["AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SUPPRESS_SEND": "true"]
     env.merge(environment) { $1 }
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
     let config = try Config(environment: env, envFile: dir.file("empty.env"))
-    return (dir, store, Mailer(config: config, clock: .fixed(1_764_072_000)))
+    return (dir, store, Mailer(config: config, clock: .fixed(Instant(seconds: 1_764_072_000))))
   }
 
   static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {

@@ -348,7 +348,7 @@ import Testing
     try Migrator(Array(Schema.migrations.prefix(mine.version - 1))).migrate(
       db,
       context: MigrationContext(
-        now: Self.ago(0), randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: false,
+        now: Clock.system.now(), randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: false,
         notice: { _ in }))
     let insert = """
       INSERT INTO outbox (kind, recipient, subject, body, message_id, status, attempts,
