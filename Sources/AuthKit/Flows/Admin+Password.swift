@@ -3,6 +3,7 @@
 extension Admin {
   /// Confirms an account without a token; with `notify`, mails the account-activated notice.
   /// Returns nil, or why nothing changed, and the delivery.
+  @discardableResult
   public func confirm(_ key: String, notify: Bool) throws -> (
     unchanged: String?, delivery: DeliveryReport
   ) {
@@ -26,6 +27,7 @@ extension Admin {
 
   /// Sets a password: the chosen one (rules apply), or a generated one that is mailed. Ends
   /// every session of the account and clears the lockout.
+  @discardableResult
   public func setPassword(_ key: String, chosen: String?) throws -> (
     account: Account, delivery: DeliveryReport
   ) {

@@ -39,6 +39,7 @@ public struct Admin {
   /// Disables an account and ends its sessions. A new stamp and `security_changed_at` kill
   /// every token mailed before (confirmation and reset, authctl's and the original app's), so
   /// a later `users enable` does not bring them back. Returns nil, or why nothing changed.
+  @discardableResult
   public func disable(_ key: String) throws -> String? {
     try change(key, event: "admin.disable") { tx, a, now in
       if a.disabledAt != nil { return "already disabled" }
@@ -50,6 +51,7 @@ public struct Admin {
     }.unchanged
   }
 
+  @discardableResult
   public func enable(_ key: String) throws -> String? {
     try change(key, event: "admin.enable") { _, a, _ in
       if a.disabledAt == nil { return "not disabled" }
@@ -58,6 +60,7 @@ public struct Admin {
     }.unchanged
   }
 
+  @discardableResult
   public func unlock(_ key: String) throws -> String? {
     try change(key, event: "admin.unlock") { _, a, now in
       if !a.isLocked(now: now) && a.failedLogins == 0 { return "not locked" }
@@ -69,6 +72,7 @@ public struct Admin {
 
   /// Deletes an account with its sessions, codes and outbox rows (failed ones too); audit events
   /// stay.
+  @discardableResult
   public func delete(_ key: String) throws -> Account {
     try ctx.run("admin.delete", email: key) { run in
       try run.write { tx in
