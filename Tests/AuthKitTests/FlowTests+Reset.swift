@@ -28,9 +28,7 @@ extension FlowTests {
     @Test func fiveWrongCodesKillTheToken() throws {
       let w = try FlowWorld()
       try w.confirmedAccount()
-      try Recover(w.ctx).run("me@example.com")
-      let token = try w.mailed("Token")
-      let code = try w.mailed("Code")
+      let (token, code) = try w.recover()
       let wrong = code == "000000" ? "111111" : "000000"
       for left in [4, 3, 2, 1] {
         expectRefused("wrong code (\(left) attempt\(left == 1 ? "" : "s") left)") {
@@ -60,9 +58,7 @@ extension FlowTests {
     @Test func theCodeExpiresWithItsTokenThenTheToken() throws {
       let w = try FlowWorld()
       try w.confirmedAccount()
-      try Recover(w.ctx).run("me@example.com")
-      let token = try w.mailed("Token")
-      let code = try w.mailed("Code")
+      let (token, code) = try w.recover()
       w.clock.advance(by: .seconds(1800))
       w.clock.advance(by: .seconds(30))
       expectRefused("code expired; ask for a new one") {
@@ -89,9 +85,7 @@ extension FlowTests {
         }
       }
       #expect(try w.account().isLocked(now: w.clock.now))
-      try Recover(w.ctx).run("me@example.com")
-      let token = try w.mailed("Token")
-      let code = try w.mailed("Code")
+      let (token, code) = try w.recover()
       let chosen = "a brand new passphrase"
       let r = try Reset(w.ctx).run(token, code: code, chosenPassword: chosen)
       #expect(!r.generated && r.sessionsEnded == 1)
@@ -126,9 +120,7 @@ extension FlowTests {
     @Test func aDisabledAccountCannotReset() throws {
       let w = try FlowWorld()
       try w.confirmedAccount()
-      try Recover(w.ctx).run("me@example.com")
-      let token = try w.mailed("Token")
-      let code = try w.mailed("Code")
+      let (token, code) = try w.recover()
       try Admin(w.ctx).disable("me@example.com")
       expectRefused("already used") { try Reset(w.ctx).run(token, code: code, chosenPassword: nil) }
       try Admin(w.ctx).enable("me@example.com")

@@ -122,6 +122,12 @@ final class FlowWorld {
     return try account(email)
   }
 
+  /// Mails `email` a reset token and code (`Recover`) and returns them.
+  func recover(_ email: String = "me@example.com") throws -> (token: String, code: String) {
+    try Recover(ctx).run(email)
+    return (try mailed("Token", to: email), try mailed("Code", to: email))
+  }
+
   /// A confirmed account, logged in (the session file written).
   @discardableResult
   func loggedIn(_ email: String = "me@example.com") throws -> Login.Result {
