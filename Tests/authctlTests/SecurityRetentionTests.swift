@@ -6,7 +6,7 @@ import Testing
 /// Issue 11 through the binary, the retention properties: secrets do not outlive their use
 /// (10), disable kills outstanding tokens (11), sessions are bounded (16), and the flood guard
 /// counts a mailbox once (17). Time is moved by rewriting stored times, never by sleeping.
-@Suite(.serialized) struct SecurityRetentionTests {
+@Suite(.serialized, .tags(.slow)) struct SecurityRetentionTests {
   static let secret = "retention-test-secret-0123456789abcdef0123"
   static let password = "retention passphrase 7"
 
