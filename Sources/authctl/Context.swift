@@ -28,10 +28,13 @@ struct Context {
 
   var verbose: Bool { invocation.flag(.verbose) }
 
+  /// The typed settings.
+  var settings: Settings { config.settings }
+
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
   /// newer → 78.
   func openDatabase() throws -> Connection {
-    let db = try Connection(path: config.databasePath, create: false)
+    let db = try Connection(path: settings.databasePath, create: false)
     try Migrator().requireCurrent(db)
     return db
   }
@@ -39,7 +42,7 @@ struct Context {
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
   func openOrCreateDatabase() throws -> Connection {
-    let path = config.databasePath
+    let path = settings.databasePath
     let existed = FileManager.default.fileExists(atPath: path)
     let db = try Connection(path: path, create: true)
     let migrator = Migrator()
@@ -55,8 +58,8 @@ struct Context {
   /// The flows' context over `db`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
   func flowContext(_ db: Connection) throws -> FlowContext {
-    let ctx = try FlowContext(db: db, config: config, clock: clock)
-    if config.string("JWT_SECRET") == nil { warnIfSecretReadable(db) }
+    let ctx = try FlowContext(db: db, settings: settings, clock: clock)
+    if settings.jwtSecret == nil { warnIfSecretReadable(db) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
@@ -69,7 +72,7 @@ struct Context {
 
   /// Opens the database (creating it for `register`) and builds the flows' context.
   func flows(create: Bool = false) throws -> FlowContext {
-    try FlowContext.checkSecret(config)
+    try FlowContext.checkSecret(settings)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
   }
 
@@ -86,10 +89,10 @@ struct Context {
   /// Where the JWT secret comes from, for `authctl config`: its setting's source, else the
   /// database file that keeps the generated one (or will, once `migrate` runs).
   func secretLocation() -> String {
-    if let source = config.source("JWT_SECRET"), config.string("JWT_SECRET") != nil {
+    if let source = config.source(\.jwtSecret), settings.jwtSecret != nil {
       return source.description
     }
-    let path = config.databasePath
+    let path = settings.databasePath
     guard let file = FileOwner(path: path), file.isRegular else {
       return "none yet: 'authctl migrate' generates one into the database file \(path)"
     }
@@ -108,7 +111,7 @@ struct Context {
     return "database file \(path)\(readable)"
   }
 
-  var sessionFile: SessionFile { SessionFile(config: config, environment: environment) }
+  var sessionFile: SessionFile { SessionFile(settings: settings, environment: environment) }
 
   /// Says where the mail of a flow went; warns when it could not be delivered now.
   func report(_ d: DeliveryReport) {
@@ -137,7 +140,7 @@ struct Context {
     MigrationContext(
       now: Timestamp.format(clock.now()),
       randomBytes: { try Random.bytes($0) },
-      jwtSecretConfigured: config.string("JWT_SECRET") != nil,
+      jwtSecretConfigured: settings.jwtSecret != nil,
       notice: { Diagnostics.notice($0) })
   }
 }

@@ -19,7 +19,7 @@ import Testing
     env.merge(environment) { $1 }
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
     let config = try Config(environment: env, envFile: dir.file("empty.env"))
-    return (dir, db, Mailer(config: config, clock: .fixed(1_764_072_000)))
+    return (dir, db, Mailer(settings: config.settings, clock: .fixed(1_764_072_000)))
   }
 
   static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {

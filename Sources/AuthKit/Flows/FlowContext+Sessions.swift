@@ -7,7 +7,7 @@ extension FlowContext {
   @discardableResult
   public func startSession(_ session: Session, of account: Account) throws -> Int {
     try SessionStore.insert(db, session)
-    let limit = max(1, config.int("AUTHCTL_MAX_SESSIONS"))
+    let limit = max(1, settings.maxSessions)
     let now = Timestamp.format(self.now())
     let live = try SessionStore.live(db, userID: account.id, now: now)
     guard live.count > limit else { return 0 }

@@ -11,15 +11,16 @@ public struct SessionFile: Sendable {
 
   public init(path: String) { self.path = path }
 
-  /// The path from the configuration and the environment.
-  public init(config: Config, environment: [String: String]) {
-    if let p = config.string("AUTHCTL_SESSION_FILE"), !p.isEmpty {
+  /// The path from the settings and the environment.
+  public init(settings: Settings, environment: [String: String]) {
+    if let p = settings.sessionFile {
       path = p
     } else if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
       path = state + "/authctl/session"
     } else {
       let home =
-        environment["HOME"] ?? String(cString: getpwuid(geteuid())?.pointee.pw_dir ?? strdup("/"))
+        environment["HOME"] ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_dir) }
+        ?? "/"
       path = home + "/.local/state/authctl/session"
     }
   }

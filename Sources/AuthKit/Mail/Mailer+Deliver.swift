@@ -39,8 +39,8 @@ extension Mailer {
           }
         }
       }
-    case .smtp(let settings):
-      try deliverSMTP(db, items, settings, &report, progress)
+    case .smtp(let smtp):
+      try deliverSMTP(db, items, smtp, &report, progress)
     }
     return report
   }
@@ -101,10 +101,10 @@ extension Mailer {
   /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
   /// connection stops the run, leaving the rest queued and due.
   func deliverSMTP(
-    _ db: Connection, _ items: [OutboxItem], _ settings: SMTPSettings,
+    _ db: Connection, _ items: [OutboxItem], _ smtp: SMTPSettings,
     _ report: inout DeliveryReport, _ progress: Progress
   ) throws {
-    let maxPerConnection = max(1, config.int("MAIL_MAX_EMAILS"))
+    let maxPerConnection = max(1, settings.mailMaxEmails)
     var client: SMTPClient?
     var onConnection = 0
     var refusedSenders: Set<String> = []
@@ -113,7 +113,7 @@ extension Mailer {
       progress.update(n)
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
-        let c = SMTPClient(settings: settings)
+        let c = SMTPClient(settings: smtp)
         do throws(MailError) {
           try c.connect()
         } catch {

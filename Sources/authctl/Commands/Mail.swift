@@ -49,13 +49,13 @@ func runMailFlush(_ ctx: Context) throws {
 /// with each server reply printed.
 func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
-  let mailer = Mailer(config: ctx.config, clock: ctx.clock)
+  let mailer = Mailer(settings: ctx.settings, clock: ctx.clock)
   let (message, sender) = try mailer.testMessage(to: to)
   switch mailer.transport {
   case .suppressed:
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
-    try Mailbox(path: path, database: FileOwner(path: ctx.config.databasePath)).append(
+    try Mailbox(path: path, database: FileOwner(path: ctx.settings.databasePath)).append(
       try message.render(), envelopeFrom: sender, date: ctx.clock.now())
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
@@ -75,7 +75,7 @@ func runMailTest(_ ctx: Context) throws {
 
 /// `authctl mail show [--last] [--to EMAIL]`: a message of the local mailbox, decoded.
 func runMailShow(_ ctx: Context) throws {
-  let path = Mailer.mailboxPath(forDatabase: ctx.config.databasePath)
+  let path = Mailer.mailboxPath(forDatabase: ctx.settings.databasePath)
   let to = try ctx.invocation.value(.to).map { try EmailAddress.normalize($0) }
   let messages: [[UInt8]]
   do {
