@@ -6,24 +6,34 @@ import AuthKit
   import Foundation
 #endif
 
-/// What a command runs with: its parsed line, the configuration, and the database.
+/// What a command runs with: its parsed line, the configuration, stdout, the observer that
+/// writes its notices and warnings to stderr, and the database.
 struct Context {
   let invocation: Invocation
   let config: Config
   let environment: [String: String]
-  let out = Output.standard
+  /// Results.
+  let out: Output
+  /// Notices, warnings, progress and the SMTP transcript, on stderr.
+  let diagnostics: Diagnostics
   let clock = Clock.system
 
-  init(_ invocation: Invocation, environment: [String: String]) throws {
+  init(
+    _ invocation: Invocation, environment: [String: String], out: Output,
+    diagnostics: Diagnostics
+  ) throws {
     self.invocation = invocation
     self.environment = environment
+    self.out = out
+    self.diagnostics = diagnostics
     var flags: [String: (value: String, flag: String)] = [:]
     if let db = invocation.value(.db) { flags["AUTHCTL_DB"] = (db, "--db") }
     if let s = invocation.value(.sessionFile) {
       flags["AUTHCTL_SESSION_FILE"] = (s, "--session-file")
     }
     config = try Config(
-      flags: flags, environment: environment, envFile: invocation.value(.envFile))
+      flags: flags, environment: environment, envFile: invocation.value(.envFile),
+      observer: diagnostics)
   }
 
   var verbose: Bool { invocation.flag(.verbose) }
@@ -48,7 +58,7 @@ struct Context {
     let migrator = Migrator()
     if try !existed || migrator.isEmpty(db) {
       let done = try migrator.migrate(db, context: migrationContext())
-      if !done.isEmpty { Diagnostics.notice("created database \(path)") }
+      if !done.isEmpty { diagnostics.notice("created database \(path)") }
     } else {
       try migrator.requireCurrent(db)
     }
@@ -58,14 +68,14 @@ struct Context {
   /// The flows' context over `db`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
   func flowContext(_ db: Connection) throws -> FlowContext {
-    let ctx = try FlowContext(db: db, settings: settings, clock: clock)
+    let ctx = try FlowContext(db: db, settings: settings, clock: clock, observer: diagnostics)
     if settings.jwtSecret == nil { warnIfSecretReadable(db) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
       let warning = PasswordHasher.costWarning(ctx.hasher.cost)
     {
-      Diagnostics.warn(warning)
+      diagnostics.warn(warning)
     }
     return ctx
   }
@@ -80,7 +90,7 @@ struct Context {
   /// others can read: whoever reads the file can sign tokens (SECURITY.md, property 13).
   func warnIfSecretReadable(_ db: Connection) {
     guard db.file.groupOrOthersCanRead else { return }
-    Diagnostics.warn(
+    diagnostics.warn(
       "the generated JWT secret is kept in the database \(db.path), which group or others can read "
         + "(mode \(db.file.modeText)): whoever reads it can sign tokens; set JWT_SECRET outside "
         + "the database (an env file only you can read) or chmod 600 \(db.path)")
@@ -117,22 +127,22 @@ struct Context {
   func report(_ d: DeliveryReport) {
     for m in d.delivered {
       if let path = d.mailboxPath {
-        Diagnostics.notice(
+        diagnostics.notice(
           "mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
       } else {
-        Diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
+        diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
       }
     }
     if d.suppressed > 0 {
-      Diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
+      diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
     }
     for p in d.deferred {
-      Diagnostics.warn(
+      diagnostics.warn(
         "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
     }
-    for p in d.failed { Diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
+    for p in d.failed { diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
     if d.untried > 0 {
-      Diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
+      diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
     }
   }
 
@@ -141,6 +151,6 @@ struct Context {
       now: Timestamp.format(clock.now()),
       randomBytes: { try Random.bytes($0) },
       jwtSecretConfigured: settings.jwtSecret != nil,
-      notice: { Diagnostics.notice($0) })
+      notice: { [diagnostics] in diagnostics.notice($0) })
   }
 }

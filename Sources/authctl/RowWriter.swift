@@ -16,7 +16,7 @@ final class RowWriter {
   private let keys: [[UInt8]]
 
   /// `widths` pad the table's columns (a longer value still prints whole).
-  init(_ format: Format, columns: [String], widths: [Int] = [], out: Output = .standard) {
+  init(_ format: Format, columns: [String], widths: [Int] = [], out: Output) {
     self.format = format
     self.columns = columns
     self.widths = widths

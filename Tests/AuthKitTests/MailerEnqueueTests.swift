@@ -18,8 +18,12 @@ import Testing
     var env = ["AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SUPPRESS_SEND": "true"]
     env.merge(environment) { $1 }
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
-    let config = try Config(environment: env, envFile: dir.file("empty.env"))
-    return (dir, db, Mailer(settings: config.settings, clock: .fixed(1_764_072_000)))
+    let config = try Config(
+      environment: env, envFile: dir.file("empty.env"), observer: SilentObserver())
+    return (
+      dir, db,
+      Mailer(settings: config.settings, clock: .fixed(1_764_072_000), observer: SilentObserver())
+    )
   }
 
   static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {

@@ -14,7 +14,9 @@ import Testing
   ) throws -> Config {
     let dir = try TempDir("settings")
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
-    return try Config(flags: flags, environment: environment, envFile: dir.file("empty.env"))
+    return try Config(
+      flags: flags, environment: environment, envFile: dir.file("empty.env"),
+      observer: SilentObserver())
   }
 
   /// The message of the `ConfigError` loading `environment` throws, or nil.

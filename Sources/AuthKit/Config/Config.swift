@@ -25,9 +25,10 @@ public struct Config: Sendable {
   ///   - flags: values given on the command line, by variable name (`--db` → `AUTHCTL_DB`),
   ///     with the flag's spelling.
   ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
+  ///   - observer: hears a warning for each line of the env file that cannot be parsed.
   public init(
     flags: [String: (value: String, flag: String)] = [:], environment: [String: String],
-    envFile: String? = nil
+    envFile: String? = nil, observer: any Observer
   ) throws(ConfigError) {
     let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     envFilePath = path
@@ -35,7 +36,7 @@ public struct Config: Sendable {
     if let path {
       let file = EnvFile(parsing: String(decoding: try Config.readTrusted(path), as: UTF8.self))
       for line in file.badLines {
-        Diagnostics.warn("\(path):\(line): cannot parse this line; skipped (as python-dotenv does)")
+        observer.warn("\(path):\(line): cannot parse this line; skipped (as python-dotenv does)")
       }
       let secrets = Set(SettingSpec.all.filter(\.isSecret).map(\.name))
       for (key, origin) in file.derived(from: secrets).sorted(by: { $0.value.line < $1.value.line })

@@ -10,16 +10,19 @@ public final class FlowContext {
   public let hasher: PasswordHasher
   public let policy: PasswordPolicy
   public let mailer: Mailer
+  /// Hears the flows' notices, warnings and progress, and the mail transcript.
+  public let observer: any Observer
 
-  public init(db: Connection, settings: Settings, clock: Clock) throws {
+  public init(db: Connection, settings: Settings, clock: Clock, observer: any Observer) throws {
     self.db = db
     self.settings = settings
     self.clock = clock
+    self.observer = observer
     keys = try Self.keys(settings: settings, db: db)
     signer = TokenSigner(key: keys.tokenKey, issuer: settings.tokenIssuer)
     hasher = try PasswordHasher(cost: settings.bcryptCost)
     policy = PasswordPolicy(minLength: settings.minPasswordLength)
-    mailer = Mailer(settings: settings, clock: clock)
+    mailer = Mailer(settings: settings, clock: clock, observer: observer)
   }
 
   /// Refuses a `JWT_SECRET` shorter than 32 bytes (RFC 7518 §3.2) — called before anything

@@ -11,10 +11,13 @@ public struct PurgeResult: Sendable {
 public struct Purge {
   public let db: Connection
   public let clock: Clock
+  /// Shows the purge under way.
+  public let observer: any Observer
 
-  public init(db: Connection, clock: Clock) {
+  public init(db: Connection, clock: Clock, observer: any Observer) {
     self.db = db
     self.clock = clock
+    self.observer = observer
   }
 
   /// Removes unconfirmed accounts created more than `olderThan` seconds ago. `listEmails`
@@ -24,8 +27,8 @@ public struct Purge {
     let nowText = Timestamp.format(now)
     let cutoff = Timestamp.format(now - olderThan)
     let condition = "activated_at IS NULL AND created_at < ?1"
-    let progress = Progress(
-      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts")
+    let progress = observer.progress(
+      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts", total: nil)
     progress.working()
     defer { progress.finish() }
     return try db.write {

@@ -13,7 +13,7 @@ extension Mailer {
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
     guard !items.isEmpty else { return report }
-    let progress = Progress("delivering", total: items.count)
+    let progress = observer.progress("delivering", total: items.count)
     defer { progress.finish() }
     switch transport {
     case .suppressed:
@@ -102,7 +102,7 @@ extension Mailer {
   /// connection stops the run, leaving the rest queued and due.
   func deliverSMTP(
     _ db: Connection, _ items: [OutboxItem], _ smtp: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: Progress
+    _ report: inout DeliveryReport, _ progress: any ProgressDisplay
   ) throws {
     let maxPerConnection = max(1, settings.mailMaxEmails)
     var client: SMTPClient?
@@ -113,7 +113,7 @@ extension Mailer {
       progress.update(n)
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
-        let c = SMTPClient(settings: smtp)
+        let c = SMTPClient(settings: smtp, transcript: observer.transcript)
         do throws(MailError) {
           try c.connect()
         } catch {

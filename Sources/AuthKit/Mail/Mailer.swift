@@ -52,10 +52,13 @@ public final class Mailer {
   public let settings: Settings
   public let clock: Clock
   public var transport: Transport
+  /// Hears the progress of a delivery and, with `MAIL_DEBUG`, the SMTP transcript.
+  public let observer: any Observer
 
-  public init(settings: Settings, clock: Clock) {
+  public init(settings: Settings, clock: Clock, observer: any Observer) {
     self.settings = settings
     self.clock = clock
+    self.observer = observer
     if settings.mailSuppressSend {
       transport = .suppressed
     } else if let host = settings.mailServer {

@@ -25,7 +25,7 @@ public struct SMTPSettings: Sendable {
   public var allowPlaintextAuth: Bool
   /// The name sent in EHLO / HELO.
   public var heloName: String
-  /// Print the transcript (`C: …` / `S: …`, AUTH redacted) to stderr.
+  /// Give the transcript (`C: …` / `S: …`, AUTH redacted) to the client's `transcript`.
   public var debug: Bool
 
   public init(

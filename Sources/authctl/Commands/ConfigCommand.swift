@@ -7,7 +7,7 @@ func runConfig(_ ctx: Context) throws {
   let rows = ctx.config.described()
   let secret = ctx.secretLocation()
   if ctx.invocation.format == "json" {
-    let writer = RowWriter(.json, columns: ["name", "value", "source"])
+    let writer = RowWriter(.json, columns: ["name", "value", "source"], out: ctx.out)
     for r in rows {
       // The generated secret shows where it lives, masked like any secret.
       let stored = r.name == "JWT_SECRET" && r.value == nil && secret.hasPrefix("database")

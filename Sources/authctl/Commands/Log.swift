@@ -18,7 +18,7 @@ func runLog(_ ctx: Context) throws {
   let statement = try AuditLog.query(db, filter)
   let writer = RowWriter(
     RowWriter.Format(rawValue: inv.format) ?? .table, columns: AuditLog.columns,
-    widths: [20, 22, 28, 36, 7, 24, 0])
+    widths: [20, 22, 28, 36, 7, 24, 0], out: ctx.out)
   while try statement.step() { writer.row(from: statement) }
   writer.finish()
 }

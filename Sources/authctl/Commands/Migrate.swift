@@ -16,7 +16,7 @@ func runMigrate(_ ctx: Context) throws {
   let stored = try db.first("SELECT 1 FROM settings WHERE key = 'jwt_secret'") { _ in true }
   if ctx.settings.jwtSecret == nil, stored == true { ctx.warnIfSecretReadable(db) }
   if done.isEmpty {
-    Diagnostics.notice(
+    ctx.diagnostics.notice(
       "database \(ctx.settings.databasePath) is up to date (version \(Schema.latestVersion))")
   }
 }

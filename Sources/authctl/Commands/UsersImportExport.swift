@@ -12,7 +12,9 @@ func runUsersImport(_ ctx: Context) throws {
   }
   let bytes = try Import.readInput(path)
   let db = try ctx.openOrCreateDatabase()
-  let result = try Import(db: db, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
+  let result = try Import(
+    db: db, clock: ctx.clock, observer: ctx.diagnostics, newIDs: { try Random.uuid4s($0) }
+  ).run(
     bytes, format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
@@ -30,8 +32,8 @@ func runUsersExport(_ ctx: Context) throws {
     SELECT email, \(hashes ? "password" : "NULL"), activated_at, created_at FROM users
     ORDER BY rowid
     """)
-  let writer = RowWriter(format, columns: ImportRecord.header)
-  let progress = Progress("exporting")
+  let writer = RowWriter(format, columns: ImportRecord.header, out: ctx.out)
+  let progress = ctx.diagnostics.progress("exporting", total: nil)
   var n = 0
   try db.read {
     while try statement.step() {

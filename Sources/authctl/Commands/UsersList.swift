@@ -31,7 +31,7 @@ func runUsersList(_ ctx: Context) throws {
   let statement = try AccountStore.list(db, filter, now: now)
   let writer = RowWriter(
     RowWriter.Format(rawValue: inv.format) ?? .table, columns: AccountStore.listColumns,
-    widths: [36, 32, 11, 20, 20, 20])
+    widths: [36, 32, 11, 20, 20, 20], out: ctx.out)
   while try statement.step() { writer.row(from: statement) }
   writer.finish()
 }
