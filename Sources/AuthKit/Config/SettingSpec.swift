@@ -151,7 +151,7 @@ extension SettingSpec {
     _ name: String, _ field: WritableKeyPath<Settings, [String]> & Sendable, _ summary: String
   ) -> SettingSpec {
     SettingSpec(name, .list, nil, summary, field) { s, text in
-      s[keyPath: field] = text.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
+      s[keyPath: field] = text.split(separator: ",").map { $0.trimmingASCIIWhitespace() }
         .filter { !$0.isEmpty }
       return nil
     }
@@ -187,7 +187,7 @@ extension SettingSpec {
     default: String, _ summary: String
   ) -> SettingSpec {
     SettingSpec(name, .integer(range), `default`, summary, field) { s, text in
-      guard let n = Int(text.trimmingWhitespace()), range.contains(n) else {
+      guard let n = Int(text.trimming(Blanks.spaceTabAndLineEnds)), range.contains(n) else {
         return "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)"
       }
       s[keyPath: field] = n
@@ -215,7 +215,7 @@ extension SettingSpec {
   /// `True`/`true`/`1`/`yes`/`on` and their opposites, case and surrounding blanks ignored;
   /// empty is false.
   static func parseBool(_ text: String) -> Bool? {
-    switch text.trimmingWhitespace().lowercased() {
+    switch text.trimming(Blanks.spaceTabAndLineEnds).lowercased() {
     case "true", "1", "yes", "on": return true
     case "false", "0", "no", "off", "": return false
     default: return nil

@@ -55,11 +55,13 @@ public struct SessionFile: Sendable {
     let suffix = (try? Random.bytes(6)).map { Hex.encode($0) } ?? "0"
     let temp = "\(directory)/.session.\(getpid()).\(suffix)"
     do throws(SystemError) {
-      let fd = try systemCall("create \(temp)") {
-        open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      let fd: Int32
+      do {
+        fd = try PrivateFile.open(temp, openExisting: false).fd
+      } catch {
+        throw error.systemError(temp)
       }
       defer { close(fd) }
-      try systemCall("chmod \(temp)") { fchmod(fd, 0o600) }
       try writeAll(fd, Array((token + "\n").utf8), "write \(temp)")
       try systemCall("fsync \(temp)") { fsync(fd) }
       try systemCall("rename \(temp) to \(path)") { rename(temp, path) }
