@@ -67,3 +67,6 @@ final class Output {
     }
   }
 }
+
+/// JSON rows are written straight into the buffer (`JSONWriter`).
+extension Output: ByteSink {}
