@@ -70,8 +70,8 @@ import Testing
     ["MAIL_USERNAME": "user\u{0}@example.com"],
   ])
   func configuredSender(environment: [String: String]) throws {
-    // Refused when the configuration loads (exit 78), before any mailer exists; the mailer's
-    // own check of the senders stays as a second line.
+    // Refused when the configuration loads (exit 78), before any mailer exists: `Settings`
+    // holds no sender with a line break or NUL.
     #expect(throws: ConfigError.self) { _ = try Self.setUp(environment) }
   }
 
