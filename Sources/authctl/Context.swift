@@ -26,10 +26,12 @@ struct Context {
     self.environment = environment
     self.out = out
     self.diagnostics = diagnostics
-    var flags: [String: (value: String, flag: String)] = [:]
-    if let db = invocation.value(.db) { flags["AUTHCTL_DB"] = (db, "--db") }
+    var flags: [SettingFlag] = []
+    if let db = invocation.value(.db) {
+      flags.append(SettingFlag(\.databasePath, db, flag: "--db"))
+    }
     if let s = invocation.value(.sessionFile) {
-      flags["AUTHCTL_SESSION_FILE"] = (s, "--session-file")
+      flags.append(SettingFlag(\.sessionFile, s, flag: "--session-file"))
     }
     config = try Config(
       flags: flags, environment: environment, envFile: invocation.value(.envFile),

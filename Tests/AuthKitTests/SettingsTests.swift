@@ -10,7 +10,7 @@ import Testing
 @Suite struct SettingsTests {
   /// The configuration of `environment` alone (an empty env file, so no `./.env` is read).
   static func load(
-    _ environment: [String: String], flags: [String: (value: String, flag: String)] = [:]
+    _ environment: [String: String], flags: [SettingFlag] = []
   ) throws -> Config {
     let dir = try TempDir("settings")
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
@@ -91,7 +91,8 @@ import Testing
 
   @Test func flagsWinAndNameTheirSource() throws {
     let config = try Self.load(
-      ["AUTHCTL_DB": "/env.sqlite"], flags: ["AUTHCTL_DB": ("/flag.sqlite", "--db")])
+      ["AUTHCTL_DB": "/env.sqlite"],
+      flags: [SettingFlag(\.databasePath, "/flag.sqlite", flag: "--db")])
     #expect(config.settings.databasePath == "/flag.sqlite")
     #expect(config.source(\.databasePath) == .flag("--db"))
   }
@@ -187,7 +188,7 @@ import Testing
       #expect(!shown.contains("0123456789abcdef"), "\(shown)")
     }
     #expect("\(s.jwtSecret!)" == "****")
-    let described = config.described().first { $0.name == "JWT_SECRET" }
+    let described = config.described().first { $0.spec.name == "JWT_SECRET" }
     #expect(described?.value == "****" && described?.source == .environment)
   }
 }

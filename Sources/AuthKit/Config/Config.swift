@@ -22,12 +22,11 @@ public struct Config: Sendable {
   /// Loads and checks every setting.
   ///
   /// - Parameters:
-  ///   - flags: values given on the command line, by variable name (`--db` → `AUTHCTL_DB`),
-  ///     with the flag's spelling.
+  ///   - flags: values given on the command line (`--db` fills `databasePath`).
   ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
   ///   - observer: hears a warning for each line of the env file that cannot be parsed.
   public init(
-    flags: [String: (value: String, flag: String)] = [:], environment: [String: String],
+    flags: [SettingFlag] = [], environment: [String: String],
     envFile: String? = nil, observer: any Observer
   ) throws(ConfigError) {
     let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
@@ -50,7 +49,7 @@ public struct Config: Sendable {
       fileValues = file.resolved(environment: environment)
     }
     for spec in SettingSpec.all {
-      if let f = flags[spec.name] {
+      if let f = flags.first(where: { $0.field == spec.field }) {
         values[spec.name] = (f.value, .flag(f.flag))
       } else if let v = environment[spec.name] {
         values[spec.name] = (v, .environment)
@@ -134,11 +133,12 @@ public struct Config: Sendable {
     return values[spec.name]?.source
   }
 
-  /// Settings as `authctl config` shows them: secrets as `****`, unset as nil.
-  public func described() -> [(name: String, value: String?, source: SettingSource?)] {
+  /// Settings as `authctl config` shows them, in the table's order: secrets as `****`, unset
+  /// as nil.
+  public func described() -> [(spec: SettingSpec, value: String?, source: SettingSource?)] {
     SettingSpec.all.map { spec in
-      guard let (text, source) = values[spec.name] else { return (spec.name, nil, nil) }
-      return (spec.name, spec.isSecret ? "****" : text, source)
+      guard let (text, source) = values[spec.name] else { return (spec, nil, nil) }
+      return (spec, spec.isSecret ? "****" : text, source)
     }
   }
 }
