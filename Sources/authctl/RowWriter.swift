@@ -38,30 +38,30 @@ final class RowWriter {
     }
   }
 
-  /// One row from the current step of `statement`, whose columns are `columns` in order.
-  func row(from statement: Statement) {
+  /// One row from the current position of `cursor`, whose columns are `columns` in order.
+  func row(from cursor: some RowCursor) {
     switch format {
     case .table:
       tableRow(
-        (0..<Int32(columns.count)).map { c in
-          statement.isNull(c) ? Array("-".utf8) : statement.withTextBytes(c) { Array($0) }
+        (0..<columns.count).map { c in
+          cursor.isNull(c) ? Array("-".utf8) : cursor.withText(c) { Array($0) }
         })
     case .csv:
-      for c in 0..<Int32(columns.count) {
+      for c in 0..<columns.count {
         if c > 0 { out.write(44) }
-        if !statement.isNull(c) { statement.withTextBytes(c) { csvField($0) } }
+        if !cursor.isNull(c) { cursor.withText(c) { csvField($0) } }
       }
       out.write("\r\n")
     case .json, .jsonl:
       beginObject()
-      for c in 0..<Int32(columns.count) {
-        json.key(keys[Int(c)])
-        if statement.isNull(c) {
+      for c in 0..<columns.count {
+        json.key(keys[c])
+        if cursor.isNull(c) {
           json.null()
-        } else if statement.isInteger(c) {
-          json.integer(statement.int(c))
+        } else if cursor.isInteger(c) {
+          json.integer(cursor.integer(c))
         } else {
-          statement.withTextBytes(c) { json.string($0) }
+          cursor.withText(c) { json.string($0) }
         }
       }
       endObject()

@@ -80,17 +80,16 @@ import Testing
           "AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SERVER": "127.0.0.1",
           "MAIL_PORT": "\(server.port)", "AUTHCTL_BCRYPT_COST": "4",
         ], envFile: envFile, observer: observer)
-      let db = try Connection(path: dir.file("t.sqlite"), create: true)
-      try Migrator().migrate(
-        db,
-        context: MigrationContext(
+      let store = try SQLiteStore(path: dir.file("t.sqlite"), create: true)
+      try store.migrate(
+        MigrationContext(
           now: Timestamp.format(1_764_072_000), randomBytes: { try Random.bytes($0) },
           jwtSecretConfigured: false, notice: { observer.notice($0) }))
       let flows = try FlowContext(
-        db: db, settings: config.settings, clock: .fixed(1_764_072_000), observer: observer)
+        store: store, settings: config.settings, clock: .fixed(1_764_072_000), observer: observer)
       registered = try Register(flows).run(email, chosenPassword: nil)
       imported = try Import(
-        db: db, clock: .fixed(1_764_072_000), observer: observer,
+        store: store, clock: .fixed(1_764_072_000), observer: observer,
         newIDs: { try Random.uuid4s($0) }
       ).run(
         Array(
