@@ -12,9 +12,7 @@ final class RowWriter {
   private let widths: [Int]
   private let out: Output
   private var rows = 0
-  /// JSON rows (`JSONWriter`, the one JSON writer) into `out`.
-  private var json: JSONWriter<Output>
-  /// `"name":` of each column, ready to copy.
+  /// `"name":` of each column for JSON rows (`JSONWriter`, the one JSON writer), ready to copy.
   private let keys: [JSONKey]
 
   /// `widths` pad the table's columns (a longer value still prints whole).
@@ -23,7 +21,6 @@ final class RowWriter {
     self.columns = columns
     self.widths = widths
     self.out = out
-    json = JSONWriter(into: out)
     keys = columns.map(JSONKey.init)
     switch format {
     case .table: tableRow(columns.map { Array($0.uppercased().utf8) })
@@ -53,7 +50,9 @@ final class RowWriter {
       }
       out.write("\r\n")
     case .json, .jsonl:
-      beginObject()
+      // A writer of the row's own, in a local: no exclusivity check on a class property at
+      // every value of a million rows.
+      var json = beginObject()
       for c in 0..<columns.count {
         json.key(keys[c])
         if cursor.isNull(c) {
@@ -64,7 +63,7 @@ final class RowWriter {
           cursor.withText(c) { json.string($0) }
         }
       }
-      endObject()
+      endObject(&json)
     }
     rows += 1
   }
@@ -91,7 +90,7 @@ final class RowWriter {
       }
       out.write("\r\n")
     case .json, .jsonl:
-      beginObject()
+      var json = beginObject()
       for (i, v) in values.enumerated() {
         json.key(keys[i])
         switch v {
@@ -103,7 +102,7 @@ final class RowWriter {
         default: json.string(text(v)!)
         }
       }
-      endObject()
+      endObject(&json)
     }
     rows += 1
   }
@@ -113,12 +112,15 @@ final class RowWriter {
     if format == .json { out.write(rows == 0 ? "]\n" : "\n]\n") }
   }
 
-  private func beginObject() {
+  /// A writer into `out` with the row's object begun (after the separator of a JSON array).
+  private func beginObject() -> JSONWriter<Output> {
     if format == .json { out.write(rows == 0 ? "\n" : ",\n") }
+    var json = JSONWriter(into: out)
     json.beginObject()
+    return json
   }
 
-  private func endObject() {
+  private func endObject(_ json: inout JSONWriter<Output>) {
     json.endObject()
     if format == .jsonl { out.write(10) }
   }
