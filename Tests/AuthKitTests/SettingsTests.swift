@@ -180,10 +180,15 @@ import Testing
     #expect(s.jwtSecret?.bytes == Array(value.utf8))
     #expect(s.jwtSecret?.byteCount == value.utf8.count)
     #expect(s.mailPassword?.revealed == value)
+    // And the SMTP settings made from them.
+    let smtp = Mailer.smtpSettings(s, host: "mail.example.com")
+    #expect(smtp.password?.revealed == value)
     var dumped = ""
     dump(s, to: &dumped)
+    dump(smtp, to: &dumped)
     for shown in [
-      "\(s)", String(reflecting: s), dumped, "\(s.jwtSecret!)", String(reflecting: s.secretKey!),
+      "\(s)", String(reflecting: s), dumped, "\(smtp)", "\(s.jwtSecret!)",
+      String(reflecting: s.secretKey!),
     ] {
       #expect(!shown.contains("0123456789abcdef"), "\(shown)")
     }

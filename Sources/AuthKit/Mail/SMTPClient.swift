@@ -58,7 +58,7 @@ public final class SMTPClient {
         guard isEncrypted || settings.allowPlaintextAuth else {
           throw MailError.plaintextAuthRefused
         }
-        try authenticate(username: username, password: settings.password ?? "")
+        try authenticate(username: username, password: settings.password?.revealed ?? "")
       }
     } catch {
       if case .startTLSUnavailable = error { quit() }
