@@ -33,13 +33,15 @@ final class FlowWorld {
     ]
     env.merge(settings) { $1 }
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
-    let config = try Config(environment: env, envFile: dir.file("empty.env"))
+    let config = try Config(
+      environment: env, envFile: dir.file("empty.env"), observer: SilentObserver())
     let store = try SQLiteStore(path: db, create: true)
     _ = try store.migrate(
       MigrationContext(
         now: clock.now, randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: true,
         notice: { _ in }))
-    ctx = try FlowContext(store: store, config: config, clock: clock.clock)
+    ctx = try FlowContext(
+      store: store, settings: config.settings, clock: clock.clock, observer: SilentObserver())
     file = SessionFile(path: dir.file("state/session"))
     ctx.deliveries = { [unowned self] in self.reports.append($0) }
   }

@@ -18,7 +18,7 @@ public struct ChangePassword {
       // As login: reserved before bcrypt and refused while locked; a wrong current password
       // counts toward the lockout (`PasswordAttempt`).
       let (_, stored) = try PasswordAttempt.verify(run, a, password: currentPassword)
-      let ttl = ctx.config.duration("AUTHCTL_CODE_TTL")
+      let ttl = ctx.settings.codeTTL
       try run.write { tx in
         guard var fresh = try tx.account(id: a.id), fresh.passwordHash == stored
         else { throw FlowError.tryLater("the account changed meanwhile; try again") }
@@ -30,9 +30,10 @@ public struct ChangePassword {
           userID: a.id, purpose: Self.purpose,
           codeHash: CodeHash.make(
             key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
-          createdAt: now, expiresAt: now + .seconds(ttl))
+          createdAt: now, expiresAt: now + ttl)
         try run.queue(
-          tx, "passwd-code", to: a, MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl))
+          tx, "passwd-code", to: a,
+          MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl.wholeSeconds))
         try run.succeeded(tx, a)
       }
       return run.delivery

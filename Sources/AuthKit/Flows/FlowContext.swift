@@ -1,14 +1,17 @@
-/// What every flow runs over (DESIGN.md): the store, the configuration, a clock, the keys, the
-/// password rules and the mailer. Every flow takes one (`Register(ctx)`, `Admin(ctx)`,
-/// `Import(ctx)`, …) and runs on its kernel (`run`, `FlowRun`). Tests build one over a
-/// temporary store and an advanceable clock.
+/// What every flow runs over (DESIGN.md): the store, the typed settings, a clock, the keys, the
+/// password rules, the mailer and the observer that hears its notices and warnings. Every flow
+/// takes one (`Register(ctx)`, `Admin(ctx)`, `Import(ctx)`, …) and runs on its kernel (`run`,
+/// `FlowRun`). Tests build one over a temporary store, an advanceable clock and a recording
+/// observer.
 public final class FlowContext {
   public let store: any Store
-  public let config: Config
+  public let settings: Settings
   public let clock: Clock
   public let hasher: PasswordHasher
   public let policy: PasswordPolicy
   public let mailer: Mailer
+  /// Hears the flows' notices, warnings and progress, and the mail transcript.
+  public let observer: any Observer
   /// Hears every delivery a flow makes after its commit (the CLI says where the mail went),
   /// also when the flow then refuses (a second registration mails its owner a notice).
   public var deliveries: (DeliveryReport) -> Void = { _ in }
@@ -16,41 +19,39 @@ public final class FlowContext {
   /// verify or hash codes (an operator's `users disable` works without a secret).
   private let keyRing: Result<KeyRing, any Error>
 
-  public init(store: any Store, config: Config, clock: Clock) throws {
+  public init(store: any Store, settings: Settings, clock: Clock, observer: any Observer) throws {
     self.store = store
-    self.config = config
+    self.settings = settings
     self.clock = clock
-    keyRing = Result { try Self.keys(config: config, store: store) }
-    hasher = try PasswordHasher(cost: config.int("AUTHCTL_BCRYPT_COST"))
-    policy = PasswordPolicy(minLength: config.int("AUTHCTL_MIN_PASSWORD_LENGTH"))
-    mailer = Mailer(config: config, clock: clock)
+    self.observer = observer
+    keyRing = Result { try Self.keys(settings: settings, store: store) }
+    hasher = try PasswordHasher(cost: settings.bcryptCost)
+    policy = PasswordPolicy(minLength: settings.minPasswordLength)
+    mailer = Mailer(settings: settings, clock: clock, observer: observer)
   }
 
-  /// The keys derived from the JWT secret (`keys(config:store:)`); throws when there is none.
+  /// The keys derived from the JWT secret (`keys(settings:store:)`); throws when there is none.
   public var keys: KeyRing {
     get throws { try keyRing.get() }
   }
 
   /// Signs and verifies the tokens, with the configured issuer.
   public var signer: TokenSigner {
-    get throws {
-      TokenSigner(
-        key: try keys.tokenKey, issuer: config.string("AUTHCTL_TOKEN_ISSUER") ?? "authctl")
-    }
+    get throws { TokenSigner(key: try keys.tokenKey, issuer: settings.tokenIssuer) }
   }
 
   /// Refuses a `JWT_SECRET` shorter than 32 bytes (RFC 7518 §3.2) — called before anything
   /// is created or changed.
-  public static func checkSecret(_ config: Config) throws(KeyError) {
-    if let s = config.string("JWT_SECRET"), s.utf8.count < 32 { throw .shortSecret(s.utf8.count) }
+  public static func checkSecret(_ settings: Settings) throws(KeyError) {
+    if let s = settings.jwtSecret, s.byteCount < 32 { throw .shortSecret(s.byteCount) }
   }
 
   /// `JWT_SECRET` when set (its UTF-8 bytes, as PyJWT uses a str key), else the secret the
   /// first migration generated and kept in `settings`.
-  static func keys(config: Config, store: any Store) throws -> KeyRing {
-    let secretKey = config.string("SECRET_KEY").map { Array($0.utf8) }
-    if let s = config.string("JWT_SECRET") {
-      return try KeyRing(jwtSecret: Array(s.utf8), secretKey: secretKey)
+  static func keys(settings: Settings, store: any Store) throws -> KeyRing {
+    let secretKey = settings.secretKey?.bytes
+    if let s = settings.jwtSecret {
+      return try KeyRing(jwtSecret: s.bytes, secretKey: secretKey)
     }
     let stored = try store.read { try $0.setting(.jwtSecret) }
     guard let stored, let bytes = Hex.decode(stored) else {

@@ -31,7 +31,7 @@ public struct Import {
     let (records, parseProblems) = ImportParser.parse(bytes, format: format)
     var problems = parseProblems
     let now = ctx.now()
-    let progress = Progress("importing", total: records.count)
+    let progress = ctx.observer.progress("importing", total: records.count)
     defer { progress.finish() }
     // One run of the kernel, but in a bulk write: many rows, no notification.
     return try ctx.run("admin.import") { run in

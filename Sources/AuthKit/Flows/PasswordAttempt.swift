@@ -22,8 +22,8 @@ struct PasswordAttempt {
   /// Reserves one check of `a`'s password, or refuses (77) when the account is locked.
   static func reserve(_ run: FlowRun, _ a: Account) throws -> PasswordAttempt {
     let ctx = run.ctx
-    let threshold = max(1, ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD"))
-    let duration = Duration.seconds(ctx.config.duration("AUTHCTL_LOCKOUT_DURATION"))
+    let threshold = max(1, ctx.settings.lockoutThreshold)
+    let duration = ctx.settings.lockoutDuration
     let (current, engaged) = try run.write { (tx) throws -> (Account, Bool) in
       guard var current = try tx.account(id: a.id) else {
         throw FlowError.noSuchAccount("no account with email \(a.email)")
@@ -77,8 +77,8 @@ struct PasswordAttempt {
   /// Settles a wrong password (already counted at the reservation) and refuses; the
   /// reservation that engaged the lock records the lockout with the refusal.
   func wrong(hint: String? = nil) throws -> Never {
-    let threshold = max(1, ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD"))
-    let duration = ctx.config.duration("AUTHCTL_LOCKOUT_DURATION")
+    let threshold = max(1, ctx.settings.lockoutThreshold)
+    let duration = ctx.settings.lockoutDuration.wholeSeconds
     let why =
       account.hasPassword
       ? "wrong password" + (hint.map { " (\($0))" } ?? "")

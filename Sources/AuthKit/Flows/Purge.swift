@@ -16,8 +16,8 @@ public struct Purge {
   /// their addresses (always done for a dry run).
   public func run(olderThan: Duration, dryRun: Bool, listEmails: Bool) throws -> PurgeResult {
     let cutoff = ctx.now() - olderThan
-    let progress = Progress(
-      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts")
+    let progress = ctx.observer.progress(
+      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts", total: nil)
     progress.working()
     defer { progress.finish() }
     return try ctx.run("admin.purge") { run in

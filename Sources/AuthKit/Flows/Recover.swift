@@ -16,9 +16,9 @@ public struct Recover {
   @discardableResult
   public func run(_ rawEmail: String) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
-    let appURL = ctx.config.string("APP_URL")
+    let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
+    let ttl = ctx.settings.resetTTL
     return try ctx.run("recover", email: email) { run in
       let account = try run.write { (tx) throws -> Account in
         guard let a = try tx.account(email: email) else {
@@ -38,15 +38,16 @@ public struct Recover {
           key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
         try tx.replaceCode(
           userID: a.id, purpose: Self.purpose, codeHash: codeHash, createdAt: now,
-          expiresAt: now + .seconds(ttl))
+          expiresAt: now + ttl)
         let token = try ctx.signer.sign(
           purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now,
-          lifetime: .seconds(ttl), fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
+          lifetime: ttl, fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
         let link = MailTemplates.link(
           appURL, "reset_password", electricMail: electric, token: token)
         try run.queue(
           tx, "recover", to: a,
-          MailTemplates.recover(email: a.email, token: token, code: code, link: link, ttl: ttl))
+          MailTemplates.recover(
+            email: a.email, token: token, code: code, link: link, ttl: ttl.wholeSeconds))
         try run.succeeded(tx, a)
         return a
       }

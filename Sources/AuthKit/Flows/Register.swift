@@ -29,9 +29,9 @@ public struct Register {
       generated = password
     }
     let hash = try ctx.hasher.hash(password)
-    let appURL = ctx.config.string("APP_URL")
+    let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.config.duration("AUTHCTL_CONFIRM_TTL")
+    let ttl = ctx.settings.confirmTTL
 
     return try ctx.run("register", email: email) { run in
       let account = try run.write { (tx) throws -> Account in
@@ -77,16 +77,16 @@ public struct Register {
 
   func queueConfirmation(
     _ run: FlowRun, _ tx: any StoreTransaction, _ a: Account, password: String?,
-    electric: String?, ttl: Int64, now: Instant
+    electric: String?, ttl: Duration, now: Instant
   ) throws {
     let token = try ctx.signer.sign(
       purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now,
-      lifetime: .seconds(ttl), fingerprint: try ctx.fingerprint(a))
+      lifetime: ttl, fingerprint: try ctx.fingerprint(a))
     let link = MailTemplates.link(
-      ctx.config.string("APP_URL"), "activate_account", electricMail: electric, token: token)
+      ctx.settings.appURL, "activate_account", electricMail: electric, token: token)
     try run.queue(
       tx, "confirm", to: a,
       MailTemplates.confirm(
-        email: a.email, token: token, link: link, password: password, ttl: ttl))
+        email: a.email, token: token, link: link, password: password, ttl: ttl.wholeSeconds))
   }
 }

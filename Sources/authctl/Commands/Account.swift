@@ -13,7 +13,7 @@ func runRegister(_ ctx: Context) throws {
   // An address already registered is refused (65) once its mail went out.
   let a = try Register(flows).run(email, chosenPassword: chosen).account
   if ctx.invocation.format == "json" {
-    let w = RowWriter(.jsonl, columns: ["id", "email", "status"])
+    let w = RowWriter(.jsonl, columns: ["id", "email", "status"], out: ctx.out)
     w.row([a.id, a.email, a.status(now: flows.now()).rawValue])
     w.finish()
   } else {
@@ -68,7 +68,7 @@ func runLogin(_ ctx: Context) throws {
     ? try Prompt.stdinLine("password") : try Prompt.secret("Password")
   let file = ctx.sessionFile
   let result = try Login(flows).run(ctx.invocation.arguments[0], password: password, file: file)
-  if ctx.verbose { Diagnostics.notice("session token written to \(file.path)") }
+  if ctx.verbose { ctx.diagnostics.notice("session token written to \(file.path)") }
   ctx.out.line("logged in as \(result.account.email) until \(result.expiresAt)")
 }
 
@@ -83,7 +83,7 @@ func runWhoami(_ ctx: Context) throws {
     ("session_id", current.session.id), ("session_expires_at", current.session.expiresAt),
   ]
   if ctx.invocation.format == "json" {
-    let w = RowWriter(.jsonl, columns: fields.map(\.0))
+    let w = RowWriter(.jsonl, columns: fields.map(\.0), out: ctx.out)
     w.row(fields.map(\.1))
     w.finish()
   } else {
@@ -139,7 +139,7 @@ func runUsersConfirm(_ ctx: Context) throws {
   let key = ctx.invocation.arguments[0]
   let unchanged = try Admin(flows).confirm(key, notify: ctx.invocation.flag(.notify)).unchanged
   if let unchanged {
-    Diagnostics.notice("\(key): \(unchanged); nothing changed")
+    ctx.diagnostics.notice("\(key): \(unchanged); nothing changed")
   } else {
     ctx.out.line("confirmed \(try EmailAddress.normalize(key))")
   }

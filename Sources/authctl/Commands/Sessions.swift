@@ -15,7 +15,7 @@ func runSessionsPrune(_ ctx: Context) throws {
   let dryRun = inv.flag(.dryRun)
   let result = try SessionPrune(try ctx.adminFlows()).run(olderThan: age, dryRun: dryRun)
   if dryRun {
-    Diagnostics.notice(
+    ctx.diagnostics.notice(
       "dry run: \(result.removed) session(s) ended before \(result.cutoff) would be removed; none was"
     )
     return

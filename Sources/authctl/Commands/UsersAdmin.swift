@@ -5,7 +5,7 @@ func runUsersShow(_ ctx: Context) throws {
   let details = try Admin(try ctx.adminFlows()).show(ctx.invocation.arguments[0])
   let fields = details.fields
   if ctx.invocation.format == "json" {
-    let writer = RowWriter(.jsonl, columns: fields.map(\.0))
+    let writer = RowWriter(.jsonl, columns: fields.map(\.0), out: ctx.out)
     writer.row(fields.map(\.1))
     writer.finish()
     return
@@ -37,7 +37,7 @@ private func adminChange(
   let admin = Admin(try ctx.adminFlows())
   let key = ctx.invocation.arguments[0]
   if let unchanged = try body(admin, key) {
-    Diagnostics.notice("\(key): \(unchanged); nothing changed")
+    ctx.diagnostics.notice("\(key): \(unchanged); nothing changed")
   } else {
     ctx.out.line("\(done) \(try EmailAddress.normalize(key))")
   }

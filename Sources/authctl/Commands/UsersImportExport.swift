@@ -24,8 +24,8 @@ func runUsersExport(_ ctx: Context) throws {
   let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let store = try ctx.openDatabase()
   let hashes = inv.flag(.withPasswordHashes)
-  let writer = RowWriter(format, columns: ImportRecord.header)
-  let progress = Progress("exporting")
+  let writer = RowWriter(format, columns: ImportRecord.header, out: ctx.out)
+  let progress = ctx.diagnostics.progress("exporting", total: nil)
   var n = 0
   try store.read { tx in
     let accounts = try tx.exportAccounts(withHashes: hashes)
