@@ -60,6 +60,40 @@ extension FlowTests {
       #expect(try w.account().activatedAt == nil)
     }
 
+    /// Issue 3's forgeries, each refused as "invalid token" and recorded, nothing changed:
+    /// flipped bits in payload and signature, truncated, another issuer, `alg` none and HS512
+    /// over the same payload. A short secret is refused before any flow starts.
+    @Test func forgedTokensAreInvalid() throws {
+      let w = try FlowWorld()
+      try Register(w.ctx).run("me@example.com", chosenPassword: nil)
+      let token = try w.mailed("Token")
+      let parts = token.split(separator: ".").map(String.init)
+      func flip(_ s: String) -> String {
+        var c = Array(s)
+        c[c.count / 2] = c[c.count / 2] == "A" ? "B" : "A"
+        return String(c)
+      }
+      let a = try w.account()
+      let forged = [
+        "\(parts[0]).\(flip(parts[1])).\(parts[2])",
+        "\(parts[0]).\(parts[1]).\(flip(parts[2]))",
+        "\(parts[0]).\(parts[1]).\(parts[2].dropLast(4))",
+        try TokenSigner(key: Array(FlowWorld.secret.utf8), issuer: "DarkEngine").sign(
+          purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: w.clock.now,
+          lifetime: .seconds(600)),
+        Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8)) + ".\(parts[1]).\(parts[2])",
+        Base64URL.encode(Array(#"{"alg":"HS512","typ":"JWT"}"#.utf8)) + ".\(parts[1]).\(parts[2])",
+      ]
+      for t in forged { expectRefused("invalid token") { try Confirm(w.ctx).run(t) } }
+      #expect(try w.account() == a, "nothing changed")
+      #expect(try w.failures("confirm") == Array(repeating: "invalid token", count: 6))
+      let short = try Config(
+        environment: ["JWT_SECRET": "too-short", "AUTHCTL_DB": w.dir.file("x.sqlite")],
+        envFile: w.dir.file("empty.env"), observer: SilentObserver())
+      #expect(throws: KeyError.self) { try FlowContext.checkSecret(short.settings) }
+      try Confirm(w.ctx).run(token)
+    }
+
     @Test func anAccountPurgedMeanwhileIsGone() throws {
       let w = try FlowWorld()
       try Register(w.ctx).run("me@example.com", chosenPassword: nil)
