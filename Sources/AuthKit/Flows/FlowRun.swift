@@ -48,20 +48,24 @@ public final class FlowRun {
     email = account.email
   }
 
-  /// Runs `body` in one write transaction; after the commit, delivers what it queued. A
-  /// `CommitAndRefuse` thrown by `body` commits with the refusal recorded, then throws it;
-  /// any other error rolls the transaction back and leaves the run (which records it).
-  public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+  /// Runs `body` in one write transaction (`bulk`: the store's bulk write, for an import);
+  /// after the commit, delivers what it queued. A `CommitAndRefuse` thrown by `body` commits
+  /// with the refusal recorded, then throws it; any other error rolls the transaction back and
+  /// leaves the run (which records it).
+  public func write<T>(bulk: Bool = false, _ body: (any StoreTransaction) throws -> T) throws
+    -> T
+  {
     queued = []
     defer { queued = [] }
-    let outcome = try ctx.store.write { tx -> Result<T, any Error> in
+    let work = { (tx: any StoreTransaction) throws -> Result<T, any Error> in
       do {
         return .success(try body(tx))
       } catch let refusal as CommitAndRefuse {
-        try tx.record(failure(refusal.error))
+        try tx.record(self.failure(refusal.error))
         return .failure(refusal.error)
       }
     }
+    let outcome = try bulk ? ctx.store.bulkWrite(work) : ctx.store.write(work)
     try deliver()
     if case .failure = outcome { refusalRecorded = true }
     return try outcome.get()

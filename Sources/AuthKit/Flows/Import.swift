@@ -33,9 +33,8 @@ public struct Import {
     let now = ctx.now()
     let progress = ctx.observer.progress("importing", total: records.count)
     defer { progress.finish() }
-    // One run of the kernel, but in a bulk write: many rows, no notification.
     return try ctx.run("admin.import") { run in
-      try ctx.store.bulkWrite { tx in
+      try run.write(bulk: true) { tx in
         var accounts: [Account] = []
         accounts.reserveCapacity(records.count)
         var seen: [String: Int] = [:]
