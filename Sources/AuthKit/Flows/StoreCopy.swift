@@ -19,14 +19,17 @@ public struct StoreCopy {
   let target: any Store
   let sourceName: String
   let targetName: String
+  let observer: any Observer
 
-  public init(from source: any Store, named sourceName: String, to target: any Store,
-    named targetName: String)
-  {
+  public init(
+    from source: any Store, named sourceName: String, to target: any Store,
+    named targetName: String, observer: any Observer
+  ) {
     self.source = source
     self.target = target
     self.sourceName = sourceName
     self.targetName = targetName
+    self.observer = observer
   }
 
   /// Copies every table; `context` migrates an empty target (its secret is the source's:
@@ -79,7 +82,7 @@ public struct StoreCopy {
       )
     }
     let total = try from.rowCount(of: table)
-    let progress = Progress("copying \(table.rawValue)", total: total)
+    let progress = observer.progress("copying \(table.rawValue)", total: total)
     defer { progress.finish() }
     let digest = RowDigest(columns: columns.count)
     let counter = Counter()

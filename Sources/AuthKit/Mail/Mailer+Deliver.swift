@@ -7,20 +7,19 @@ extension Mailer {
     -> DeliveryReport
   {
     let now = clock.now()
-    let nowText = Timestamp.format(now)
     let candidates = try store.read { tx in
-      guard let ids else { return try tx.dueMessages(now: nowText, all: all).map(\.id) }
+      guard let ids else { return try tx.dueMessages(now: now, all: all).map(\.id) }
       return ids
     }
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
     guard !candidates.isEmpty else { return report }
-    let progress = Progress("delivering", total: candidates.count)
+    let progress = observer.progress("delivering", total: candidates.count)
     defer { progress.finish() }
     // Several flushers (on several hosts) share the queue: each takes a batch of messages no
     // other holds (`Store.claimMessages`), reads them afresh — one another flusher finished
     // or deferred meanwhile is left alone — delivers them, and lets them go.
-    let batch = max(1, min(config.int("MAIL_MAX_EMAILS"), Self.claimBatch))
+    let batch = max(1, min(settings.mailMaxEmails, Self.claimBatch))
     var offset = 0
     while offset < candidates.count {
       let chunk = Array(candidates[offset..<min(offset + batch, candidates.count)])
@@ -28,7 +27,7 @@ extension Mailer {
       defer { store.releaseMessages(claimed) }
       let items = try store.read { tx in
         try claimed.compactMap { try tx.outboxItem(id: $0) }.filter {
-          $0.status == "queued" && (ids != nil || all || $0.nextAttemptAt <= nowText)
+          $0.status == "queued" && (ids != nil || all || $0.nextAttemptAt <= now)
         }
       }
       let completed = try deliver(store, items, &report, progress, offset: offset)
@@ -50,14 +49,14 @@ extension Mailer {
   /// connection broke and the run should stop.
   func deliver(
     _ store: any Store, _ items: [OutboxItem], _ report: inout DeliveryReport,
-    _ progress: Progress, offset: Int
+    _ progress: any ProgressDisplay, offset: Int
   ) throws -> Bool {
     guard !items.isEmpty else { return true }
     let now = clock.now()
     switch transport {
     case .suppressed:
       for item in items {
-        try store.write { try $0.markSuppressed(id: item.id, at: Timestamp.format(now)) }
+        try store.write { try $0.markSuppressed(id: item.id, at: now) }
         report.suppressed += 1
       }
     case .mailbox(let path):
@@ -67,7 +66,7 @@ extension Mailer {
         let sender = try senders()[0]
         do {
           let bytes = try message(item, from: sender).render()
-          try mailbox.append(bytes, envelopeFrom: sender, date: clock.now())
+          try mailbox.append(bytes, envelopeFrom: sender, date: clock.now().seconds)
           try markSent(store, item, &report)
         } catch let error as MailError {
           // A header that cannot be written never will be: failed, not retried forever.
@@ -78,8 +77,8 @@ extension Mailer {
           }
         }
       }
-    case .smtp(let settings):
-      return try deliverSMTP(store, items, settings, &report, progress, offset: offset)
+    case .smtp(let smtp):
+      return try deliverSMTP(store, items, smtp, &report, progress, offset: offset)
     }
     return true
   }
@@ -87,11 +86,11 @@ extension Mailer {
   func message(_ item: OutboxItem, from: String) -> MailMessage {
     MailMessage(
       from: from, to: item.recipient, subject: item.subject, body: item.body ?? "",
-      date: clock.now(), messageID: item.messageID)
+      date: clock.now().seconds, messageID: item.messageID)
   }
 
   func markSent(_ store: any Store, _ item: OutboxItem, _ report: inout DeliveryReport) throws {
-    try store.write { try $0.markSent(id: item.id, at: Timestamp.format(clock.now())) }
+    try store.write { try $0.markSent(id: item.id, at: clock.now()) }
     report.delivered.append((item.id, item.recipient))
   }
 
@@ -106,7 +105,7 @@ extension Mailer {
     }
     let next = clock.now() + Self.backoff(afterAttempts: item.attempts + 1)
     try record(store, item, error, event: "mail.deferred") {
-      try $0.markDeferred(id: item.id, error: error, next: Timestamp.format(next))
+      try $0.markDeferred(id: item.id, error: error, next: next)
     }
     report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
   }
@@ -131,7 +130,7 @@ extension Mailer {
       try mark(tx)
       try tx.record(
         AuditEvent(
-          at: Timestamp.format(clock.now()), event: event, userID: item.userID,
+          at: clock.now(), event: event, userID: item.userID,
           email: item.recipient, ok: false, reason: error, detail: item.kind))
     }
   }
@@ -140,10 +139,10 @@ extension Mailer {
   /// connection stops the run, leaving the rest queued and due.
   @discardableResult
   func deliverSMTP(
-    _ store: any Store, _ items: [OutboxItem], _ settings: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: Progress, offset: Int = 0
+    _ store: any Store, _ items: [OutboxItem], _ smtp: SMTPSettings,
+    _ report: inout DeliveryReport, _ progress: any ProgressDisplay, offset: Int = 0
   ) throws -> Bool {
-    let maxPerConnection = max(1, config.int("MAIL_MAX_EMAILS"))
+    let maxPerConnection = max(1, settings.mailMaxEmails)
     var client: SMTPClient?
     var onConnection = 0
     var refusedSenders: Set<String> = []
@@ -152,7 +151,7 @@ extension Mailer {
       progress.update(offset + n)
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
-        let c = SMTPClient(settings: settings)
+        let c = SMTPClient(settings: smtp, transcript: observer.transcript)
         do throws(MailError) {
           try c.connect()
         } catch {

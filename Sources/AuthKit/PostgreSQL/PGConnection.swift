@@ -26,6 +26,8 @@
     /// Set when a statement failed with a serialization failure or a deadlock (40001, 40P01):
     /// the transaction is to be run again (see `PostgresStore.write`).
     var retryableFailure = false
+    /// Cursors declared so far, for unique names (`PGCursor`).
+    var cursors = 0
 
     /// Connects with the libpq connection string `conninfo` (a URI or keyword/value text).
     /// Defaults added when neither the string nor libpq's environment sets them:

@@ -4,7 +4,6 @@
   /// holds one batch, whatever the row count. Valid inside the transaction that made it.
   final class PGCursor: RowCursor {
     static let batch = 5000
-    nonisolated(unsafe) private static var serial = 0
 
     let db: PGConnection
     let columns: [String]
@@ -18,8 +17,8 @@
     {
       self.db = db
       self.columns = columns
-      Self.serial += 1
-      name = "authctl_cursor_\(Self.serial)"
+      db.cursors += 1
+      name = "authctl_cursor_\(db.cursors)"
       try db.query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", values)
     }
 

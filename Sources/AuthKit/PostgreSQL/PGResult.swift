@@ -78,3 +78,28 @@
     }
   }
 #endif
+
+#if PostgreSQL
+  /// Times at the store's edge, as on SQLite (`StoredTime`): ISO-8601 UTC text of one width.
+  enum PGTime {
+    static func text(_ instant: Instant) -> String? { Timestamp.format(instant) }
+
+    static func text(_ instant: Instant?) -> String? { instant.map(Timestamp.format) }
+
+    /// `instant` as text, keeping the row's `stored` text when it names that same instant (the
+    /// original app's `activated_at` stays as the app wrote it).
+    static func text(_ instant: Instant?, keeping stored: String?) -> String? {
+      guard let instant else { return nil }
+      if let stored, StoredTime.instant(stored) == instant { return stored }
+      return Timestamp.format(instant)
+    }
+  }
+
+  extension PGResult {
+    func instant(_ row: Int, _ column: Int) -> Instant { StoredTime.instant(text(row, column)) }
+
+    func optionalInstant(_ row: Int, _ column: Int) -> Instant? {
+      isNull(row, column) ? nil : instant(row, column)
+    }
+  }
+#endif

@@ -48,7 +48,7 @@
       }
       try db.query(
         "UPDATE users SET created_at = $1, updated_at = $1 WHERE created_at IS NULL",
-        [context.now])
+        [PGTime.text(context.now)])
       let clash = try db.query(
         """
         SELECT lower(email COLLATE "C") FROM users WHERE email IS NOT NULL
@@ -131,7 +131,7 @@
         let secret = try context.randomBytes(32)
         try db.query(
           "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)",
-          [StoredSetting.jwtSecret.rawValue, Hex.encode(secret), context.now])
+          [StoredSetting.jwtSecret.rawValue, Hex.encode(secret), PGTime.text(context.now)])
         context.notice(
           "JWT_SECRET is not set: generated a 32-byte secret and kept it in the database settings")
       }

@@ -191,7 +191,7 @@
           applied.append(
             AppliedSchemaStep(
               step: SchemaStep(version: Int(r.int(i, 0)), name: r.text(i, 1)),
-              appliedAt: r.text(i, 2)))
+              appliedAt: r.instant(i, 2)))
         }
       }
       let pending = PostgresSchema.migrations.map(\.step).filter { $0.version > current }
@@ -218,7 +218,7 @@
           try apply(connection, context)
           try connection.query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            [String(step.version), step.name, context.now])
+            [String(step.version), step.name, PGTime.text(context.now)])
           done.append(step)
         }
         try connection.execute("COMMIT")

@@ -14,19 +14,31 @@
     static func account(_ r: PGResult, _ i: Int) -> Account {
       Account(
         id: r.text(i, 0), email: r.optionalText(i, 1) ?? "", passwordHash: r.optionalText(i, 2),
-        activatedAt: r.optionalText(i, 3), createdAt: r.optionalText(i, 4),
-        updatedAt: r.optionalText(i, 5), disabledAt: r.optionalText(i, 6),
-        failedLogins: Int(r.int(i, 7)), lockedUntil: r.optionalText(i, 8),
-        lastLoginAt: r.optionalText(i, 9), passwordGenerated: r.int(i, 10) != 0,
-        stamp: r.optionalText(i, 11), securityChangedAt: r.optionalText(i, 12))
+        activatedAt: r.optionalInstant(i, 3), createdAt: r.optionalInstant(i, 4),
+        updatedAt: r.optionalInstant(i, 5), disabledAt: r.optionalInstant(i, 6),
+        failedLogins: Int(r.int(i, 7)), lockedUntil: r.optionalInstant(i, 8),
+        lastLoginAt: r.optionalInstant(i, 9), passwordGenerated: r.int(i, 10) != 0,
+        stamp: r.optionalText(i, 11), securityChangedAt: r.optionalInstant(i, 12))
     }
 
-    /// Every column of `a`, as `$1`…`$13` in `accountColumns` order.
-    static func values(_ a: Account) -> [String?] {
+    /// The time columns of `users`, in `accountColumns` order.
+    static let accountTimeColumns = """
+      activated_at, created_at, updated_at, disabled_at, locked_until, last_login_at, \
+      security_changed_at
+      """
+
+    /// Every column of `a`, as `$1`…`$13` in `accountColumns` order. `stored` are the row's
+    /// time texts (`accountTimeColumns`), kept where they name the same instant.
+    static func values(_ a: Account, stored: [String?] = Array(repeating: nil, count: 7))
+      -> [String?]
+    {
       [
-        a.id, a.email, a.passwordHash, a.activatedAt, a.createdAt, a.updatedAt, a.disabledAt,
-        a.failedLogins.bound, a.lockedUntil, a.lastLoginAt, a.passwordGenerated.bound, a.stamp,
-        a.securityChangedAt,
+        a.id, a.email, a.passwordHash, PGTime.text(a.activatedAt, keeping: stored[0]),
+        PGTime.text(a.createdAt, keeping: stored[1]), PGTime.text(a.updatedAt, keeping: stored[2]),
+        PGTime.text(a.disabledAt, keeping: stored[3]), a.failedLogins.bound,
+        PGTime.text(a.lockedUntil, keeping: stored[4]),
+        PGTime.text(a.lastLoginAt, keeping: stored[5]), a.passwordGenerated.bound, a.stamp,
+        PGTime.text(a.securityChangedAt, keeping: stored[6]),
       ]
     }
 
@@ -54,15 +66,21 @@
         """, Self.values(a))
     }
 
+    /// A time the row holds in another form naming the same instant is written back as it was.
     @discardableResult
     func updateAccount(_ a: Account) throws(StoreError) -> Bool {
-      try run(
+      guard
+        let stored = try first(
+          "SELECT \(Self.accountTimeColumns) FROM users WHERE id = $1", [a.id],
+          { r, i in (0..<7).map { r.optionalText(i, $0) } })
+      else { return false }
+      return try run(
         """
         UPDATE users SET email = $2, password = $3, activated_at = $4, created_at = $5,
           updated_at = $6, disabled_at = $7, failed_logins = $8, locked_until = $9,
           last_login_at = $10, password_generated = $11, stamp = $12, security_changed_at = $13
         WHERE id = $1
-        """, Self.values(a)) == 1
+        """, Self.values(a, stored: stored)) == 1
     }
 
     /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows explicitly.
@@ -74,13 +92,15 @@
 
     static let unconfirmedBefore = "activated_at IS NULL AND created_at < $1"
 
-    func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String] {
+    func unconfirmedEmails(createdBefore cutoff: Instant) throws(StoreError) -> [String] {
       try all(
-        "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY seq", [cutoff]
+        "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY seq",
+        [PGTime.text(cutoff)]
       ) { r, i in r.optionalText(i, 0) ?? "" }
     }
 
-    func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int {
+    func deleteUnconfirmed(createdBefore cutoff: Instant) throws(StoreError) -> Int {
+      let cutoff = PGTime.text(cutoff)
       try run(
         "DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))",
         [cutoff])
@@ -94,19 +114,19 @@
       WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END
       """
 
-    func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor {
+    func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor {
       var sql = """
         SELECT id, email, \(Self.statusExpression) AS status, created_at, activated_at, \
         last_login_at FROM users
         """
       var conditions: [String] = []
-      var values: [String?] = [Timestamp.format(now)]
+      var values: [String?] = [PGTime.text(now)]
       if let status = filter.status {
         values.append(status.rawValue)
         conditions.append("(\(Self.statusExpression)) = $\(values.count)")
       }
       if let before = filter.createdBefore {
-        values.append(Timestamp.format(before))
+        values.append(PGTime.text(before))
         conditions.append("created_at < $\(values.count)")
       }
       if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

@@ -6,7 +6,7 @@
         """
         INSERT INTO audit (at, event, user_id, email, outcome, reason, detail)
         VALUES ($1, $2, $3, $4, $5, $6, $7)
-        """, [e.at, e.event, e.userID, e.email, e.ok ? "ok" : "failed", e.reason, e.detail])
+        """, [PGTime.text(e.at), e.event, e.userID, e.email, e.ok ? "ok" : "failed", e.reason, e.detail])
     }
 
     func auditEvents(_ filter: AuditFilter) throws(StoreError) -> any RowCursor {
@@ -21,7 +21,7 @@
         conditions.append("event = $\(values.count)")
       }
       if let since = filter.since {
-        values.append(Timestamp.format(since))
+        values.append(PGTime.text(since))
         conditions.append("at >= $\(values.count)")
       }
       if filter.failedOnly { conditions.append("outcome = 'failed'") }

@@ -11,12 +11,13 @@
         id: r.int(i, 0), userID: r.optionalText(i, 1), kind: r.text(i, 2),
         recipient: r.text(i, 3), subject: r.text(i, 4), body: r.optionalText(i, 5),
         messageID: r.text(i, 6), status: r.text(i, 7), attempts: Int(r.int(i, 8)),
-        lastError: r.optionalText(i, 9), createdAt: r.text(i, 10), nextAttemptAt: r.text(i, 11))
+        lastError: r.optionalText(i, 9), createdAt: r.instant(i, 10),
+        nextAttemptAt: r.instant(i, 11))
     }
 
     func enqueueMessage(
       userID: String?, kind: String, recipient: String, subject: String, body: String,
-      messageID: String, now: String
+      messageID: String, now: Instant
     ) throws(StoreError) -> Int64 {
       try first(
         """
@@ -24,7 +25,10 @@
           created_at, next_attempt_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id
         """,
-        [userID, kind, recipient, RecipientKey.of(recipient), subject, body, messageID, now]
+        [
+          userID, kind, recipient, RecipientKey.of(recipient), subject, body, messageID,
+          PGTime.text(now),
+        ]
       ) { r, i in r.int(i, 0) } ?? 0
     }
 
@@ -33,12 +37,12 @@
         "SELECT \(Self.outboxColumns) FROM outbox WHERE id = $1", [id.bound], Self.item)
     }
 
-    func dueMessages(now: String, all: Bool) throws(StoreError) -> [OutboxItem] {
+    func dueMessages(now: Instant, all: Bool) throws(StoreError) -> [OutboxItem] {
       try self.all(
         """
         SELECT \(Self.outboxColumns) FROM outbox
         WHERE status = 'queued' AND ($2::boolean OR next_attempt_at <= $1) ORDER BY id
-        """, [now, all ? "true" : "false"], Self.item)
+        """, [PGTime.text(now), all ? "true" : "false"], Self.item)
     }
 
     func pendingMessages() throws(StoreError) -> [OutboxItem] {
@@ -47,37 +51,37 @@
         [], Self.item)
     }
 
-    func deferredMessageCount(now: String) throws(StoreError) -> Int {
+    func deferredMessageCount(now: Instant) throws(StoreError) -> Int {
       try integer(
-        "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > $1", [now])
+        "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > $1", [PGTime.text(now)])
     }
 
-    func messageCount(recipient: String, since: String) throws(StoreError) -> Int {
+    func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {
       try integer(
         "SELECT count(*) FROM outbox WHERE recipient_key = $1 AND created_at >= $2",
-        [RecipientKey.of(recipient), since])
+        [RecipientKey.of(recipient), PGTime.text(since)])
     }
 
-    func markSent(id: Int64, at: String) throws(StoreError) {
+    func markSent(id: Int64, at: Instant) throws(StoreError) {
       try run(
         """
         UPDATE outbox SET status = 'sent', body = NULL, sent_at = $2, attempts = attempts + 1,
           last_error = NULL WHERE id = $1
-        """, [id.bound, at])
+        """, [id.bound, PGTime.text(at)])
     }
 
-    func markSuppressed(id: Int64, at: String) throws(StoreError) {
+    func markSuppressed(id: Int64, at: Instant) throws(StoreError) {
       try run(
         "UPDATE outbox SET status = 'suppressed', body = NULL, sent_at = $2 WHERE id = $1",
-        [id.bound, at])
+        [id.bound, PGTime.text(at)])
     }
 
-    func markDeferred(id: Int64, error: String, next: String) throws(StoreError) {
+    func markDeferred(id: Int64, error: String, next: Instant) throws(StoreError) {
       try run(
         """
         UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3
         WHERE id = $1
-        """, [id.bound, error, next])
+        """, [id.bound, error, PGTime.text(next)])
     }
 
     func markFailed(id: Int64, error: String) throws(StoreError) {

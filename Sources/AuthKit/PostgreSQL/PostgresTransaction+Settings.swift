@@ -7,12 +7,12 @@
       }
     }
 
-    func setSetting(_ key: StoredSetting, to value: String, at: String) throws(StoreError) {
+    func setSetting(_ key: StoredSetting, to value: String, at: Instant) throws(StoreError) {
       try run(
         """
         INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-        """, [key.rawValue, value, at])
+        """, [key.rawValue, value, PGTime.text(at)])
     }
   }
 #endif

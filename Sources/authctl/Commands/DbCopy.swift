@@ -25,13 +25,13 @@ func runDbCopy(_ ctx: Context) throws {
   do {
     let target = try to.open(create: true)
     let copied = try StoreCopy(
-      from: source, named: from.display, to: target, named: to.display
+      from: source, named: from.display, to: target, named: to.display, observer: ctx.diagnostics
     ).run(ctx.migrationContext())
     for t in copied {
       ctx.out.line("\(t.table.rawValue)  \(t.rows) rows  sha256 \(t.checksum)")
     }
     let total = copied.reduce(0) { $0 + $1.rows }
-    Diagnostics.notice(
+    ctx.diagnostics.notice(
       "copied \(total) rows from \(from.display) to \(to.display); every table's count and checksum verified"
     )
   } catch {

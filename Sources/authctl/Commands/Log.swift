@@ -7,7 +7,7 @@ func runLog(_ ctx: Context) throws {
   if let user = inv.value(.user) { filter.email = try EmailAddress.normalize(user) }
   filter.event = inv.value(.event)
   if let since = inv.value(.since) {
-    guard let t = Timestamp.parse(since) else {
+    guard let t = Timestamp.instant(since) else {
       throw UsageError(
         "invalid time '\(since)' for '--since'; expected ISO 8601, e.g. 2026-01-31T12:00:00Z.")
     }
@@ -19,7 +19,7 @@ func runLog(_ ctx: Context) throws {
     let events = try tx.auditEvents(filter)
     let writer = RowWriter(
       RowWriter.Format(rawValue: inv.format) ?? .table, columns: events.columns,
-      widths: [20, 22, 28, 36, 7, 24, 0])
+      widths: [20, 22, 28, 36, 7, 24, 0], out: ctx.out)
     while try events.next() { writer.row(from: events) }
     writer.finish()
   }
