@@ -10,14 +10,18 @@ import Testing
     #expect(StoreLocation("postgres://h/db") == .postgres(conninfo: "postgres://h/db"))
     #expect(StoreLocation("postgresql://h/db") == .postgres(conninfo: "postgresql://h/db"))
     #expect(StoreLocation("PostgreSQL://h/db").isPostgres)
-    #expect(StoreLocation("postgres:host=/run dbname=a") == .postgres(conninfo: "host=/run dbname=a"))
+    #expect(
+      StoreLocation("postgres:host=/run dbname=a") == .postgres(conninfo: "host=/run dbname=a"))
     #expect(!StoreLocation("./postgres:x").isPostgres, "a path that merely contains the word")
   }
 
   @Test(arguments: [
     ("postgres://u:secret@h:5432/db", "postgres://u:****@h:5432/db"),
     ("postgresql://u:p%40ss@h/db?sslmode=require", "postgresql://u:****@h/db?sslmode=require"),
-    ("postgres://u@h/db?password=secret&sslmode=verify-full", "postgres://u@h/db?password=****&sslmode=verify-full"),
+    (
+      "postgres://u@h/db?password=secret&sslmode=verify-full",
+      "postgres://u@h/db?password=****&sslmode=verify-full"
+    ),
     ("postgres://h/db?PASSWORD=secret", "postgres://h/db?PASSWORD=****"),
     ("postgres://u:secret@h1,h2/db", "postgres://u:****@h1,h2/db"),
     ("postgres://u@h/db", "postgres://u@h/db"),

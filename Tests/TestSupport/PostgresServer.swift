@@ -41,7 +41,9 @@ public final class PostgresServer: @unchecked Sendable {
 
   /// True under CI (`CI=true`): a server that cannot start is a failure, not a skip.
   public static var required: Bool {
-    ProcessInfo.processInfo.environment["CI"].map { ["true", "1", "yes"].contains($0.lowercased()) }
+    ProcessInfo.processInfo.environment["CI"].map {
+      ["true", "1", "yes"].contains($0.lowercased())
+    }
       ?? false
   }
 
@@ -86,8 +88,10 @@ public final class PostgresServer: @unchecked Sendable {
     port = try Self.freePort()
     let initdb = try call(
       "\(bin)/initdb",
-      ["-D", "\(dir)/data", "-U", superuser, "-A", "trust", "--no-sync", "-E", "UTF8",
-       "--locale=C.UTF-8"])
+      [
+        "-D", "\(dir)/data", "-U", superuser, "-A", "trust", "--no-sync", "-E", "UTF8",
+        "--locale=C.UTF-8",
+      ])
     guard initdb.status == 0 else { throw TestSupportError("initdb: \(initdb.allOutput)") }
     // TLS with a certificate of the test CA; the key must be the server user's, 0600.
     let certs = TestCertificates.shared
@@ -98,7 +102,9 @@ public final class PostgresServer: @unchecked Sendable {
       try? FileManager.default.removeItem(atPath: target)
       try FileManager.default.copyItem(atPath: from, toPath: target)
       chmod(target, 0o600)
-      if let user = runAs, let pw = getpwnam(user) { chown(target, pw.pointee.pw_uid, pw.pointee.pw_gid) }
+      if let user = runAs, let pw = getpwnam(user) {
+        chown(target, pw.pointee.pw_uid, pw.pointee.pw_gid)
+      }
     }
     let hba = """
       local all all trust
@@ -121,7 +127,8 @@ public final class PostgresServer: @unchecked Sendable {
       log_min_messages = warning
 
       """
-    let existing = (try? String(contentsOfFile: "\(dir)/data/postgresql.conf", encoding: .utf8)) ?? ""
+    let existing =
+      (try? String(contentsOfFile: "\(dir)/data/postgresql.conf", encoding: .utf8)) ?? ""
     try write(existing + conf, to: "\(dir)/data/postgresql.conf")
     let start = try call("\(bin)/pg_ctl", ["-D", "\(dir)/data", "-l", "\(dir)/log", "-w", "start"])
     guard start.status == 0 else {
@@ -164,16 +171,21 @@ public final class PostgresServer: @unchecked Sendable {
   public func psql(_ database: String, _ sql: String) throws -> RunResult {
     try run(
       "\(binDirectory)/psql",
-      ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--csv", "-t", "-h", directory, "-p", String(port),
-       "-U", superuser, "-d", database, "-c", sql])
+      [
+        "-X", "-q", "-v", "ON_ERROR_STOP=1", "--csv", "-t", "-h", directory, "-p", String(port),
+        "-U", superuser, "-d", database, "-c", sql,
+      ])
   }
 
   /// `pg_ctl restart -m fast` (every session is cut), waiting until it accepts again.
   @discardableResult
   public func restart() throws -> RunResult {
     try call(
-      "\(binDirectory)/pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/log", "-m", "fast",
-      "-w", "restart"])
+      "\(binDirectory)/pg_ctl",
+      [
+        "-D", "\(directory)/data", "-l", "\(directory)/log", "-m", "fast",
+        "-w", "restart",
+      ])
   }
 
   public func stop() {
@@ -187,7 +199,8 @@ public final class PostgresServer: @unchecked Sendable {
   /// Foundation's `Process`, which learns of an exit when a socket it shares with the child
   /// closes — and the server `pg_ctl start` leaves running would hold it open for ever).
   func call(_ program: String, _ arguments: [String]) throws -> RunResult {
-    try spawn((runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", program] } ?? [program]) + arguments)
+    try spawn(
+      (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", program] } ?? [program]) + arguments)
   }
 
   /// Starts a watcher that stops the server and removes its folder once the test process is
@@ -205,7 +218,8 @@ public final class PostgresServer: @unchecked Sendable {
   /// false. bash closes every descriptor above 2 first (posix_spawn's closefrom is not
   /// exported to Swift).
   func spawn(_ command: [String], wait: Bool = true) throws -> RunResult {
-    let closeAll = #"cd "$0" && for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; exec "$@""#
+    let closeAll =
+      #"cd "$0" && for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; exec "$@""#
     let argv = ["/bin/bash", "-c", closeAll, directory] + command
     let output = wait ? "\(directory)/call-\(UInt32.random(in: 0...UInt32.max)).out" : "/dev/null"
     defer { if wait { try? FileManager.default.removeItem(atPath: output) } }
@@ -232,7 +246,9 @@ public final class PostgresServer: @unchecked Sendable {
 
   func write(_ text: String, to path: String) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    if let user = runAs, let pw = getpwnam(user) { chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
+    if let user = runAs, let pw = getpwnam(user) {
+      chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid)
+    }
   }
 
   /// A TCP port free on 127.0.0.1 now (bound to 0, read, closed).

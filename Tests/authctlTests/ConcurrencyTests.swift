@@ -45,7 +45,8 @@ import Testing
     let procs = try together(Array(repeating: ["register", "same@example.com"], count: 16))
     let statuses = procs.map(\.status)
     print(
-      "ConcurrencyTests[\(store)]: 16 racing registers of one address → statuses \(statuses.sorted())")
+      "ConcurrencyTests[\(store)]: 16 racing registers of one address → statuses \(statuses.sorted())"
+    )
     #expect(statuses.filter { $0 == 0 }.count == 1, "exactly one creates it")
     #expect(statuses.filter { $0 == 65 }.count == 15, "the rest are told it exists")
     for p in procs where p.status != 0 && p.status != 65 {

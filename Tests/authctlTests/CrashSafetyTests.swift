@@ -44,7 +44,8 @@ import Testing
     var description: String {
       let s = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(
         separator: " ")
-      return "CrashSafetyTests[\(store)]: \(name): \(killed + finished) trials, \(killed) killed mid-run, "
+      return
+        "CrashSafetyTests[\(store)]: \(name): \(killed + finished) trials, \(killed) killed mid-run, "
         + "\(finished) finished first (\(s.isEmpty ? "-" : s)), \(duplicates) duplicate deliveries"
     }
   }
@@ -268,7 +269,8 @@ import Testing
       stdin: Self.newPassword + "\n")
     for i in 0..<n {
       let email = Self.email("pw", i)
-      let userID = try place.texts("SELECT id FROM users WHERE email = ?1", [.text(email)]).first ?? ""
+      let userID =
+        try place.texts("SELECT id FROM users WHERE email = ?1", [.text(email)]).first ?? ""
       // Step 1, killed: a code row ⇔ its mail.
       try place.trial(
         ["--session-file", session(i), "passwd", "--request", "--password-stdin"],

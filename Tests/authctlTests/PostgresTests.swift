@@ -58,7 +58,8 @@ import Testing
     try db.run(["-q", "migrate"])
     let keywords =
       "postgres:host=\(db.server.directory) port=\(db.server.port) user=postgres dbname=\(db.name)"
-    let tcp = db.server.tcpURL(db.name).replacingOccurrences(of: "postgresql://", with: "postgres://")
+    let tcp = db.server.tcpURL(db.name).replacingOccurrences(
+      of: "postgresql://", with: "postgres://")
     for location in [db.url, keywords, tcp] {
       let r = try authctl(["--db", location, "users", "list"], directory: db.dir.url)
       #expect(r.status == 0, "\(location): \(r.stderr)")
@@ -73,7 +74,9 @@ import Testing
     #expect(unknown.status == 66, "unknown database: \(unknown.stderr)")
     #expect(unknown.stderr.contains("does not exist"))
     let closed = try closedPort()
-    let refused = try authctl(["--db", "postgresql://postgres@127.0.0.1:\(closed)/x", "users", "list"])
+    let refused = try authctl([
+      "--db", "postgresql://postgres@127.0.0.1:\(closed)/x", "users", "list",
+    ])
     #expect(refused.status == 75, "refused: \(refused.stderr)")
     #expect(refused.stderr.contains("retry"))
     let role = try authctl(["--db", server.tcpURL(db.name, user: "nobody_here"), "users", "list"])
@@ -231,7 +234,8 @@ import Testing
       try db.count(
         "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'") == 4,
       "nothing changed: the migration is one transaction")
-    #expect(try db.count("SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == 0)
+    #expect(
+      try db.count("SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations'") == 0)
   }
 
   /// Four hosts migrating one empty database at once: the advisory lock makes them take turns;
@@ -289,11 +293,14 @@ import Testing
       "MAIL_DEFAULT_SENDER": "accounts@example.com",
     ]
     let procs = try (0..<4).map { _ in
-      try SpawnedProcess(["mail", "flush"], environment: env, directory: db.dir.url, scratch: db.dir)
+      try SpawnedProcess(
+        ["mail", "flush"], environment: env, directory: db.dir.url, scratch: db.dir)
     }
     for p in procs { p.wait() }
     for p in procs { #expect(p.status == 0, "\(p.stderr)") }
-    let shares = procs.map { $0.stdout.split(separator: " ").dropFirst().first.map(String.init) ?? "?" }
+    let shares = procs.map {
+      $0.stdout.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
+    }
     let counts = try messageIDCounts(smtp)
     let duplicates = counts.values.reduce(0) { $0 + $1 - 1 }
     print(
@@ -419,15 +426,19 @@ import Testing
     }
     let file = dir.file("users.csv")
     try csv.write(toFile: file, atomically: true, encoding: .utf8)
-    #expect(try authctl(["--db", first, "-q", "users", "import", file], directory: dir.url).status == 0)
+    #expect(
+      try authctl(["--db", first, "-q", "users", "import", file], directory: dir.url).status == 0)
     // A session, a code, queued and sent mail, audit events.
     #expect(
       try authctl(
-        ["--db", first, "-q", "login", "u7@example.com", "--password-stdin", "--session-file",
-         dir.file("s0")], stdin: "password number 7\n", directory: dir.url
+        [
+          "--db", first, "-q", "login", "u7@example.com", "--password-stdin", "--session-file",
+          dir.file("s0"),
+        ], stdin: "password number 7\n", directory: dir.url
       ).status == 0)
     #expect(
-      try authctl(["--db", first, "-q", "recover", "u8@example.com"], directory: dir.url).status == 0)
+      try authctl(["--db", first, "-q", "recover", "u8@example.com"], directory: dir.url).status
+        == 0)
 
     let there = try authctl(["db", "copy", "--from", first, "--to", db.url], directory: dir.url)
     #expect(there.status == 0, "\(there.stderr)")
@@ -436,7 +447,8 @@ import Testing
     #expect(there.stdout == home.stdout, "the same counts and checksums both ways")
     #expect(there.stdout.contains("users  100000 rows"), "\(there.stdout)")
     for table in StoreTable.allCases {
-      let order = table == .settings ? "key" : table == .users || table == .sessions ? "rowid" : "id"
+      let order =
+        table == .settings ? "key" : table == .users || table == .sessions ? "rowid" : "id"
       let a = try DatabaseProbe(first).rows("SELECT * FROM \(table.rawValue) ORDER BY \(order)")
       let b = try DatabaseProbe(back).rows("SELECT * FROM \(table.rawValue) ORDER BY \(order)")
       #expect(a == b, "\(table.rawValue) identical after the round trip")
@@ -444,8 +456,10 @@ import Testing
     for (n, store) in [db.url, back].enumerated() {
       for i in [0, 7, 99, 12_345, 99_999] {
         let r = try authctl(
-          ["--db", store, "-q", "login", "u\(i)@example.com", "--password-stdin", "--session-file",
-           dir.file("s-\(n)-\(i)")], stdin: "password number \(i % 100)\n", directory: dir.url)
+          [
+            "--db", store, "-q", "login", "u\(i)@example.com", "--password-stdin", "--session-file",
+            dir.file("s-\(n)-\(i)"),
+          ], stdin: "password number \(i % 100)\n", directory: dir.url)
         #expect(r.status == 0, "login u\(i) on \(store): \(r.stderr)")
       }
       // The copied session still answers.

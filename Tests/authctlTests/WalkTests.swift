@@ -147,7 +147,8 @@ import Testing
     }
     let reg = try run(["register", "you@example.com"])
     #expect(reg.stderr.contains("authctl.mbox"), "says where the mail went: \(reg.stderr)")
-    #expect(FileManager.default.fileExists(atPath: dir.file("authctl.sqlite")) == (store == .sqlite))
+    #expect(
+      FileManager.default.fileExists(atPath: dir.file("authctl.sqlite")) == (store == .sqlite))
     let shown = try run(["mail", "show", "--last"]).stdout
     #expect(shown.contains("Subject: Confirm your account"))
     #expect(!shown.contains("=3D") && !shown.contains("=\n"), "decoded, not quoted-printable")

@@ -134,7 +134,9 @@ final class RowDigest {
       row.withText(c) { bytes in
         var header: [UInt8] = [1]
         let n = UInt64(bytes.count)
-        for shift in stride(from: 56, through: 0, by: -8) { header.append(UInt8(truncatingIfNeeded: n >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+          header.append(UInt8(truncatingIfNeeded: n >> UInt64(shift)))
+        }
         stream.update(header)
         stream.update(UnsafeRawBufferPointer(bytes))
       }

@@ -154,7 +154,8 @@
       case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_EMPTY_QUERY:
         return result
       default:
-        let message = result.errorField(UInt8(ascii: "M")) ?? String(cString: PQerrorMessage(handle))
+        let message =
+          result.errorField(UInt8(ascii: "M")) ?? String(cString: PQerrorMessage(handle))
         let state = result.errorField(UInt8(ascii: "C"))
         if state == "40001" || state == "40P01" { retryableFailure = true }
         throw StoreError.postgres(

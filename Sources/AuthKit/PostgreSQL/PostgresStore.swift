@@ -157,8 +157,9 @@
 
     /// The latest version applied, 0 for a database authctl never migrated.
     func currentVersion() throws(StoreError) -> Int {
-      guard try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
-        .text(0, 0) == "t"
+      guard
+        try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
+          .text(0, 0) == "t"
       else { return 0 }
       return Int(
         try connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations").int(0, 0))

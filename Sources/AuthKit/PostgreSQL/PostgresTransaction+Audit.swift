@@ -6,7 +6,8 @@
         """
         INSERT INTO audit (at, event, user_id, email, outcome, reason, detail)
         VALUES ($1, $2, $3, $4, $5, $6, $7)
-        """, [PGTime.text(e.at), e.event, e.userID, e.email, e.ok ? "ok" : "failed", e.reason, e.detail])
+        """,
+        [PGTime.text(e.at), e.event, e.userID, e.email, e.ok ? "ok" : "failed", e.reason, e.detail])
     }
 
     func auditEvents(_ filter: AuditFilter) throws(StoreError) -> any RowCursor {

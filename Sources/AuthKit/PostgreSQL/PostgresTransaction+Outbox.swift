@@ -53,7 +53,8 @@
 
     func deferredMessageCount(now: Instant) throws(StoreError) -> Int {
       try integer(
-        "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > $1", [PGTime.text(now)])
+        "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > $1",
+        [PGTime.text(now)])
     }
 
     func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {

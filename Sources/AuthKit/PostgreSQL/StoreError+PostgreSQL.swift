@@ -19,7 +19,8 @@
           message:
             "the PostgreSQL server of \(display) went away (\(text)); nothing was changed, retry")
       case .full:
-        return .engine(kind: .full, message: "the database server's disk is full; nothing was changed (\(text))")
+        return .engine(
+          kind: .full, message: "the database server's disk is full; nothing was changed (\(text))")
       case .readOnly:
         return .engine(
           kind: .readOnly,
@@ -60,8 +61,9 @@
           kind: .untrusted,
           message: "the PostgreSQL server of \(display) could not be verified: \(text)")
       }
-      if has("server does not support ssl") || has("sslmode value") || has("invalid ")
-        && has("value")
+      if has("server does not support ssl") || has("sslmode value")
+        || has("invalid ")
+          && has("value")
       {
         return .engine(kind: .unsupported, message: "cannot connect to \(display): \(text)")
       }
