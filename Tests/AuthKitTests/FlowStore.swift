@@ -12,22 +12,13 @@ enum FlowStore: String, Sendable {
 
   @TaskLocal static var current: FlowStore = .sqlite
 
-  static let kinds: [FlowStore] = {
-    if let reason = postgresUnavailable {
-      if PostgresServer.required { return [.sqlite, .postgres] }
-      print("FlowTests: PostgreSQL skipped (\(reason)); CI=true makes this a failure")
-      return [.sqlite]
-    }
-    return [.sqlite, .postgres]
-  }()
+  static let kinds: [FlowStore] =
+    PostgresServer.runsCases(built: StoreLocation.postgresSupported, label: "FlowTests")
+    ? [.sqlite, .postgres] : [.sqlite]
 
-  static let postgresUnavailable: String? = {
-    guard StoreLocation.postgresSupported else {
-      return "this build has no PostgreSQL store: swift test --traits PostgreSQL"
-    }
-    if case .failure(let e) = PostgresServer.shared { return e.description }
-    return nil
-  }()
+  static var postgresUnavailable: String? {
+    PostgresServer.unavailableReason(built: StoreLocation.postgresSupported)
+  }
 
   /// A fresh, migrated store of the current kind; a SQLite one at `sqlitePath`.
   static func store(sqlitePath: String, _ context: MigrationContext) throws -> any Store {

@@ -39,6 +39,23 @@ public final class PostgresServer: @unchecked Sendable {
     }
   }()
 
+  /// Why the PostgreSQL tests cannot run here (nil when they can), for a build that has the
+  /// PostgreSQL store (`built`) or not.
+  public static func unavailableReason(built: Bool) -> String? {
+    guard built else { return "this build has no PostgreSQL store: swift test --traits PostgreSQL" }
+    if case .failure(let e) = shared { return e.description }
+    return nil
+  }
+
+  /// Whether a suite runs its PostgreSQL cases: when they can run, or must (CI, where a
+  /// missing server then fails them); otherwise says once, under `label`, why they are skipped.
+  public static func runsCases(built: Bool, label: String) -> Bool {
+    guard let reason = unavailableReason(built: built) else { return true }
+    if required { return true }
+    print("\(label): PostgreSQL skipped (\(reason)); CI=true makes this a failure")
+    return false
+  }
+
   /// True under CI (`CI=true`): a server that cannot start is a failure, not a skip.
   public static var required: Bool {
     ProcessInfo.processInfo.environment["CI"].map {

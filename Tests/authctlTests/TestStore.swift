@@ -13,25 +13,14 @@ enum StoreKind: String, CustomStringConvertible, Sendable, CaseIterable {
   var description: String { rawValue }
 
   /// The kinds to run: `[.sqlite]` plus `.postgres` when it can run or must (CI).
-  static let available: [StoreKind] = {
-    if let reason = postgresUnavailable {
-      if PostgresServer.required { return [.sqlite, .postgres] }
-      print("authctl tests: PostgreSQL skipped (\(reason)); CI=true makes this a failure")
-      return [.sqlite]
-    }
-    return [.sqlite, .postgres]
-  }()
+  static let available: [StoreKind] =
+    PostgresServer.runsCases(built: StoreLocation.postgresSupported, label: "authctl tests")
+    ? [.sqlite, .postgres] : [.sqlite]
 
   /// Why PostgreSQL tests cannot run here, nil when they can.
-  static let postgresUnavailable: String? = {
-    guard StoreLocation.postgresSupported else {
-      return "this build has no PostgreSQL store: swift test --traits PostgreSQL"
-    }
-    switch PostgresServer.shared {
-    case .success: return nil
-    case .failure(let e): return e.description
-    }
-  }()
+  static var postgresUnavailable: String? {
+    PostgresServer.unavailableReason(built: StoreLocation.postgresSupported)
+  }
 
   /// The shared server, or the reason it is missing as a thrown error.
   static func server() throws -> PostgresServer {
