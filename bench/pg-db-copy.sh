@@ -25,7 +25,7 @@ for _ in $(seq "$runs"); do
   measure dbcopy-sqlite-to-pg "$AUTHCTL" -q db copy --from "$work/list-1m.sqlite" --to "$(pg_url "copy$n")" >> "$results"
   # The floor: export the users table to CSV, then COPY it into a migrated, empty database.
   pg_createdb "floor$n"
-  "$AUTHCTL" --db "$(pg_url "floor$n")" -q migrate
+  "$AUTHCTL" --db "$(pg_url "floor$n")" -q migrate >/dev/null
   psql_on "floor$n" -c "TRUNCATE settings" >/dev/null
   floor=$work/floor.sh
   cat > "$floor" <<SH

@@ -24,7 +24,7 @@ for run in $(seq "$runs"); do
       else
         pg_createdb "reg$n"; db=$(pg_url "reg$n")
       fi
-      "$AUTHCTL" --db "$db" -q migrate
+      "$AUTHCTL" --db "$db" -q migrate >/dev/null
       per=$((total / p))
       start=$(date +%s.%N)
       for w in $(seq "$p"); do
