@@ -22,8 +22,21 @@ struct Context {
     if let s = invocation.value(.sessionFile) {
       flags["AUTHCTL_SESSION_FILE"] = (s, "--session-file")
     }
+    // A protocol mode runs under a server that may pass on what the user set: pam_exec hands
+    // its command the PAM environment, which the user can fill (pam_exec(8): "the user can
+    // have control over the environment"), and runs it in the user's folder. There a
+    // variable or a ./.env could point the check at the user's own database or lift the
+    // lockout, so these modes take settings only from their command line and --env-file.
+    let isolated = Self.isProtocolMode(invocation)
     config = try Config(
-      flags: flags, environment: environment, envFile: invocation.value(.envFile))
+      flags: flags, environment: isolated ? [:] : environment,
+      envFile: invocation.value(.envFile), defaultEnvFile: !isolated)
+  }
+
+  /// `check --pam` and `checkpassword`: settings from the command line and --env-file only.
+  static func isProtocolMode(_ invocation: Invocation) -> Bool {
+    invocation.command?.name == "checkpassword"
+      || (invocation.command?.name == "check" && invocation.options["pam"] != nil)
   }
 
   var verbose: Bool { invocation.flag(.verbose) }
@@ -56,7 +69,10 @@ struct Context {
   /// is opened or created.
   func flowContext(_ db: Connection) throws -> FlowContext {
     let ctx = try FlowContext(db: db, config: config, clock: clock)
-    if config.string("JWT_SECRET") == nil { warnIfSecretReadable(db) }
+    // `check` and `checkpassword` use no token key, and their stderr is a server's log at
+    // every request; a service group's shared database (0660) is expected there.
+    let checks = ["check", "checkpassword"].contains(invocation.command?.name ?? "")
+    if config.string("JWT_SECRET") == nil && !checks { warnIfSecretReadable(db) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),

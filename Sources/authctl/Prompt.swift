@@ -26,7 +26,8 @@ enum Prompt {
   /// what was typed ahead (TCSANOW), so an answer typed as soon as the prompt appears is kept.
   /// More than `limit` bytes, or bytes that are not UTF-8: 65, naming `what`.
   static func readLine(
-    prompt: String? = nil, echo: Bool = true, limit: Int = maxLine, what: String = "answer"
+    prompt: String? = nil, echo: Bool = true, limit: Int = maxLine, what: String = "answer",
+    from reader: LineReader = stdin
   ) throws -> String? {
     var saved = termios()
     let restore = !echo && tcgetattr(0, &saved) == 0
@@ -40,7 +41,7 @@ enum Prompt {
     if let prompt { Diagnostics.write(prompt) }
     let bytes: [UInt8]?
     do {
-      bytes = try stdin.readLine(limit: limit)
+      bytes = try reader.readLine(limit: limit)
     } catch {
       switch error {
       case .tooLong(let limit):

@@ -36,6 +36,8 @@ import AuthKit
     let context = try Context(inv, environment: ProcessInfo.processInfo.environment)
     try spec.run(context)
     return 0
+  } catch let quiet as QuietExit {
+    return quiet.status
   } catch {
     out.flush()
     let (message, status) = describe(error)

@@ -21,12 +21,15 @@ public struct Config: Sendable {
   /// - Parameters:
   ///   - flags: values given on the command line, by variable name (`--db` → `AUTHCTL_DB`),
   ///     with the flag's spelling.
-  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
+  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists and
+  ///     `defaultEnvFile` is true.
   public init(
     flags: [String: (value: String, flag: String)] = [:], environment: [String: String],
-    envFile: String? = nil
+    envFile: String? = nil, defaultEnvFile: Bool = true
   ) throws(ConfigError) {
-    let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
+    let path =
+      envFile
+      ?? (defaultEnvFile && FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     envFilePath = path
     var fileValues: [String: String] = [:]
     if let path {

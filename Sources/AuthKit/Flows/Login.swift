@@ -23,14 +23,10 @@ public struct Login {
       // Reserved before bcrypt, refused when locked (`PasswordAttempt`); a wrong password
       // throws its refusal, already counted.
       let (attempt, stored) = try PasswordAttempt.verify(ctx, a, password: password)
-      if attempt.account.activatedAt == nil {
+      // Unconfirmed, disabled: told only to whoever proved the password (`AccountAccess`).
+      if let refusal = AccountAccess.afterPassword(attempt.account, now: ctx.now()).refusal {
         try attempt.right()
-        throw FlowError.refused(
-          "account \(email) is not confirmed; confirm it with the mailed token first")
-      }
-      if attempt.account.disabledAt != nil {
-        try attempt.right()
-        throw FlowError.refused("account \(email) is disabled")
+        throw refusal
       }
       let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
       let sessionID = try Random.uuid4()
@@ -43,12 +39,7 @@ public struct Login {
         let nowText = Timestamp.format(now)
         try ctx.startSession(
           Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires), of: current)
-        current.lastLoginAt = nowText
-        PasswordAttempt.clear(&current)
-        if let newHash {
-          current.passwordHash = newHash
-          current.updatedAt = nowText
-        }
+        PasswordAttempt.recordLogin(&current, at: nowText, newHash: newHash)
         try AccountStore.update(ctx.db, current)
         try ctx.audit(
           "login", current, detail: newHash == nil ? nil : "rehashed at the configured cost")

@@ -64,3 +64,14 @@ extension AccountStore {
     return try db.run("DELETE FROM users WHERE id = ?1", [.text(id)]) == 1
   }
 }
+
+extension AccountStore {
+  /// A statement yielding every account, whole (`account(_:)` reads a row), in the order they
+  /// were added; the caller steps it, so rows stream.
+  public static func every(_ db: Connection) throws(StoreError) -> Statement {
+    try db.prepare("SELECT \(columns) FROM users ORDER BY rowid")
+  }
+
+  /// The account in the current row of a statement of `every` or `find`.
+  public static func row(_ s: Statement) -> Account { account(s) }
+}
