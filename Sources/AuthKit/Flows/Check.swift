@@ -23,7 +23,7 @@ public struct Check {
       // Never right: no account may have an empty password (DJB's checkpassword refuses
       // them too). Refused before the account is looked up, so it says nothing about it.
       guard !password.isEmpty else { throw FlowError.refused("the password is empty") }
-      guard let a = try AccountStore.find(ctx.db, email: email) else {
+      guard let a = try ctx.store.read({ try $0.account(email: email) }) else {
         try unknown(email, password: password)
         throw FlowError.refused("no account with email \(email)")
       }
@@ -45,7 +45,7 @@ public struct Check {
   public func standing(_ rawEmail: String) throws -> Account {
     let email = try EmailAddress.normalize(rawEmail)
     return try ctx.audited("check", email: email) {
-      guard let a = try AccountStore.find(ctx.db, email: email) else {
+      guard let a = try ctx.store.read({ try $0.account(email: email) }) else {
         throw FlowError.refused("no account with email \(email)")
       }
       if let refusal = AccountAccess.standing(a, now: ctx.now()).refusal { throw refusal }
@@ -56,7 +56,7 @@ public struct Check {
   /// The unknown account's share of the work a known one does: the write lock its reservation
   /// would take (with the same lookup), then one bcrypt at the configured cost.
   func unknown(_ email: String, password: String) throws {
-    _ = try ctx.db.write { try AccountStore.find(ctx.db, email: email) }
+    _ = try ctx.store.write { try $0.account(email: email) }
     ctx.hasher.verifyDummy(password)
   }
 
@@ -64,13 +64,13 @@ public struct Check {
   /// one write transaction that also settles the reservation.
   func record(_ a: Account, stored: String, password: String) throws -> Account {
     let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
-    return try ctx.db.write { () throws -> Account in
-      guard var current = try AccountStore.find(ctx.db, id: a.id), current.passwordHash == stored
+    return try ctx.store.write { (tx) throws -> Account in
+      guard var current = try tx.account(id: a.id), current.passwordHash == stored
       else { throw FlowError.tryLater("the account changed while it was checked; try again") }
       PasswordAttempt.recordLogin(&current, at: Timestamp.format(ctx.now()), newHash: newHash)
-      try AccountStore.update(ctx.db, current)
+      try tx.updateAccount(current)
       try ctx.audit(
-        "check", current,
+        tx, "check", current,
         detail: "login recorded" + (newHash == nil ? "" : "; rehashed at the configured cost"))
       return current
     }

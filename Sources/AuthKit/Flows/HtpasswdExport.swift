@@ -17,30 +17,28 @@ public struct HtpasswdExport {
     public var groupChanged: Bool
   }
 
-  let db: Connection
+  let store: any Store
   let clock: Clock
 
-  public init(db: Connection, clock: Clock) {
-    self.db = db
+  public init(store: any Store, clock: Clock) {
+    self.store = store
     self.clock = clock
   }
 
   /// Writes the file at `path` from one snapshot of the accounts.
   public func run(to path: String) throws -> Result {
     let file = try AtomicFile(path: path, mode: 0o640)
-    let statement = try AccountStore.every(db)
     let now = clock.now()
     var exported = 0
     var leftOut = 0
     var buffer: [UInt8] = []
-    try db.read {
-      while try statement.step() {
-        let a = AccountStore.row(statement)
+    try store.read { tx in
+      try tx.eachAccount { a in
         guard AccountAccess.standing(a, now: now) == .allowed, let hash = a.passwordHash,
           Self.fits(a.email, hash)
         else {
           leftOut += 1
-          continue
+          return
         }
         buffer += Array("\(a.email):\(hash)\n".utf8)
         exported += 1

@@ -73,8 +73,8 @@ final class CheckBatch {
 
   /// The flows over the open database, reopened when the file at its path is another one.
   private func context() throws -> FlowContext {
-    if let flows, let now = FileOwner(path: flows.db.path), now.device == flows.db.file.device,
-      now.inode == flows.db.file.inode
+    if let flows, let opened = flows.store.file, let now = FileOwner(path: flows.store.location),
+      now.device == opened.device, now.inode == opened.inode
     {
       return flows
     }

@@ -2,8 +2,7 @@ import AuthKit
 
 /// `authctl mail queue [--format table|json]`: queued and failed messages.
 func runMailQueue(_ ctx: Context) throws {
-  let db = try ctx.openDatabase()
-  let items = try db.read { try OutboxStore.pending(db) }
+  let items = try ctx.openDatabase().read { try $0.pendingMessages() }
   let writer = RowWriter(
     RowWriter.Format(rawValue: ctx.invocation.format) ?? .table,
     columns: [
@@ -23,13 +22,13 @@ func runMailQueue(_ ctx: Context) throws {
 /// Exit 0 when nothing due is left undelivered, 75 when some are still deferred.
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
-  let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag(.all))
+  let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag(.all))
   for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
   // Still deferred: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
-  let backedOff = try flows.db.read {
-    try OutboxStore.deferredCount(flows.db, now: Timestamp.format(flows.now()))
+  let backedOff = try flows.store.read {
+    try $0.deferredMessageCount(now: Timestamp.format(flows.now()))
   }
   let waiting = backedOff + report.untried
   var parts = ["delivered \(report.delivered.count)"]
