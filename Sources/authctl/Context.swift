@@ -39,6 +39,20 @@ struct Context {
       || (invocation.command?.name == "check" && invocation.options["pam"] != nil)
   }
 
+  /// A protocol mode's database: named on its command line or in its --env-file, by an
+  /// absolute path. The default `./authctl.sqlite`, or any relative path, would be looked for
+  /// in the caller's folder — the user's own under `su`, where the user could have made a
+  /// database of their own with any password in it.
+  func requireAbsoluteDatabase(_ mode: String) throws {
+    let path = config.databasePath
+    let named = config.source("AUTHCTL_DB").map { $0 != .builtIn } ?? false
+    guard named, path.hasPrefix("/") else {
+      throw UsageError(
+        "'\(mode)' needs the database as an absolute path: --db /path/to/authctl.sqlite (or AUTHCTL_DB in --env-file); '\(path)' would be looked for in the caller's folder."
+      )
+    }
+  }
+
   var verbose: Bool { invocation.flag(.verbose) }
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.

@@ -57,6 +57,7 @@ func runCheck(_ ctx: Context) throws {
 /// `check --pam`: what pam_exec hands over — `PAM_TYPE`, `PAM_USER`, and with
 /// `expose_authtok` the token on stdin (Linux-PAM's pam_exec(8)).
 private func runPAMCheck(_ ctx: Context) throws {
+  try ctx.requireAbsoluteDatabase("check --pam")
   guard let user = ctx.environment["PAM_USER"], !user.isEmpty else {
     throw UsageError("'check --pam' runs under pam_exec, which sets PAM_USER; it is not set.")
   }

@@ -73,11 +73,7 @@ final class CheckBatch {
 
   /// The flows over the open database, reopened when the file at its path is another one.
   private func context() throws -> FlowContext {
-    if let flows, let opened = flows.store.file, let now = FileOwner(path: flows.store.location),
-      now.device == opened.device, now.inode == opened.inode
-    {
-      return flows
-    }
+    if let flows, !flows.store.wasReplaced { return flows }
     flows = nil
     let opened = try ctx.flows()
     flows = opened

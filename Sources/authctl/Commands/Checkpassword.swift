@@ -50,7 +50,8 @@ func runCheckpassword(_ ctx: Context) throws {
 
 /// The check, with every AuthKit object released before PROG replaces this process.
 private func checkpassword(_ ctx: Context, user: String, password: String) throws -> String {
-  try Check(try ctx.flows()).run(
+  try ctx.requireAbsoluteDatabase("checkpassword")
+  return try Check(try ctx.flows()).run(
     user, password: password, recordLogin: ctx.invocation.flag(.recordLogin)
   ).email
 }
