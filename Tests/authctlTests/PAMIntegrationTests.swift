@@ -55,8 +55,8 @@ import Testing
   static func lines(_ accounts: ServiceAccounts, envFile: String) -> [String] {
     let command = "\(accounts.bin) --db \(accounts.db) --env-file \(envFile) check --pam"
     return [
-      "auth     required  pam_exec.so quiet expose_authtok \(command)",
-      "account  required  pam_exec.so quiet \(command)",
+      "auth     required  pam_exec.so quiet expose_authtok seteuid \(command)",
+      "account  required  pam_exec.so quiet seteuid \(command)",
     ]
   }
 
