@@ -85,8 +85,9 @@ let commands: [CommandSpec] = [
       only with -v); 75 when the database is busy or unreachable; 65 for malformed input.
       A failure counts toward the lockout as a failed login does; a success writes nothing
       but the settling of its lockout reservation (--record-login also records the login).
-      --pam and --batch, and checkpassword, read settings only from the command line and
-      --env-file, never from the environment. See docs/INTEGRATIONS.md for each server.
+      --pam (like checkpassword) reads settings only from the command line and --env-file,
+      never from the environment, and needs --db as an absolute path. See
+      docs/INTEGRATIONS.md for each server.
       """, run: runCheck),
   CommandSpec(
     "checkpassword", "DJB's checkpassword interface (Dovecot, qmail, s6): runs PROG on success",
