@@ -6,21 +6,32 @@ import AuthKit
   import Foundation
 #endif
 
-/// What a command runs with: its parsed line, the configuration, and the database.
+/// What a command runs with: its parsed line, the configuration, stdout, the observer that
+/// writes its notices and warnings to stderr, and the database.
 struct Context {
   let invocation: Invocation
   let config: Config
   let environment: [String: String]
-  let out = Output.standard
+  /// Results.
+  let out: Output
+  /// Notices, warnings, progress and the SMTP transcript, on stderr.
+  let diagnostics: Diagnostics
   let clock = Clock.system
 
-  init(_ invocation: Invocation, environment: [String: String]) throws {
+  init(
+    _ invocation: Invocation, environment: [String: String], out: Output,
+    diagnostics: Diagnostics
+  ) throws {
     self.invocation = invocation
     self.environment = environment
-    var flags: [String: (value: String, flag: String)] = [:]
-    if let db = invocation.value(.db) { flags["AUTHCTL_DB"] = (db, "--db") }
+    self.out = out
+    self.diagnostics = diagnostics
+    var flags: [SettingFlag] = []
+    if let db = invocation.value(.db) {
+      flags.append(SettingFlag(\.databasePath, db, flag: "--db"))
+    }
     if let s = invocation.value(.sessionFile) {
-      flags["AUTHCTL_SESSION_FILE"] = (s, "--session-file")
+      flags.append(SettingFlag(\.sessionFile, s, flag: "--session-file"))
     }
     // A protocol mode runs under a server that may pass on what the user set: pam_exec hands
     // its command the PAM environment, which the user can fill (pam_exec(8): "the user can
@@ -30,7 +41,7 @@ struct Context {
     let isolated = Self.isProtocolMode(invocation)
     config = try Config(
       flags: flags, environment: isolated ? [:] : environment,
-      envFile: invocation.value(.envFile), defaultEnvFile: !isolated)
+      envFile: invocation.value(.envFile), defaultEnvFile: !isolated, observer: diagnostics)
   }
 
   /// `check --pam` and `checkpassword`: settings from the command line and --env-file only.
@@ -44,8 +55,8 @@ struct Context {
   /// in the caller's folder — the user's own under `su`, where the user could have made a
   /// database of their own with any password in it.
   func requireAbsoluteDatabase(_ mode: String) throws {
-    let path = config.databasePath
-    let named = config.source("AUTHCTL_DB").map { $0 != .builtIn } ?? false
+    let path = settings.databasePath
+    let named = config.source(\Settings.databasePath).map { $0 != .builtIn } ?? false
     guard named, path.hasPrefix("/") else {
       throw UsageError(
         "'\(mode)' needs the database as an absolute path: --db /path/to/authctl.sqlite (or AUTHCTL_DB in --env-file); '\(path)' would be looked for in the caller's folder."
@@ -55,9 +66,12 @@ struct Context {
 
   var verbose: Bool { invocation.flag(.verbose) }
 
+  /// The typed settings.
+  var settings: Settings { config.settings }
+
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try SQLiteStore(path: config.databasePath, create: create)
+    try SQLiteStore(path: settings.databasePath, create: create)
   }
 
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
@@ -71,12 +85,12 @@ struct Context {
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
   func openOrCreateDatabase() throws -> any Store {
-    let path = config.databasePath
+    let path = settings.databasePath
     let existed = FileManager.default.fileExists(atPath: path)
     let store = try openStoreAsIs(create: true)
     if try !existed || store.isEmpty() {
       let done = try store.migrate(migrationContext())
-      if !done.isEmpty { Diagnostics.notice("created database \(path)") }
+      if !done.isEmpty { diagnostics.notice("created database \(path)") }
     } else {
       try store.requireCurrentSchema()
     }
@@ -86,24 +100,25 @@ struct Context {
   /// The flows' context over `store`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
   func flowContext(_ store: any Store) throws -> FlowContext {
-    let ctx = try FlowContext(store: store, config: config, clock: clock)
+    let ctx = try FlowContext(
+      store: store, settings: settings, clock: clock, observer: diagnostics)
     // `check` and `checkpassword` use no token key, and their stderr is a server's log at
     // every request; a service group's shared database (0660) is expected there.
     let checks = ["check", "checkpassword"].contains(invocation.command?.name ?? "")
-    if config.string("JWT_SECRET") == nil && !checks { warnIfSecretReadable(store) }
+    if settings.jwtSecret == nil && !checks { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
       let warning = PasswordHasher.costWarning(ctx.hasher.cost)
     {
-      Diagnostics.warn(warning)
+      diagnostics.warn(warning)
     }
     return ctx
   }
 
   /// Opens the database (creating it for `register`) and builds the flows' context.
   func flows(create: Bool = false) throws -> FlowContext {
-    try FlowContext.checkSecret(config)
+    try FlowContext.checkSecret(settings)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
   }
 
@@ -112,7 +127,7 @@ struct Context {
   func warnIfSecretReadable(_ store: any Store) {
     guard let file = store.file, file.groupOrOthersCanRead else { return }
     let path = store.location
-    Diagnostics.warn(
+    diagnostics.warn(
       "the generated JWT secret is kept in the database \(path), which group or others can read "
         + "(mode \(file.modeText)): whoever reads it can sign tokens; set JWT_SECRET outside "
         + "the database (an env file only you can read) or chmod 600 \(path)")
@@ -121,10 +136,10 @@ struct Context {
   /// Where the JWT secret comes from, for `authctl config`: its setting's source, else the
   /// database file that keeps the generated one (or will, once `migrate` runs).
   func secretLocation() -> String {
-    if let source = config.source("JWT_SECRET"), config.string("JWT_SECRET") != nil {
+    if let source = config.source(\.jwtSecret), settings.jwtSecret != nil {
       return source.description
     }
-    let path = config.databasePath
+    let path = settings.databasePath
     guard let file = FileOwner(path: path), file.isRegular else {
       return "none yet: 'authctl migrate' generates one into the database file \(path)"
     }
@@ -141,28 +156,28 @@ struct Context {
     return "database file \(path)\(readable)"
   }
 
-  var sessionFile: SessionFile { SessionFile(config: config, environment: environment) }
+  var sessionFile: SessionFile { SessionFile(settings: settings, environment: environment) }
 
   /// Says where the mail of a flow went; warns when it could not be delivered now.
   func report(_ d: DeliveryReport) {
     for m in d.delivered {
       if let path = d.mailboxPath {
-        Diagnostics.notice(
+        diagnostics.notice(
           "mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
       } else {
-        Diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
+        diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
       }
     }
     if d.suppressed > 0 {
-      Diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
+      diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
     }
     for p in d.deferred {
-      Diagnostics.warn(
+      diagnostics.warn(
         "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
     }
-    for p in d.failed { Diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
+    for p in d.failed { diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
     if d.untried > 0 {
-      Diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
+      diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
     }
   }
 
@@ -170,7 +185,7 @@ struct Context {
     MigrationContext(
       now: Timestamp.format(clock.now()),
       randomBytes: { try Random.bytes($0) },
-      jwtSecretConfigured: config.string("JWT_SECRET") != nil,
-      notice: { Diagnostics.notice($0) })
+      jwtSecretConfigured: settings.jwtSecret != nil,
+      notice: { [diagnostics] in diagnostics.notice($0) })
   }
 }

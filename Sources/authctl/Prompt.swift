@@ -1,4 +1,5 @@
 import AuthKit
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -17,7 +18,9 @@ enum Prompt {
   /// The most bytes of a token or link given as `-` (TokenInput's cap on a whole link).
   static let maxTokenLine = 16_384
 
-  nonisolated(unsafe) static let stdin = LineReader(fd: 0)
+  /// The one reader of stdin, for the whole process (what it read ahead stays for the next
+  /// question), behind a lock.
+  static let stdin = Mutex(LineReader(fd: 0))
 
   static var isInteractive: Bool { isatty(0) == 1 }
 
@@ -26,8 +29,7 @@ enum Prompt {
   /// what was typed ahead (TCSANOW), so an answer typed as soon as the prompt appears is kept.
   /// More than `limit` bytes, or bytes that are not UTF-8: 65, naming `what`.
   static func readLine(
-    prompt: String? = nil, echo: Bool = true, limit: Int = maxLine, what: String = "answer",
-    from reader: LineReader = stdin
+    prompt: String? = nil, echo: Bool = true, limit: Int = maxLine, what: String = "answer"
   ) throws -> String? {
     var saved = termios()
     let restore = !echo && tcgetattr(0, &saved) == 0
@@ -39,9 +41,21 @@ enum Prompt {
     }
     defer { if restore { tcsetattr(0, TCSANOW, &saved) } }
     if let prompt { Diagnostics.write(prompt) }
+    return try line(what: what) { () throws(LineReader.Failure) in
+      try stdin.withLock { (reader) throws(LineReader.Failure) in try reader.readLine(limit: limit)
+      }
+    }
+  }
+
+  /// The line `read` returns, checked as every answer is: too long or unreadable → 65 or 74,
+  /// not UTF-8 → 65, naming `what`; nil at end of input. `check --password-fd` reads another
+  /// descriptor through it.
+  static func line(what: String, _ read: () throws(LineReader.Failure) -> [UInt8]?) throws
+    -> String?
+  {
     let bytes: [UInt8]?
     do {
-      bytes = try reader.readLine(limit: limit)
+      bytes = try read()
     } catch {
       switch error {
       case .tooLong(let limit):

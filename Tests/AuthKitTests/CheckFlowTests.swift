@@ -19,7 +19,7 @@ import Testing
     let dir: TempDir
     let store: SQLiteStore
     let ctx: FlowContext
-    nonisolated(unsafe) var now: Int64 = CheckFlowTests.start
+    var now: Int64 = CheckFlowTests.start
 
     init(_ settings: [String: String] = [:]) throws {
       dir = try TempDir("check-flow")
@@ -32,9 +32,11 @@ import Testing
         environment: [
           "JWT_SECRET": "check-flow-test-secret-0123456789abcdef", "AUTHCTL_BCRYPT_COST": "4",
           "AUTHCTL_LOCKOUT_THRESHOLD": "3",
-        ].merging(settings) { $1 }, defaultEnvFile: false)
+        ].merging(settings) { $1 }, defaultEnvFile: false, observer: SilentObserver())
       let box = Box()
-      ctx = try FlowContext(store: store, config: config, clock: Clock { box.fixture?.now ?? 0 })
+      ctx = try FlowContext(
+        store: store, settings: config.settings, clock: Clock { box.fixture?.now ?? 0 },
+        observer: SilentObserver())
       box.fixture = self
     }
 
@@ -115,7 +117,7 @@ import Testing
     let slow = "$2b$20$" + String(repeating: ".", count: 53)
     var a = try f.add("loc@example.com", hash: slow)
     a.lockedUntil = Timestamp.format(f.now + 600)
-    try f.store.write { try $0.updateAccount(a) }
+    _ = try f.store.write { try $0.updateAccount(a) }
     let started = Date()
     #expect(f.refusal("loc@example.com", Self.password)?.contains("is locked until") == true)
     #expect(Date().timeIntervalSince(started) < 20, "no cost-20 hash ran")
@@ -218,7 +220,7 @@ import Testing
     try f.add("odd@example.com", hash: "{SSHA}abc")
     var loc = try f.add("loc@example.com", hash: hash)
     loc.lockedUntil = Timestamp.format(f.now + 60)
-    try f.store.write { try $0.updateAccount(loc) }
+    _ = try f.store.write { try $0.updateAccount(loc) }
     let path = f.dir.file("out.htpasswd")
     try "old content\n".write(toFile: path, atomically: true, encoding: .utf8)
     let inode = try #require(FileOwner(path: path)).inode
@@ -244,7 +246,7 @@ import Testing
     let f = try Fixture()
     try f.add("ann@example.com")
     let path = f.dir.file("kept.htpasswd")
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let gid = group.pointee.gr_gid
     #expect(chown(path, 0, gid) == 0)
     _ = try HtpasswdExport(store: f.store, clock: f.ctx.clock).run(to: path)

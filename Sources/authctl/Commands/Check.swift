@@ -91,9 +91,6 @@ func verdict(_ ctx: Context, _ body: () throws -> Void) throws {
 /// The account names and passwords `check` and `checkpassword` read: bounded, UTF-8, and a
 /// password of at most 72 bytes (`Prompt.checkedPassword`), never altered.
 enum CheckInput {
-  /// One reader per descriptor, so two lines of one pipe come from one buffer.
-  nonisolated(unsafe) static var readers: [Int32: LineReader] = [0: Prompt.stdin]
-
   /// `--password-fd FD`: an open descriptor number.
   static func descriptor(_ text: String) throws -> Int32 {
     guard let fd = Int32(text), fd >= 0 else {
@@ -105,13 +102,16 @@ enum CheckInput {
     return fd
   }
 
-  /// The next line of `fd` (at most 4 KiB, UTF-8), a password unless `checkPassword` is false.
+  /// The next line of `fd` (at most 4 KiB, UTF-8), a password unless `checkPassword` is false;
+  /// stdin through `Prompt`'s one reader, so the pipe method's two lines come from one buffer.
   static func line(fd: Int32, what: String, checkPassword: Bool = true) throws -> String {
-    let reader = readers[fd] ?? LineReader(fd: fd)
-    readers[fd] = reader
-    guard let text = try Prompt.readLine(what: what, from: reader) else {
-      throw FlowError.invalidInput("no \(what) given (end of input)")
-    }
+    let text =
+      fd == 0
+      ? try Prompt.readLine(what: what)
+      : try Prompt.line(what: what) { () throws(LineReader.Failure) in
+        try LineReader(fd: fd).readLine(limit: Prompt.maxLine)
+      }
+    guard let text else { throw FlowError.invalidInput("no \(what) given (end of input)") }
     return checkPassword ? try Prompt.checkedPassword(text) : text
   }
 

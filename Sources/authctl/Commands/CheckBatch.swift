@@ -25,11 +25,12 @@ final class CheckBatch {
   /// Answers every line of stdin until its end. A line longer than `maxLine` ends the run (65)
   /// after a `BH` reply: the stream can no longer be trusted to be in step.
   func run() throws {
-    let reader = Prompt.stdin
     while true {
       let line: [UInt8]?
       do {
-        line = try reader.readLine(limit: Self.maxLine)
+        line = try Prompt.stdin.withLock { (reader) throws(LineReader.Failure) in
+          try reader.readLine(limit: Self.maxLine)
+        }
       } catch {
         ctx.out.line("BH message=\"request longer than \(Self.maxLine) bytes\"")
         ctx.out.flush()
