@@ -238,8 +238,8 @@ final class ServiceAccounts: @unchecked Sendable {
   let data: String
   let db: String
 
-  init(group: String? = nil, cost: Int = 4) throws {
-    dir = try TempDir("authctl-server")
+  init(group: String? = nil, cost: Int = 4, in parent: URL? = nil) throws {
+    dir = try TempDir("authctl-server", in: parent)
     chmod(dir.path, 0o755)
     try FileManager.default.createDirectory(
       atPath: dir.file("bin"), withIntermediateDirectories: true)
