@@ -102,9 +102,15 @@ struct Context {
   func flowContext(_ store: any Store) throws -> FlowContext {
     let ctx = try FlowContext(
       store: store, settings: settings, clock: clock, observer: diagnostics)
-    // `check` and `checkpassword` use no token key, and their stderr is a server's log at
-    // every request; a service group's shared database (0660) is expected there.
+    // `check` and `checkpassword` sign and verify no token, and their stderr is a server's log
+    // at every request, where a service group's shared database (0660) is expected: no key is
+    // derived for them (nor OpenSSL started), and no warning about a readable secret.
     let checks = ["check", "checkpassword"].contains(invocation.command?.name ?? "")
+    if !checks {
+      // The account flows sign and verify: no secret is refused before any of them starts.
+      _ = try ctx.keys
+    }
+    ctx.deliveries = { report($0) }
     if settings.jwtSecret == nil && !checks { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
@@ -120,6 +126,16 @@ struct Context {
   func flows(create: Bool = false) throws -> FlowContext {
     try FlowContext.checkSecret(settings)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
+  }
+
+  /// The flows' context for the operator's commands over the database (`users show`,
+  /// `disable`, `purge`, `import`, `sessions prune`): no secret is needed until a flow signs.
+  func adminFlows(create: Bool = false) throws -> FlowContext {
+    let ctx = try FlowContext(
+      store: create ? openOrCreateDatabase() : openDatabase(), settings: settings, clock: clock,
+      observer: diagnostics)
+    ctx.deliveries = { report($0) }
+    return ctx
   }
 
   /// One warning line when the generated secret is kept in a database file that group or
@@ -183,7 +199,7 @@ struct Context {
 
   func migrationContext() -> MigrationContext {
     MigrationContext(
-      now: Timestamp.format(clock.now()),
+      now: clock.now(),
       randomBytes: { try Random.bytes($0) },
       jwtSecretConfigured: settings.jwtSecret != nil,
       notice: { [diagnostics] in diagnostics.notice($0) })

@@ -7,7 +7,7 @@ import Testing
 /// password as two lines on stdin), protecting a folder, driven with `curl -u` (issue 14).
 /// Apache starts as root from a configuration in the test's folder, on a free port, and runs
 /// authctl as `www-data`, a member of the database's group (0660).
-@Suite(.serialized) struct ApacheIntegrationTests {
+@Suite(.serialized, .tags(.slow)) struct ApacheIntegrationTests {
   static let tools = ["apache2", "curl"]
   static let module = "/usr/lib/apache2/modules/mod_authnz_external.so"
 

@@ -34,7 +34,7 @@ import Testing
     _ args: [String], _ bytes: [UInt8]?, env: [String: String] = [:], directory: URL? = nil
   ) throws -> RunResult {
     let input = accounts.dir.file("fd3-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: input, contents: Data(bytes ?? []))
+    _ = FileManager.default.createFile(atPath: input, contents: Data(bytes ?? []))
     let redirect = bytes == nil ? "" : " 3<\"$FD3\""
     return try run(
       "/bin/sh", ["-c", "exec \"$0\" \"$@\"\(redirect)", authctlPath] + args,
@@ -263,63 +263,6 @@ import Testing
         "SELECT detail FROM audit WHERE event = 'check' AND outcome = 'ok'")
         == "login recorded; rehashed at the configured cost")
     try check(["check", email], stdin: Self.pw + "\n", expect: 0)
-  }
-
-  // MARK: - Many at once
-
-  @Test func sixteenParallelChecksNeverTempfail() throws {
-    let procs = try (0..<16).map { _ in
-      try SpawnedProcess(
-        ["--db", db, "check", ServiceAccounts.active], stdin: Self.pw + "\n",
-        directory: accounts.dir.url, scratch: accounts.dir)
-    }
-    for p in procs { p.wait() }
-    #expect(procs.map(\.status) == Array(repeating: 0, count: 16), "\(procs.map(\.stderr))")
-  }
-
-  /// The lockout's reservation holds for check as for login: 16 wrong passwords at once with a
-  /// threshold of 3 check 3 passwords at most, and lock.
-  @Test func parallelWrongChecksStopAtTheThreshold() throws {
-    let procs = try (0..<16).map { _ in
-      try SpawnedProcess(
-        ["--db", db, "check", ServiceAccounts.spare],
-        environment: ["AUTHCTL_LOCKOUT_THRESHOLD": "3"],
-        stdin: ServiceAccounts.wrong + "\n", directory: accounts.dir.url, scratch: accounts.dir)
-    }
-    for p in procs { p.wait() }
-    #expect(procs.allSatisfy { $0.status == 77 }, "\(procs.map(\.status))")
-    #expect(
-      try accounts.value(
-        "SELECT failed_logins FROM users WHERE email = ?1", [.text(ServiceAccounts.spare)]) == "3")
-    try check(
-      ["-v", "check", ServiceAccounts.spare], stdin: Self.pw + "\n",
-      env: ["AUTHCTL_LOCKOUT_THRESHOLD": "3"], expect: 77)
-  }
-
-  /// A write lock held past busy_timeout (5 s): check says 75, checkpassword 111, the batch
-  /// helper BH — all at once, while one connection of this test holds the lock.
-  @Test func busyDatabaseIsATemporaryFailureInEveryMode() throws {
-    let holder = try Connection(path: db, create: false)
-    try holder.execute("BEGIN IMMEDIATE")
-    let input = accounts.dir.file("fd3-busy")
-    FileManager.default.createFile(
-      atPath: input, contents: Data(Self.djb(ServiceAccounts.active, Self.pw)))
-    let plain = try SpawnedProcess(
-      ["--db", db, "check", ServiceAccounts.active], stdin: Self.pw + "\n",
-      directory: accounts.dir.url, scratch: accounts.dir)
-    let cp = try SpawnedProcess(
-      ["-c", "exec \"$0\" --db \"$1\" checkpassword /bin/true 3<\"$2\"", authctlPath, db, input],
-      executable: "/bin/sh", scratch: accounts.dir)
-    let batch = try SpawnedProcess(
-      ["--db", db, "check", "--batch"],
-      stdin: "\(ServiceAccounts.active) correct%20horse%20battery%209\n",
-      directory: accounts.dir.url, scratch: accounts.dir)
-    for p in [plain, cp, batch] { p.wait() }
-    try holder.execute("ROLLBACK")
-    #expect(plain.status == 75, "\(plain.stderr)")
-    #expect(plain.stderr.contains("busy"), "\(plain.stderr)")
-    #expect(cp.status == 111, "\(cp.stderr)")
-    #expect(batch.status == 0 && batch.stdout.hasPrefix("BH message=\""), "\(batch.stdout)")
   }
 
   // MARK: - users export --format htpasswd

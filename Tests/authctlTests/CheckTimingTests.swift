@@ -19,7 +19,7 @@ import Testing
 /// the rest of the test suite, running at the same time, do not decide the answer. (A known
 /// account's wrong password writes one more small WAL transaction, its reservation, than an
 /// unknown account's; on a disk with nothing else to flush the two stay within 2%.)
-@Suite struct CheckTimingTests {
+@Suite(.tags(.slow)) struct CheckTimingTests {
   static let runs = 50
   static let cost = 8
 

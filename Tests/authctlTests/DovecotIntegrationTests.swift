@@ -12,7 +12,7 @@ import Testing
 /// from a configuration in the test's folder, on a free port; its auth process runs authctl
 /// as `dovecot` (default_internal_user), a member of the database's group (0660), and
 /// authctl runs Dovecot's checkpassword-reply, which hands USER and HOME back to Dovecot.
-@Suite(.serialized) struct DovecotIntegrationTests {
+@Suite(.serialized, .tags(.slow)) struct DovecotIntegrationTests {
   static let tools = ["dovecot", "doveadm", "curl"]
 
   static func config(_ a: ServiceAccounts, port: Int) -> String {

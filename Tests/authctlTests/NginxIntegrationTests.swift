@@ -12,7 +12,7 @@ import Testing
 /// on Debian — so the `$2b$` hashes authctl makes are used as they are. nginx starts as root
 /// from a configuration in the test's folder and reads the file in its `www-data` workers,
 /// through the group the export keeps.
-@Suite(.serialized) struct NginxIntegrationTests {
+@Suite(.serialized, .tags(.slow)) struct NginxIntegrationTests {
   static let tools = ["nginx", "curl"]
 
   static func config(root: String, port: Int, htpasswd: String) -> String {
@@ -58,7 +58,7 @@ import Testing
       toFile: "\(root)/www/private/index.html", atomically: true, encoding: .utf8)
     // The file is made once with the web server's group; every export keeps it.
     let htpasswd = "\(root)/web/authctl.htpasswd"
-    FileManager.default.createFile(atPath: htpasswd, contents: nil)
+    _ = FileManager.default.createFile(atPath: htpasswd, contents: nil)
     let wwwData = try #require(getgrnam("www-data")).pointee.gr_gid
     #expect(chown(htpasswd, 0, wwwData) == 0)
     try accounts.authctlOK(["users", "export", "--format", "htpasswd", "--output", htpasswd])

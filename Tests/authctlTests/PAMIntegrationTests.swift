@@ -13,7 +13,7 @@ import Testing
 /// service name, and pamtester has no other way to pass one), so each test writes a service
 /// file of its own, `/etc/pam.d/authctl-test-<random>`, and removes it when it ends. No other
 /// service includes it, so it cannot change how anyone logs in to this machine.
-@Suite(.serialized) struct PAMIntegrationTests {
+@Suite(.serialized, .tags(.slow)) struct PAMIntegrationTests {
   static let tools = ["pamtester"]
 
   /// A PAM service file for one test, removed in `deinit`.

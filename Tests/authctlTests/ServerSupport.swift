@@ -137,7 +137,7 @@ final class ServerProcess: @unchecked Sendable {
     self.name = name
     self.logs = logs
     outputPath = dir.file("\(name).out")
-    FileManager.default.createFile(atPath: outputPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)
     defer { posix_spawnattr_destroy(&attr) }

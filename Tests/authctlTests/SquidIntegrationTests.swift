@@ -7,7 +7,7 @@ import Testing
 /// program`, one long-running helper answering OK or ERR per request, driven with curl through
 /// the proxy to a small origin server (issue 14). Squid starts as root from a configuration in
 /// the test's folder and runs the helper as `proxy`, a member of the database's group.
-@Suite(.serialized) struct SquidIntegrationTests {
+@Suite(.serialized, .tags(.slow)) struct SquidIntegrationTests {
   static let tools = ["squid", "curl"]
 
   static func config(_ a: ServiceAccounts, port: Int) -> String {

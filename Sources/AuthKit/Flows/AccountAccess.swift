@@ -12,7 +12,7 @@ public enum AccountAccess: Equatable, Sendable {
 
   /// The decision for `a` at `now` once its password was proven. Unconfirmed, then disabled
   /// (the order `login` has always reported them in).
-  public static func afterPassword(_ a: Account, now: Int64) -> AccountAccess {
+  public static func afterPassword(_ a: Account, now: Instant) -> AccountAccess {
     if a.activatedAt == nil {
       return .refused(
         .refused("account \(a.email) is not confirmed; confirm it with the mailed token first"))
@@ -23,7 +23,7 @@ public enum AccountAccess: Equatable, Sendable {
 
   /// The decision for `a` at `now` without a password: PAM's account phase and the htpasswd
   /// export. The lock counts here too, first, as it does at the reservation.
-  public static func standing(_ a: Account, now: Int64) -> AccountAccess {
+  public static func standing(_ a: Account, now: Instant) -> AccountAccess {
     if a.isLocked(now: now) { return .refused(PasswordAttempt.locked(a)) }
     return afterPassword(a, now: now)
   }

@@ -19,7 +19,7 @@ public struct Check {
     -> Account
   {
     let email = try EmailAddress.normalize(rawEmail)
-    return try ctx.audited("check", email: email) {
+    return try ctx.run("check", email: email) { run in
       // Never right: no account may have an empty password (DJB's checkpassword refuses
       // them too). Refused before the account is looked up, so it says nothing about it.
       guard !password.isEmpty else { throw FlowError.refused("the password is empty") }
@@ -27,7 +27,7 @@ public struct Check {
         try unknown(email, password: password)
         throw FlowError.refused("no account with email \(email)")
       }
-      let (attempt, stored) = try PasswordAttempt.verify(ctx, a, password: password)
+      let (attempt, stored) = try PasswordAttempt.verify(run, a, password: password)
       if let refusal = AccountAccess.afterPassword(attempt.account, now: ctx.now()).refusal {
         try attempt.right()
         throw refusal
@@ -36,7 +36,7 @@ public struct Check {
         try attempt.right()
         return attempt.account
       }
-      return try record(a, stored: stored, password: password)
+      return try record(run, a, stored: stored, password: password)
     }
   }
 
@@ -44,10 +44,11 @@ public struct Check {
   /// nothing counted, nothing written on success; a refusal is audited.
   public func standing(_ rawEmail: String) throws -> Account {
     let email = try EmailAddress.normalize(rawEmail)
-    return try ctx.audited("check", email: email) {
+    return try ctx.run("check", email: email) { run in
       guard let a = try ctx.store.read({ try $0.account(email: email) }) else {
         throw FlowError.refused("no account with email \(email)")
       }
+      run.about(a)
       if let refusal = AccountAccess.standing(a, now: ctx.now()).refusal { throw refusal }
       return a
     }
@@ -62,15 +63,15 @@ public struct Check {
 
   /// `--record-login`: the login is recorded as `login` records it (without a session), in
   /// one write transaction that also settles the reservation.
-  func record(_ a: Account, stored: String, password: String) throws -> Account {
+  func record(_ run: FlowRun, _ a: Account, stored: String, password: String) throws -> Account {
     let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
-    return try ctx.store.write { (tx) throws -> Account in
+    return try run.write { (tx) throws -> Account in
       guard var current = try tx.account(id: a.id), current.passwordHash == stored
       else { throw FlowError.tryLater("the account changed while it was checked; try again") }
-      PasswordAttempt.recordLogin(&current, at: Timestamp.format(ctx.now()), newHash: newHash)
+      PasswordAttempt.recordLogin(&current, at: ctx.now(), newHash: newHash)
       try tx.updateAccount(current)
-      try ctx.audit(
-        tx, "check", current,
+      try run.succeeded(
+        tx, current,
         detail: "login recorded" + (newHash == nil ? "" : "; rehashed at the configured cost"))
       return current
     }
