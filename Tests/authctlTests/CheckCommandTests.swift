@@ -16,17 +16,14 @@ import Testing
 
   init() throws { accounts = try ServiceAccounts() }
 
-  /// `authctl --db DB ARGS`, the password (or whatever) on stdin.
+  /// `authctl --db DB ARGS`, the password (or whatever) on stdin, expecting `expect`.
   @discardableResult
   func check(
     _ args: [String], stdin: String? = nil, env: [String: String] = [:], expect: Int32,
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> RunResult {
-    let r = try authctl(
-      ["--db", db] + args, environment: env, stdin: stdin, directory: accounts.dir.url)
-    #expect(
-      r.status == expect, "\(args): \(r.status) \(r.stderr)", sourceLocation: sourceLocation)
-    return r
+    try accounts.expectRun(
+      args, stdin: stdin, env: env, status: expect, sourceLocation: sourceLocation)
   }
 
   /// authctl with `bytes` on descriptor 3 (through sh's `3<`), as a checkpassword caller runs it.

@@ -286,6 +286,18 @@ final class ServiceAccounts: @unchecked Sendable {
     return r
   }
 
+  /// Runs the built authctl (`AUTHCTL_BCRYPT_COST=4` unless `env` says) on the database in
+  /// the folder, and expects `status`.
+  @discardableResult
+  func expectRun(
+    _ args: [String], stdin: String? = nil, env: [String: String] = [:], status: Int32,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> RunResult {
+    let r = try authctl(["--db", db] + args, environment: env, stdin: stdin, directory: dir.url)
+    #expect(r.status == status, "\(args): \(r.status) \(r.stderr)", sourceLocation: sourceLocation)
+    return r
+  }
+
   /// Runs one statement on the database (a connection closed at once, so no -wal is left
   /// behind owned by root with another mode).
   func sql(_ statement: String, _ values: [SQLValue] = []) throws {
