@@ -21,8 +21,9 @@ import Testing
 /// - each run is spawned and reaped here (`posix_spawn`, `wait4`), which also gives its CPU
 ///   time: the CPU medians must be within 10% too, and they hardly move with the load (within
 ///   1% measured). When the wall medians are apart by more while the CPU medians agree — the
-///   load of the moment, not the check — 50 more pairs are timed and the medians of all 100
-///   decide, once.
+///   load of the moment, not the check (under the whole suite, 72 suites on 2 cores, 50 pairs
+///   were once 20% apart in wall time and 1% in CPU time) — 50 more pairs are timed and the
+///   medians of all decide, up to 200 pairs.
 @Suite(.tags(.slow)) struct CheckTimingTests {
   static let runs = 50
   static let cost = 10
@@ -58,9 +59,11 @@ import Testing
     }
     try pairs(0..<Self.runs)
     var (wallGap, cpuGap) = report(known, unknown)
-    if wallGap > 0.10 && cpuGap <= 0.10 {
-      try pairs(Self.runs..<2 * Self.runs)
+    var round = 1
+    while wallGap > 0.10 && cpuGap <= 0.10 && round < 4 {
+      try pairs(round * Self.runs..<(round + 1) * Self.runs)
       (wallGap, cpuGap) = report(known, unknown)
+      round += 1
     }
     #expect(wallGap <= 0.10, "wall medians \(wallGap * 100)% apart")
     #expect(cpuGap <= 0.10, "CPU medians \(cpuGap * 100)% apart")
