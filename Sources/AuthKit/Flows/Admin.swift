@@ -5,16 +5,21 @@ public struct AccountDetails: Sendable {
   public var liveSessions: Int
 
   /// Field names and values, in the order they are printed.
+  /// Times come as UTC ISO 8601 (`…Z`), whatever form the original app stored them in.
   public var fields: [(String, Any?)] {
     let a = account
+    func utc(_ t: String?) -> String? { t.map(Timestamp.normalized) }
     return [
       ("id", a.id), ("email", a.email), ("status", status.rawValue),
-      ("created_at", a.createdAt), ("updated_at", a.updatedAt),
-      ("activated_at", a.activatedAt), ("last_login_at", a.lastLoginAt),
-      ("disabled_at", a.disabledAt), ("failed_logins", a.failedLogins),
-      ("locked_until", a.isLocked(now: nowSeconds) ? a.lockedUntil : nil),
+      ("created_at", utc(a.createdAt)), ("updated_at", utc(a.updatedAt)),
+      ("activated_at", utc(a.activatedAt)), ("last_login_at", utc(a.lastLoginAt)),
+      ("disabled_at", utc(a.disabledAt)), ("failed_logins", a.failedLogins),
+      ("locked_until", a.isLocked(now: nowSeconds) ? utc(a.lockedUntil) : nil),
       ("live_sessions", liveSessions), ("has_password", a.hasPassword),
       ("password_generated", a.passwordGenerated),
+      ("valid_from", utc(a.validFrom)), ("expires_at", utc(a.expiresAt)),
+      ("must_reset_at", utc(a.mustResetAt)), ("must_reset_reason", a.mustResetReason),
+      ("pending_email", a.pendingEmail),
     ]
   }
   var nowSeconds: Int64
@@ -45,7 +50,7 @@ public struct Admin {
   /// `change` returns nil when it changed the account, or the reason nothing was to be done.
   @discardableResult
   func change(
-    _ key: String, event: String,
+    _ key: String, event: String, detail: String? = nil,
     _ change: (any StoreTransaction, inout Account, String) throws -> String?
   ) throws -> (account: Account, unchanged: String?) {
     let nowText = Timestamp.format(clock.now())
@@ -58,7 +63,8 @@ public struct Admin {
       }
       try tx.record(
         AuditEvent(
-          at: nowText, event: event, userID: a.id, email: a.email, ok: true, reason: unchanged))
+          at: nowText, event: event, userID: a.id, email: a.email, ok: true, reason: unchanged,
+          detail: detail))
       return (a, unchanged)
     }
   }

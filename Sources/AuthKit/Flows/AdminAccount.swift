@@ -13,8 +13,10 @@ public struct AdminAccount {
     let unchanged = try ctx.store.write { (tx) throws -> String? in
       var a = try Accounts.lookup(tx, key)
       if a.activatedAt != nil { return "already confirmed" }
-      let now = Timestamp.format(ctx.now())
-      a.activatedAt = now
+      let instant = ctx.now()
+      let now = Timestamp.format(instant)
+      // The original app's column, in a form its Python reads (`Timestamp.formatWithOffset`).
+      a.activatedAt = Timestamp.formatWithOffset(instant)
       a.updatedAt = now
       try tx.updateAccount(a)
       if notify {

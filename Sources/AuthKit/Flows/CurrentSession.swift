@@ -37,9 +37,8 @@ public struct CurrentSession {
     guard let a = account, a.email == claims.email else {
       throw FlowError.refused("not logged in: the account no longer exists")
     }
-    if a.disabledAt != nil {
-      throw FlowError.refused("not logged in: account \(a.email) is disabled")
-    }
+    // Disabled, expired, not yet valid: the session ends with the account's standing.
+    if let refusal = AccountAccess.sessionRefusal(a, now: now) { throw refusal }
     if let changed = a.securityChangedAt, changed > session.createdAt {
       throw FlowError.refused(
         "not logged in: the password changed since this session began; log in again")

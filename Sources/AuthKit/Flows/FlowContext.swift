@@ -56,16 +56,33 @@ public final class FlowContext {
       activatedAt: a.activatedAt, stamp: a.stamp)
   }
 
+  /// The fingerprint of a `change_email` token (`Fingerprint.emailChange`).
+  public func emailChangeFingerprint(_ a: Account) -> String {
+    Fingerprint.emailChange(
+      key: keys.fingerprintKey, userID: a.id, email: a.email, pendingEmail: a.pendingEmail,
+      passwordHash: a.passwordHash, stamp: a.stamp)
+  }
+
   /// Queues a mail of `template` (subject, body) to the account, in the caller's transaction.
   public func queueMail(
     _ tx: any StoreTransaction, _ kind: String, to a: Account, _ template: (String, String)
   ) throws -> Int64 {
-    try mailer.enqueue(
-      tx, MailDraft(kind: kind, userID: a.id, to: a.email, subject: template.0, body: template.1))
+    try queueMail(tx, kind, to: a, at: a.email, template)
   }
 
-  /// Sets a new password hash, in the caller's transaction: the lockout is cleared, a new stamp
-  /// kills outstanding tokens, and every session ends. Returns how many sessions ended.
+  /// Queues a mail of `template` about the account to `address` (an address it is changing
+  /// to or from), in the caller's transaction.
+  public func queueMail(
+    _ tx: any StoreTransaction, _ kind: String, to a: Account, at address: String,
+    _ template: (String, String)
+  ) throws -> Int64 {
+    try mailer.enqueue(
+      tx, MailDraft(kind: kind, userID: a.id, to: address, subject: template.0, body: template.1))
+  }
+
+  /// Sets a new password hash, in the caller's transaction: the lockout and any required
+  /// password change are cleared, a new stamp kills outstanding tokens, and every session ends.
+  /// Returns how many sessions ended.
   @discardableResult
   public func setPassword(
     _ tx: any StoreTransaction, _ a: inout Account, hash: String, generated: Bool, reason: String
@@ -75,6 +92,11 @@ public final class FlowContext {
     a.passwordGenerated = generated
     a.failedLogins = 0
     a.lockedUntil = nil
+    a.mustResetAt = nil
+    a.mustResetReason = nil
+    // A pending address change dies with the old password (its token's fingerprint too).
+    a.pendingEmail = nil
+    a.pendingEmailAt = nil
     a.stamp = try newStamp()
     a.securityChangedAt = now
     a.updatedAt = now

@@ -66,8 +66,12 @@ public struct Import {
         } else if !hash.isEmpty, !allowExpensiveHashes, let p = HashFormat.expense(hash) {
           rowProblems.append("password_hash is \(p); add --allow-expensive-hashes to take it")
         }
-        let activated = try time(r.activatedAt, "activated_at", &rowProblems)
+        // The original app's column, in the form authctl writes it (`formatWithOffset`).
+        let activated = try time(r.activatedAt, "activated_at", &rowProblems).map {
+          Timestamp.formatWithOffset(Timestamp.parse($0) ?? now)
+        }
         let created = try time(r.createdAt, "created_at", &rowProblems) ?? nowText
+        let expires = try time(r.expiresAt, "expires_at", &rowProblems)
         if !rowProblems.isEmpty {
           problems.append(
             ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
@@ -78,7 +82,7 @@ public struct Import {
             id: "", email: email, passwordHash: hash.isEmpty ? nil : hash,
             activatedAt: activated, createdAt: created, updatedAt: nowText, disabledAt: nil,
             failedLogins: 0, lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false,
-            stamp: nil))
+            stamp: nil, expiresAt: expires))
       }
       if !problems.isEmpty {
         problems.sort { $0.line < $1.line }

@@ -23,19 +23,22 @@ public struct Login {
       // Reserved before bcrypt, refused when locked (`PasswordAttempt`); a wrong password
       // throws its refusal, already counted.
       let (attempt, stored) = try PasswordAttempt.verify(ctx, a, password: password)
-      if attempt.account.activatedAt == nil {
+      // Unconfirmed, disabled, outside its window, a new password required: told only to
+      // whoever proved the password (`AccountAccess`).
+      switch AccountAccess.afterPassword(attempt.account, now: ctx.now()) {
+      case .allowed: break
+      case .refused(let refusal):
         try attempt.right()
-        throw FlowError.refused(
-          "account \(email) is not confirmed; confirm it with the mailed token first")
-      }
-      if attempt.account.disabledAt != nil {
-        try attempt.right()
-        throw FlowError.refused("account \(email) is disabled")
+        throw refusal
+      case .passwordChangeRequired(let refusal):
+        throw try mailRequiredReset(attempt.account, refusal)
       }
       let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
       let sessionID = try Random.uuid4()
       let now = ctx.now()
-      let ttl = ctx.config.duration("AUTHCTL_SESSION_TTL")
+      // A session ends with the account's validity window, if that comes first.
+      let end = attempt.account.expiresAt.flatMap(Timestamp.parse) ?? .max
+      let ttl = max(1, min(ctx.config.duration("AUTHCTL_SESSION_TTL"), end - now))
       let expires = Timestamp.format(now + ttl)
       let account = try ctx.store.write { (tx) throws -> Account in
         guard var current = try tx.account(id: a.id), current.passwordHash == stored
@@ -73,4 +76,37 @@ public struct Login {
         account: account, sessionID: sessionID, expiresAt: expires, rehashed: newHash != nil)
     }
   }
+
+  /// An operator required a new password (`users require-reset`) and the person just proved
+  /// the old one: a reset token and code are mailed, as `recover` mails them, in the
+  /// transaction that settles the attempt, and the refusal says to use them.
+  func mailRequiredReset(_ a: Account, _ refusal: FlowError) throws -> PasswordChangeRequired {
+    let electric =
+      ctx.config.string("APP_URL") == nil ? nil : try ElectricMail.make(a.email, hasher: ctx.hasher)
+    let id = try ctx.store.write { (tx) throws -> Int64 in
+      guard var current = try tx.account(id: a.id) else {
+        throw FlowError.noSuchAccount("no account with email \(a.email)")
+      }
+      PasswordAttempt.clear(&current)
+      try tx.updateAccount(current)
+      let id = try Recover(ctx).queueReset(tx, current, electric: electric, now: ctx.now())
+      try ctx.audit(
+        tx, "login", current, ok: false, reason: refusal.message,
+        detail: "a reset token and code were mailed")
+      return id
+    }
+    let delivery = try ctx.mailer.deliver(ctx.store, ids: [id])
+    return PasswordChangeRequired(
+      refusal: .refused(
+        "\(refusal.message): a reset token and code were mailed to \(a.email); "
+          + "set a new password with 'authctl reset -' and the code, then log in"),
+      delivery: delivery)
+  }
+}
+
+/// `login` refused a right password because a new one is required; a reset was mailed
+/// (`delivery`). The CLI reports the delivery, then fails with `refusal` (77).
+public struct PasswordChangeRequired: Error {
+  public var refusal: FlowError
+  public var delivery: DeliveryReport
 }

@@ -17,7 +17,6 @@ public struct Recover {
     let email = try EmailAddress.normalize(rawEmail)
     let appURL = ctx.config.string("APP_URL")
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
     var ids: [Int64] = []
     let account = try ctx.audited("recover", email: email) {
       try ctx.store.write { (tx) throws -> Account in
@@ -29,31 +28,34 @@ public struct Recover {
             "account \(email) is not confirmed; confirm it first (run 'authctl register \(email)' for a new confirmation)"
           )
         }
-        if a.disabledAt != nil {
-          throw FlowError.refused("account \(email) is disabled")
-        }
-        let now = ctx.now()
-        let code = try Random.digits(6)
-        let codeHash = CodeHash.make(
-          key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
-        try tx.replaceCode(
-          userID: a.id, purpose: Self.purpose, codeHash: codeHash,
-          createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
-        let token = try ctx.signer.sign(
-          purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
-          fingerprint: ctx.fingerprint(a), codeHash: codeHash)
-        let link = MailTemplates.link(
-          appURL, "reset_password", electricMail: electric, token: token)
-        ids.append(
-          try ctx.queueMail(
-            tx,
-            "recover", to: a,
-            MailTemplates.recover(
-              email: a.email, token: token, code: code, link: link, ttl: ttl)))
+        if let refusal = AccountAccess.recoveryRefusal(a, now: ctx.now()) { throw refusal }
+        ids.append(try queueReset(tx, a, electric: electric, now: ctx.now()))
         try ctx.audit(tx, "recover", a)
         return a
       }
     }
     return Result(account: account, delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
+  }
+
+  /// Queues the reset mail of `a` in the caller's transaction: a new code row replaces any
+  /// earlier one, and the token carries its keyed hash. Returns the outbox id.
+  func queueReset(_ tx: any StoreTransaction, _ a: Account, electric: String?, now: Int64)
+    throws -> Int64
+  {
+    let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
+    let code = try Random.digits(6)
+    let codeHash = CodeHash.make(
+      key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
+    try tx.replaceCode(
+      userID: a.id, purpose: Self.purpose, codeHash: codeHash,
+      createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
+    let token = try ctx.signer.sign(
+      purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
+      fingerprint: ctx.fingerprint(a), codeHash: codeHash)
+    let link = MailTemplates.link(
+      ctx.config.string("APP_URL"), "reset_password", electricMail: electric, token: token)
+    return try ctx.queueMail(
+      tx, "recover", to: a,
+      MailTemplates.recover(email: a.email, token: token, code: code, link: link, ttl: ttl))
   }
 }

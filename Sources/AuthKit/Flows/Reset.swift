@@ -56,7 +56,7 @@ public struct Reset {
           // within its second: whole seconds cannot tell which came first, so it dies too.
           throw FlowError.refused(TokenError.used.message)
         }
-        if a.disabledAt != nil { throw FlowError.refused("account \(a.email) is disabled") }
+        if let refusal = AccountAccess.recoveryRefusal(a, now: ctx.now()) { throw refusal }
         var codeRow: OneTimeCode?
         if let expected = claims.codeHash {
           switch try CodeCheck.check(

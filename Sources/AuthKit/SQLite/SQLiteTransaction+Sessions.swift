@@ -50,6 +50,13 @@ extension SQLiteTransaction {
     try revoke(where: "user_id", userID, at: at, reason: reason)
   }
 
+  @discardableResult
+  func revokeAllSessions(at: String, reason: String) throws(StoreError) -> Int {
+    try run(
+      "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 WHERE revoked_at IS NULL",
+      [.text(at), .text(reason)])
+  }
+
   private func revoke(where column: String, _ key: String, at: String, reason: String)
     throws(StoreError) -> Int
   {

@@ -35,6 +35,20 @@ public enum Timestamp {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// `seconds` as `YYYY-MM-DDTHH:MM:SS+00:00`: the form authctl writes into the original app's
+  /// `activated_at`, since Python's `datetime.fromisoformat` reads a `+00:00` offset from 3.7
+  /// on but a `Z` only from 3.11 (the original runs on older Pythons).
+  public static func formatWithOffset(_ seconds: Int64) -> String {
+    String(format(seconds).dropLast()) + "+00:00"
+  }
+
+  /// A stored time as UTC ISO 8601 (`YYYY-MM-DDTHH:MM:SSZ`), whatever form the original app
+  /// or authctl wrote it in (fractional seconds dropped, an offset applied, no zone read as
+  /// UTC); text that is not a time comes back unchanged.
+  public static func normalized(_ text: String) -> String {
+    parse(text).map(format) ?? text
+  }
+
   /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC),
   /// as ISO 8601 / RFC 3339 write them. Returns seconds since the epoch, or nil (also for a
   /// time an offset moves outside `range`).

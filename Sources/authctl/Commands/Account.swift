@@ -47,6 +47,10 @@ func runConfirm(_ ctx: Context) throws {
       prompt: "Password chosen at registration (Enter to have a new one mailed): ", echo: false)
   }
   ctx.report(result.delivery)
+  if let old = result.previousEmail {
+    ctx.out.line("address changed from \(old) to \(result.account.email); every session ended")
+    return
+  }
   let how = result.generated ? "; the chosen password was dropped and a new one mailed" : ""
   ctx.out.line("confirmed \(result.account.email)\(how)")
 }
@@ -81,7 +85,14 @@ func runLogin(_ ctx: Context) throws {
     ctx.invocation.flag(.passwordStdin)
     ? try Prompt.stdinLine("password") : try Prompt.secret("Password")
   let file = ctx.sessionFile
-  let result = try Login(flows).run(ctx.invocation.arguments[0], password: password, file: file)
+  let result: Login.Result
+  do {
+    result = try Login(flows).run(ctx.invocation.arguments[0], password: password, file: file)
+  } catch let required as PasswordChangeRequired {
+    // The password was right, but a new one is required: say where the reset went, then fail.
+    ctx.report(required.delivery)
+    throw required.refusal
+  }
   if ctx.verbose { Diagnostics.notice("session token written to \(file.path)") }
   ctx.out.line("logged in as \(result.account.email) until \(result.expiresAt)")
 }
@@ -173,4 +184,36 @@ func runUsersSetPassword(_ ctx: Context) throws {
   ctx.out.line(
     "password \(chosen == nil ? "generated and mailed" : "set") for \(account.email); sessions ended"
   )
+}
+
+/// `authctl email change NEW [--password-stdin]`.
+func runEmailChange(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let file = ctx.sessionFile
+  // The session first, so a person not logged in is not asked for a password.
+  _ = try CurrentSession.load(flows, file: file)
+  let password =
+    ctx.invocation.flag(.passwordStdin)
+    ? try Prompt.stdinLine("current password") : try Prompt.secret("Current password")
+  let result = try EmailChange(flows).request(
+    file: file, newEmail: ctx.invocation.arguments[0], password: password)
+  ctx.report(result.delivery)
+  ctx.out.line(
+    "a token was mailed to \(result.newEmail); confirm it with 'authctl confirm -' to make the change"
+  )
+}
+
+/// `users set-email EMAIL NEW [--no-confirm]`.
+func runUsersSetEmail(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  let flows = try ctx.flows()
+  let result = try EmailChange(flows).set(
+    inv.arguments[0], newEmail: inv.arguments[1], confirm: !inv.flag(.noConfirm))
+  ctx.report(result.delivery)
+  if result.changed {
+    ctx.out.line("address changed to \(result.newEmail); every session ended")
+  } else {
+    ctx.out.line(
+      "a token was mailed to \(result.newEmail); the change is made when it is confirmed")
+  }
 }
