@@ -25,7 +25,9 @@ let package = Package(
     .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
     // bench/bcrypt.sh: one bcrypt hash through AuthKit, timed (no product; not shipped).
     .executableTarget(name: "bcrypt-bench", dependencies: ["AuthKit"], path: "bench/bcrypt-bench"),
-    .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["smtp_server.py"]),
+    .target(
+      name: "TestSupport", path: "Tests/TestSupport",
+      exclude: ["smtp_server.py", "https_server.py"]),
     .testTarget(name: "AuthKitTests", dependencies: ["AuthKit", "TestSupport"]),
     .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit", "TestSupport"]),
   ],

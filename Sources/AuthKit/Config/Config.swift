@@ -139,6 +139,12 @@ public struct Config: Sendable {
           problem:
             "'\(text)' is longer than the longest duration authctl accepts (36525d, 100 years)")
       }
+    case .choice(let words):
+      guard words.contains(text.trimmingWhitespace()) else {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem: "'\(text)' is not one of \(words.joined(separator: ", "))")
+      }
     case .text:
       break
     case .secret:

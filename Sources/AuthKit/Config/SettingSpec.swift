@@ -7,6 +7,8 @@ public struct SettingSpec: Sendable {
     case bool
     case integer(ClosedRange<Int>)
     case duration
+    /// One of these words.
+    case choice([String])
   }
 
   public let name: String
@@ -73,6 +75,20 @@ public struct SettingSpec: Sendable {
     .init(
       "AUTHCTL_MAIL_PER_HOUR", .integer(1...100_000), "20",
       "messages to one mailbox per hour (case and a +tag ignored)"),
+    .init(
+      "AUTHCTL_BREACHED_FILE", .text, nil,
+      "sorted SHA-1 list of breached passwords (HIBP's HASH:count format); chosen passwords in it are refused"
+    ),
+    .init(
+      "AUTHCTL_BREACHED_API", .text, nil,
+      "k-anonymity range API for breached passwords, e.g. https://api.pwnedpasswords.com/range/"),
+    .init(
+      "AUTHCTL_BREACHED_MODE", .choice(["required", "best-effort"]), "required",
+      "when the API cannot answer: required refuses for now (75), best-effort warns and accepts"),
+    .init(
+      "AUTHCTL_TLS_CA_FILE", .text, nil,
+      "extra CA certificates (PEM) trusted for HTTPS (the breached-password API)"),
+    .init("AUTHCTL_HTTP_TIMEOUT", .duration, "10s", "timeout of each HTTPS request"),
   ]
 
   init(_ name: String, _ kind: Kind, _ defaultValue: String?, _ summary: String) {

@@ -8,6 +8,8 @@ public final class FlowContext {
   public let signer: TokenSigner
   public let hasher: PasswordHasher
   public let policy: PasswordPolicy
+  /// The breached-password lookup of every chosen password (issue 16).
+  public let breach: BreachCheck
   public let mailer: Mailer
 
   public init(store: any Store, config: Config, clock: Clock) throws {
@@ -19,6 +21,7 @@ public final class FlowContext {
       key: keys.tokenKey, issuer: config.string("AUTHCTL_TOKEN_ISSUER") ?? "authctl")
     hasher = try PasswordHasher(cost: config.int("AUTHCTL_BCRYPT_COST"))
     policy = PasswordPolicy(minLength: config.int("AUTHCTL_MIN_PASSWORD_LENGTH"))
+    breach = try BreachCheck(config: config)
     mailer = Mailer(config: config, clock: clock)
   }
 
@@ -44,6 +47,15 @@ public final class FlowContext {
   }
 
   // MARK: - Helpers the flows share
+
+  /// A password a person chose, checked against the rules (`PasswordPolicy`) and then the
+  /// breach corpora (`BreachCheck`); its NFC form, or the refusal (65, or 75/78 when the
+  /// breach check cannot be made). Runs before any write lock is taken.
+  public func checkNewPassword(_ password: String, email: String?) throws -> String {
+    let checked = try policy.check(password, email: email)
+    try breach.check(password) { Diagnostics.warn($0) }
+    return checked
+  }
 
   public func now() -> Int64 { clock.now() }
 

@@ -31,7 +31,7 @@ public struct Reset {
     let password: String
     let generated = chosenPassword == nil
     if let chosen = chosenPassword {
-      password = try ctx.policy.check(chosen, email: claims.email)
+      password = try ctx.checkNewPassword(chosen, email: claims.email)
     } else {
       password = try PasswordPolicy.generate()
     }
