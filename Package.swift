@@ -27,7 +27,7 @@ let package = Package(
     .executableTarget(name: "bcrypt-bench", dependencies: ["AuthKit"], path: "bench/bcrypt-bench"),
     .target(
       name: "TestSupport", path: "Tests/TestSupport",
-      exclude: ["smtp_server.py", "https_server.py"]),
+      exclude: ["smtp_server.py", "https_server.py", "server_support.py"]),
     .testTarget(name: "AuthKitTests", dependencies: ["AuthKit", "TestSupport"]),
     .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit", "TestSupport"]),
   ],

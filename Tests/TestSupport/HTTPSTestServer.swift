@@ -67,78 +67,28 @@ public final class HTTPSTestServer: @unchecked Sendable {
   }
 
   public let port: Int
-  private let spool: TempDir
-  private let process: Process
-  private let stdinPipe: Pipe
-
-  public static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("https_server.py").path
+  private let server: PythonServer
 
   public init(_ options: Options = .init()) throws {
-    spool = try TempDir("authctl-https")
     let cert = options.certificate ?? TestCertificates.shared.localhost
     let config: [String: Any] = [
       "cert": cert.certificatePath, "key": cert.keyPath, "mode": options.mode.rawValue,
       "corpus": options.corpus, "padding": options.padding, "chunked": options.chunked,
       "close_delimited": options.closeDelimited, "status": options.status, "body": options.body,
     ]
-    let json = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: pythonPath)
-    process.arguments =
-      (pythonPath == "/usr/bin/env" ? ["python3"] : []) + [Self.scriptPath, json, spool.path]
-    stdinPipe = Pipe()
-    let stdoutPipe = Pipe()
-    let log = spool.file("server.log")
-    _ = FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardInput = stdinPipe
-    process.standardOutput = stdoutPipe
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    try process.run()
-    var line = Data()
-    let reader = stdoutPipe.fileHandleForReading
-    while !line.contains(10) {
-      let chunk = reader.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard text.hasPrefix("READY "), let p = Int(text.dropFirst(6)) else {
-      process.waitUntilExit()
-      let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-      throw TestSupportError("https_server.py did not start: \(text)\n\(logText)")
-    }
-    port = p
+    server = try PythonServer(script: "https_server.py", config: config, label: "authctl-https")
+    port = server.port
   }
-
-  deinit { stop() }
 
   /// `https://localhost:PORT/range/`, the base the range API is queried at.
   public var rangeURL: String { "https://localhost:\(port)/range/" }
 
   /// Stops the server and waits for it. Safe to call more than once.
-  public func stop() {
-    try? stdinPipe.fileHandleForWriting.close()
-    guard process.isRunning else { return }
-    process.terminate()
-    for step in 0..<100 where process.isRunning {
-      if step == 50 { kill(process.processIdentifier, SIGKILL) }
-      usleep(50_000)
-    }
-  }
+  public func stop() { server.stop() }
 
   /// Every request received so far, in order.
-  public func requests() throws -> [Request] {
-    let names = try FileManager.default.contentsOfDirectory(atPath: spool.path)
-      .filter { $0.hasPrefix("req-") && $0.hasSuffix(".json") }.sorted()
-    return try names.map {
-      try JSONDecoder().decode(
-        Request.self, from: Data(contentsOf: URL(fileURLWithPath: spool.file($0))))
-    }
-  }
+  public func requests() throws -> [Request] { try server.records("req-", as: Request.self) }
 
   /// The server's log, for failing tests.
-  public var log: String {
-    (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? ""
-  }
+  public var log: String { server.log }
 }

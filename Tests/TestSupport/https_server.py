@@ -29,6 +29,8 @@ import sys
 import threading
 import time
 
+from server_support import watch_parent
+
 CONFIG = json.loads(sys.argv[1])
 SPOOL = sys.argv[2]
 LOCK = threading.Lock()
@@ -121,27 +123,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def watch_parent():
-    parent = os.getppid()
-
-    def stdin_eof():
-        while sys.stdin.buffer.read(4096):
-            pass
-        os._exit(0)
-
-    def parent_gone():
-        while True:
-            if os.getppid() != parent:
-                os._exit(0)
-            time.sleep(0.5)
-
-    threading.Thread(target=stdin_eof, daemon=True).start()
-    threading.Thread(target=parent_gone, daemon=True).start()
-
-
 def main():
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     watch_parent()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
