@@ -20,7 +20,7 @@ public enum Schema {
       apply: outboxRecipientKey),
     Migration(
       version: 4,
-      name: "account lifecycle: validity, required reset, pending email; the original's rows dated",
+      name: "account lifecycle: validity window, required reset, address change; the original's rows dated",
       apply: lifecycle),
   ]
 
