@@ -67,6 +67,26 @@ import Testing
     }
   }
 
+  /// Interpolation assumes hashes spread evenly; a file that is not (a cluster near 0, a few
+  /// near the top) is searched right all the same.
+  @Test func aSkewedFileIsSearchedRightToo() throws {
+    let dir = try TempDir()
+    var all = Self.digests(3000).map { d -> [UInt8] in
+      var c = d
+      c[0] = 0
+      c[1] = 0
+      return c
+    }
+    all += Self.digests(5).map { d in [0xff] + d.dropFirst() }
+    all.sort { $0.lexicographicallyPrecedes($1) }
+    let corpus = try BreachCorpus(path: try write(all, dir))
+    for d in all { #expect(corpus.contains(sha1: d)) }
+    for d in all where !all.contains(Self.neighbour(d, 1)) {
+      #expect(!corpus.contains(sha1: Self.neighbour(d, 1)))
+    }
+    #expect(!corpus.contains(sha1: [0x80] + [UInt8](repeating: 0, count: 19)))
+  }
+
   @Test func aCountOfZeroAnEmptyFileAndBadFiles() throws {
     let dir = try TempDir()
     let d = Self.sha1("zero count password")

@@ -104,7 +104,8 @@ func runWhoami(_ ctx: Context) throws {
   let a = current.account
   let fields: [(String, Any?)] = [
     ("id", a.id), ("email", a.email), ("status", current.status.rawValue),
-    ("activated_at", a.activatedAt), ("last_login_at", a.lastLoginAt),
+    ("activated_at", a.activatedAt.map(Timestamp.normalized)),
+    ("last_login_at", a.lastLoginAt.map(Timestamp.normalized)),
     ("session_id", current.session.id), ("session_expires_at", current.session.expiresAt),
   ]
   if ctx.invocation.format == "json" {
