@@ -6,6 +6,10 @@ import Testing
 /// The breached-password lookups: the memory-mapped corpus over generated sorted files, and the
 /// range API against a local HTTPS server speaking its format.
 @Suite struct BreachTests {
+  static func settings(_ env: [String: String]) throws -> Settings {
+    try Config(environment: env, observer: SilentObserver()).settings
+  }
+
   static func sha1(_ text: String) -> [UInt8] {
     let hex = try! python(
       "import hashlib, sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())", [text]
@@ -145,17 +149,17 @@ import Testing
       "AUTHCTL_BREACHED_API": server.rangeURL,
       "AUTHCTL_TLS_CA_FILE": TestCertificates.shared.caPath,
     ]
-    let required = try BreachCheck(config: try Config(environment: env))
+    let required = try BreachCheck(settings: try Self.settings(env))
     var warnings: [String] = []
     #expect(throws: FlowError.self, "required: refused for now") {
       try required.check("some long fresh passphrase") { warnings.append($0) }
     }
     env["AUTHCTL_BREACHED_MODE"] = "best-effort"
-    let lenient = try BreachCheck(config: try Config(environment: env))
+    let lenient = try BreachCheck(settings: try Self.settings(env))
     try lenient.check("some long fresh passphrase") { warnings.append($0) }
     #expect(warnings.count == 1 && warnings[0].contains("accepted unchecked"))
     #expect(throws: ConfigError.self, "an http:// API is refused") {
-      try BreachCheck(config: try Config(environment: ["AUTHCTL_BREACHED_API": "http://x/range/"]))
+      try BreachCheck(settings: try Self.settings(["AUTHCTL_BREACHED_API": "http://x/range/"]))
     }
   }
 
@@ -164,10 +168,10 @@ import Testing
     // "é" decomposed, as typed on some systems; the corpus holds the typed form only.
     let typed = "caf\u{65}\u{301} au lait every morning"
     let path = try write([Self.sha1(typed)], dir)
-    let check = try BreachCheck(config: try Config(environment: ["AUTHCTL_BREACHED_FILE": path]))
+    let check = try BreachCheck(settings: try Self.settings(["AUTHCTL_BREACHED_FILE": path]))
     #expect(throws: PasswordRejection.breached) { try check.check(typed) { _ in } }
     let nfcPath = try write([Self.sha1("caf\u{e9} au lait every morning")], dir, name: "nfc.txt")
-    let nfc = try BreachCheck(config: try Config(environment: ["AUTHCTL_BREACHED_FILE": nfcPath]))
+    let nfc = try BreachCheck(settings: try Self.settings(["AUTHCTL_BREACHED_FILE": nfcPath]))
     #expect(throws: PasswordRejection.breached) { try nfc.check(typed) { _ in } }
   }
 }

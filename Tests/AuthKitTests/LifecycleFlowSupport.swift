@@ -47,7 +47,9 @@ final class FlowHarness: @unchecked Sendable {
         jwtSecretConfigured: true, notice: { _ in }))
     var env = ["JWT_SECRET": Self.secret, "AUTHCTL_BCRYPT_COST": "4", "AUTHCTL_DB": db]
     env.merge(extra) { $1 }
-    ctx = try FlowContext(store: store, config: try Config(environment: env), clock: time.clock)
+    let settings = try Config(environment: env, observer: SilentObserver()).settings
+    ctx = try FlowContext(
+      store: store, settings: settings, clock: time.clock, observer: SilentObserver())
   }
 
   /// A session file of its own for each name.

@@ -249,12 +249,15 @@ import Testing
       print("pbkdf2:sha256:1000$saltsalt$" + dk.hex())
       """, [Self.password]
     ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    let result = try Import(store: h.store, clock: h.time.clock, newIDs: { try Random.uuid4s($0) })
-      .run(
-        Array(
-          "email,password_hash,activated_at,created_at\nkim@example.com,\(werkzeug),2021-01-01,\n"
-            .utf8),
-        format: .csv, skipExisting: false)
+    let result = try Import(
+      store: h.store, clock: h.time.clock, observer: SilentObserver(),
+      newIDs: { try Random.uuid4s($0) }
+    )
+    .run(
+      Array(
+        "email,password_hash,activated_at,created_at\nkim@example.com,\(werkzeug),2021-01-01,\n"
+          .utf8),
+      format: .csv, skipExisting: false)
     #expect(result.imported == 1)
     #expect(try h.account("kim@example.com")?.activatedAt == "2021-01-01T00:00:00+00:00")
     let login = try h.login("kim@example.com", Self.password)
@@ -281,7 +284,7 @@ import Testing
     }
     #expect(
       try c.first("SELECT count(*) FROM users WHERE activated_at IS NOT NULL") { $0.int(0) } == 0)
-    let purge = Purge(store: h.store, clock: h.time.clock)
+    let purge = Purge(store: h.store, clock: h.time.clock, observer: SilentObserver())
     #expect(try purge.run(olderThan: 7 * 86400, dryRun: true, listEmails: true).removed == 0)
     h.time.advance(8 * 86400)
     let gone = try purge.run(olderThan: 7 * 86400, dryRun: false, listEmails: true)

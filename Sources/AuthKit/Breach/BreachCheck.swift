@@ -19,25 +19,13 @@ public struct BreachCheck: Sendable {
   public let mode: Mode
   public let client: HTTPClient
 
-  /// Nothing is opened or fetched until a password is checked. A bad API address is a
-  /// configuration error (78) at once.
-  public init(config: Config) throws(ConfigError) {
-    file = config.string("AUTHCTL_BREACHED_FILE")
-    mode =
-      Mode(rawValue: (config.string("AUTHCTL_BREACHED_MODE") ?? "").trimmingASCIIWhitespace())
-      ?? .required
+  /// Nothing is opened or fetched until a password is checked.
+  public init(settings: Settings) {
+    file = settings.breachedFile
+    api = settings.breachedAPI
+    mode = settings.breachedMode
     client = HTTPClient(
-      caFile: config.string("AUTHCTL_TLS_CA_FILE"),
-      timeout: max(1, config.duration("AUTHCTL_HTTP_TIMEOUT")))
-    if let text = config.string("AUTHCTL_BREACHED_API") {
-      do { api = try HTTPSAddress(text) } catch {
-        throw ConfigError(
-          name: "AUTHCTL_BREACHED_API", source: config.source("AUTHCTL_BREACHED_API"),
-          problem: error.message)
-      }
-    } else {
-      api = nil
-    }
+      caFile: settings.tlsCAFile, timeout: max(1, settings.httpTimeout.wholeSeconds))
   }
 
   public var isEnabled: Bool { file != nil || api != nil }

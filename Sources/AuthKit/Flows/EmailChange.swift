@@ -120,7 +120,7 @@ public struct EmailChange {
   /// notice to the old address, in one write transaction; then delivers. `stored` is the hash
   /// the current password was proven against (nil for the operator).
   func queue(_ id: String, _ new: String, stored: String?, byOperator: Bool) throws -> Result {
-    let ttl = ctx.config.duration("AUTHCTL_CONFIRM_TTL")
+    let ttl = ctx.settings.confirmTTL.wholeSeconds
     var ids: [Int64] = []
     let account = try ctx.store.write { (tx) throws -> Account in
       guard var a = try tx.account(id: id) else {

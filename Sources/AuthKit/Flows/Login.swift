@@ -38,7 +38,7 @@ public struct Login {
       let now = ctx.now()
       // A session ends with the account's validity window, if that comes first.
       let end = attempt.account.expiresAt.flatMap(Timestamp.parse) ?? .max
-      let ttl = max(1, min(ctx.config.duration("AUTHCTL_SESSION_TTL"), end - now))
+      let ttl = max(1, min(ctx.settings.sessionTTL.wholeSeconds, end - now))
       let expires = Timestamp.format(now + ttl)
       let account = try ctx.store.write { (tx) throws -> Account in
         guard var current = try tx.account(id: a.id), current.passwordHash == stored
@@ -82,7 +82,7 @@ public struct Login {
   /// transaction that settles the attempt, and the refusal says to use them.
   func mailRequiredReset(_ a: Account, _ refusal: FlowError) throws -> PasswordChangeRequired {
     let electric =
-      ctx.config.string("APP_URL") == nil ? nil : try ElectricMail.make(a.email, hasher: ctx.hasher)
+      ctx.settings.appURL == nil ? nil : try ElectricMail.make(a.email, hasher: ctx.hasher)
     let id = try ctx.store.write { (tx) throws -> Int64 in
       guard var current = try tx.account(id: a.id) else {
         throw FlowError.noSuchAccount("no account with email \(a.email)")

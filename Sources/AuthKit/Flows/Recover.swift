@@ -15,7 +15,7 @@ public struct Recover {
 
   public func run(_ rawEmail: String) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
-    let appURL = ctx.config.string("APP_URL")
+    let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
     var ids: [Int64] = []
     let account = try ctx.audited("recover", email: email) {
@@ -42,7 +42,7 @@ public struct Recover {
   func queueReset(_ tx: any StoreTransaction, _ a: Account, electric: String?, now: Int64)
     throws -> Int64
   {
-    let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
+    let ttl = ctx.settings.resetTTL.wholeSeconds
     let code = try Random.digits(6)
     let codeHash = CodeHash.make(
       key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
@@ -53,7 +53,7 @@ public struct Recover {
       purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
       fingerprint: ctx.fingerprint(a), codeHash: codeHash)
     let link = MailTemplates.link(
-      ctx.config.string("APP_URL"), "reset_password", electricMail: electric, token: token)
+      ctx.settings.appURL, "reset_password", electricMail: electric, token: token)
     return try ctx.queueMail(
       tx, "recover", to: a,
       MailTemplates.recover(email: a.email, token: token, code: code, link: link, ttl: ttl))
