@@ -49,7 +49,7 @@ import Testing
     _ = try Migrator(Array(Schema.migrations.prefix(3))).migrate(
       conn,
       context: MigrationContext(
-        now: "2026-01-01T00:00:00Z", randomBytes: { try Random.bytes($0) },
+        now: Timestamp.instant("2026-01-01T00:00:00Z")!, randomBytes: { try Random.bytes($0) },
         jwtSecretConfigured: false, notice: { _ in }))
   }
 

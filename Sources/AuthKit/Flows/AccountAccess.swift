@@ -15,7 +15,7 @@ public enum AccountAccess: Equatable, Sendable {
   /// The decision for `a` at `now` once its password was proven: unconfirmed, disabled (the
   /// order `login` has always reported them in), outside its validity window, then a
   /// required password change.
-  public static func afterPassword(_ a: Account, now: Int64) -> AccountAccess {
+  public static func afterPassword(_ a: Account, now: Instant) -> AccountAccess {
     if a.activatedAt == nil {
       return .refused(
         .refused("account \(a.email) is not confirmed; confirm it with the mailed token first"))
@@ -31,7 +31,7 @@ public enum AccountAccess: Equatable, Sendable {
 
   /// The decision for `a` at `now` without a password: PAM's account phase and the htpasswd
   /// export (issue 14). The lock counts here too, first, as it does at the reservation.
-  public static func standing(_ a: Account, now: Int64) -> AccountAccess {
+  public static func standing(_ a: Account, now: Instant) -> AccountAccess {
     if a.isLocked(now: now) { return .refused(PasswordAttempt.locked(a)) }
     return afterPassword(a, now: now)
   }
@@ -39,29 +39,28 @@ public enum AccountAccess: Equatable, Sendable {
   /// Why `a` may not recover or reset its password at `now` (disabled, or outside its window),
   /// or nil. A required password change is what a reset is for, so it does not count here;
   /// an unconfirmed account is refused by the recovery flows with their own advice.
-  public static func recoveryRefusal(_ a: Account, now: Int64) -> FlowError? {
+  public static func recoveryRefusal(_ a: Account, now: Instant) -> FlowError? {
     standingRefusal(a, now: now)
   }
 
   /// Why a live session of `a` no longer counts at `now` (disabled, or outside its window), or
   /// nil: an account's sessions end when it expires.
-  public static func sessionRefusal(_ a: Account, now: Int64) -> FlowError? {
+  public static func sessionRefusal(_ a: Account, now: Instant) -> FlowError? {
     guard let why = standingRefusal(a, now: now) else { return nil }
     return .refused("not logged in: \(why.message)")
   }
 
   /// Disabled, expired, not yet valid: what refuses an account whatever it proves.
-  static func standingRefusal(_ a: Account, now: Int64) -> FlowError? {
+  static func standingRefusal(_ a: Account, now: Instant) -> FlowError? {
     if a.disabledAt != nil { return .refused("account \(a.email) is disabled") }
     switch a.window(now: now) {
     case .open: return nil
     case .expired:
       return .refused(
-        "account expired: \(a.email) was valid until \(Timestamp.normalized(a.expiresAt ?? ""))")
+        "account expired: \(a.email) was valid until \(a.expiresAt.map(\.description) ?? "-")")
     case .notYetValid:
       return .refused(
-        "account not yet valid: \(a.email) is valid from \(Timestamp.normalized(a.validFrom ?? ""))"
-      )
+        "account not yet valid: \(a.email) is valid from \(a.validFrom.map(\.description) ?? "-")")
     }
   }
 

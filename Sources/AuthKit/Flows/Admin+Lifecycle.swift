@@ -4,32 +4,34 @@ extension Admin {
   /// `users expire EMAIL --at TIME|never`: the account may not authenticate from `at` on (nil
   /// clears the end). An end already passed also ends the account's live sessions at once.
   /// Returns nil, or why nothing changed.
-  public func expire(_ key: String, at: Int64?) throws -> String? {
+  @discardableResult
+  public func expire(_ key: String, at: Instant?) throws -> String? {
     try setEdge(
       key, \.expiresAt, at, event: "admin.expire", label: "expires at", unset: "never",
-      closedAt: { $0 <= clock.now() }, reason: "account expired")
+      closedAt: { $0 <= ctx.now() }, reason: "account expired")
   }
 
   /// `users valid-from EMAIL TIME|now`: the account may not authenticate before `at` (nil
   /// clears the start). A start in the future also ends the account's live sessions.
-  public func validFrom(_ key: String, at: Int64?) throws -> String? {
+  @discardableResult
+  public func validFrom(_ key: String, at: Instant?) throws -> String? {
     try setEdge(
       key, \.validFrom, at, event: "admin.valid-from", label: "valid from", unset: "now",
-      closedAt: { $0 > clock.now() }, reason: "account not yet valid")
+      closedAt: { $0 > ctx.now() }, reason: "account not yet valid")
   }
 
   /// Sets one edge of the validity window to `at` (nil clears it); when `closedAt(at)` the
   /// window is shut now, so the account's sessions end with `reason`.
   func setEdge(
-    _ key: String, _ field: WritableKeyPath<Account, String?>, _ at: Int64?, event: String,
-    label: String, unset: String, closedAt: (Int64) -> Bool, reason: String
+    _ key: String, _ field: WritableKeyPath<Account, Instant?>, _ at: Instant?, event: String,
+    label: String, unset: String, closedAt: (Instant) -> Bool, reason: String
   ) throws -> String? {
-    let text = at.map(Timestamp.format)
-    return try change(key, event: event, detail: "\(label) \(text ?? unset)") { tx, a, nowText in
-      if a[keyPath: field] == text { return "already \(label) \(text ?? unset)" }
-      a[keyPath: field] = text
+    let text = at.map(\.description) ?? unset
+    return try change(key, event: event, detail: "\(label) \(text)") { tx, a, now in
+      if a[keyPath: field] == at { return "already \(label) \(text)" }
+      a[keyPath: field] = at
       if let at, closedAt(at) {
-        try tx.revokeSessions(userID: a.id, at: nowText, reason: reason)
+        try tx.revokeSessions(userID: a.id, at: now, reason: reason)
       }
       return nil
     }.unchanged
@@ -54,13 +56,14 @@ extension Admin {
   /// `users require-reset EMAIL [--reason TEXT]`: the next login checks the password, then
   /// refuses and mails a reset; the account's live sessions end now. Returns nil, or why
   /// nothing changed.
+  @discardableResult
   public func requireReset(_ key: String, reason: String?) throws -> String? {
     let reason = try Self.checkReason(reason)
-    return try change(key, event: "admin.require-reset", detail: reason) { tx, a, nowText in
+    return try change(key, event: "admin.require-reset", detail: reason) { tx, a, now in
       if a.mustResetAt != nil && a.mustResetReason == reason { return "already required" }
-      if a.mustResetAt == nil { a.mustResetAt = nowText }
+      if a.mustResetAt == nil { a.mustResetAt = now }
       a.mustResetReason = reason
-      try tx.revokeSessions(userID: a.id, at: nowText, reason: "password change required")
+      try tx.revokeSessions(userID: a.id, at: now, reason: "password change required")
       return nil
     }.unchanged
   }
@@ -69,15 +72,16 @@ extension Admin {
   /// every live session ends. Returns how many accounts were marked and sessions ended.
   public func requireResetAll(reason: String?) throws -> (marked: Int, sessionsEnded: Int) {
     let reason = try Self.checkReason(reason)
-    let nowText = Timestamp.format(clock.now())
-    return try store.write { tx in
-      let marked = try tx.requireResetAll(at: nowText, reason: reason)
-      let ended = try tx.revokeAllSessions(at: nowText, reason: "password change required")
-      try tx.record(
-        AuditEvent(
-          at: nowText, event: "admin.require-reset", ok: true, reason: reason,
-          detail: "all accounts: \(marked) marked, \(ended) session(s) ended"))
-      return (marked, ended)
+    return try ctx.run("admin.require-reset") { run in
+      try run.write { tx in
+        let now = ctx.now()
+        let marked = try tx.requireResetAll(at: now, reason: reason)
+        let ended = try tx.revokeAllSessions(at: now, reason: "password change required")
+        try run.succeeded(
+          tx, nil, reason: reason,
+          detail: "all accounts: \(marked) marked, \(ended) session(s) ended")
+        return (marked, ended)
+      }
     }
   }
 }

@@ -29,10 +29,11 @@ public struct EmailChange {
     let current = try CurrentSession.load(ctx, file: file)
     let a = current.account
     let new = try EmailAddress.normalize(rawNew)
-    return try ctx.audited("email.change.request", email: a.email) {
+    return try ctx.run("email.change.request", email: a.email) { run in
+      run.about(a)
       try Self.checkDifferent(a, new)
-      let (_, stored) = try PasswordAttempt.verify(ctx, a, password: password)
-      return try queue(a.id, new, stored: stored, byOperator: false)
+      let (_, stored) = try PasswordAttempt.verify(run, a, password: password)
+      return try queue(run, a.id, new, stored: stored, byOperator: false)
     }
   }
 
@@ -40,59 +41,46 @@ public struct EmailChange {
   /// be confirmed from the new address, or (`confirm` false) makes it at once.
   public func set(_ key: String, newEmail rawNew: String, confirm: Bool) throws -> Result {
     let new = try EmailAddress.normalize(rawNew)
-    let a = try ctx.store.read { try Accounts.lookup($0, key) }
-    return try ctx.audited("admin.set-email", email: a.email) {
+    return try ctx.run("admin.set-email", email: key) { run in
+      let a = try ctx.store.read { try Accounts.lookup($0, key) }
+      run.about(a)
       try Self.checkDifferent(a, new)
-      if confirm { return try queue(a.id, new, stored: nil, byOperator: true) }
-      var ids: [Int64] = []
-      let changed = try ctx.store.write { (tx) throws -> Account in
+      if confirm { return try queue(run, a.id, new, stored: nil, byOperator: true) }
+      let changed = try run.write { (tx) throws -> Account in
         guard var fresh = try tx.account(id: a.id) else {
           throw FlowError.noSuchAccount("no account with email \(a.email)")
         }
         let old = fresh.email
-        try Self.checkFree(tx, fresh, new)
+        try Self.checkFree(run, tx, fresh, new)
         try apply(tx, &fresh, to: new)
-        ids.append(
-          try ctx.queueMail(
-            tx, "email-changed", to: fresh, at: old,
-            MailTemplates.emailChangedNotice(masked: EmailAddress.masked(new))))
-        ids.append(
-          try ctx.queueMail(
-            tx, "email-changed", to: fresh,
-            MailTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old))))
-        try ctx.audit(
-          tx, "admin.set-email", fresh, detail: "changed from \(old) to \(new) without confirmation"
-        )
+        try run.queue(
+          tx, "email-changed", to: fresh, at: old,
+          MailTemplates.emailChangedNotice(masked: EmailAddress.masked(new)))
+        try run.queue(
+          tx, "email-changed", to: fresh,
+          MailTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old)))
+        try run.succeeded(
+          tx, fresh, detail: "changed from \(old) to \(new) without confirmation")
         return fresh
       }
-      return Result(
-        account: changed, newEmail: new, changed: true,
-        delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
+      return Result(account: changed, newEmail: new, changed: true, delivery: run.delivery)
     }
   }
 
   /// `authctl confirm` of a `change_email` token: the pending address becomes the account's.
   func confirm(_ parsed: TokenInput) throws -> Confirm.Result {
-    let claims: TokenClaims
-    do {
-      claims = try ctx.signer.verify(parsed.token, purpose: .changeEmail, now: ctx.now())
-    } catch {
-      let reason =
-        error == .expired
-        ? "token expired; ask for the address change again ('authctl email change NEW')"
-        : error.message
-      throw ctx.refuse(
-        FlowError.refused(reason), event: "email.change", nil, email: nil, reason: error.message)
-    }
-    var ids: [Int64] = []
-    let (account, old) = try ctx.audited("email.change", email: claims.email) {
-      try ctx.store.write { (tx) throws -> (Account, String) in
+    try ctx.run("email.change") { run in
+      let claims = try run.claims(
+        of: parsed, .changeEmail,
+        wayOut: "ask for the address change again ('authctl email change NEW')")
+      let (account, old) = try run.write { (tx) throws -> (Account, String) in
         guard var a = try tx.account(id: claims.userID) else {
           throw FlowError.noSuchAccount("no account \(claims.email) any more")
         }
+        run.about(a)
         guard a.email == claims.email, a.pendingEmail != nil,
           let fp = claims.fingerprint,
-          constantTimeEquals(Array(fp.utf8), Array(ctx.emailChangeFingerprint(a).utf8))
+          constantTimeEquals(Array(fp.utf8), Array(try ctx.emailChangeFingerprint(a).utf8))
         else {
           throw FlowError.refused(
             "\(TokenError.used.message): the address changed since, or a newer change was asked for"
@@ -101,28 +89,27 @@ public struct EmailChange {
         if let refusal = AccountAccess.recoveryRefusal(a, now: ctx.now()) { throw refusal }
         let new = a.pendingEmail!
         let old = a.email
-        try Self.checkFree(tx, a, new)
+        try Self.checkFree(run, tx, a, new)
         try apply(tx, &a, to: new)
-        ids.append(
-          try ctx.queueMail(
-            tx, "email-changed", to: a,
-            MailTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old))))
-        try ctx.audit(tx, "email.change", a, detail: "changed from \(old) to \(new)")
+        try run.queue(
+          tx, "email-changed", to: a,
+          MailTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old)))
+        try run.succeeded(tx, a, detail: "changed from \(old) to \(new)")
         return (a, old)
       }
+      return Confirm.Result(
+        account: account, generated: false, delivery: run.delivery, previousEmail: old)
     }
-    return Confirm.Result(
-      account: account, generated: false, delivery: try ctx.mailer.deliver(ctx.store, ids: ids),
-      previousEmail: old)
   }
 
   /// Holds `new` as the pending address of account `id` and queues the token to it and the
-  /// notice to the old address, in one write transaction; then delivers. `stored` is the hash
-  /// the current password was proven against (nil for the operator).
-  func queue(_ id: String, _ new: String, stored: String?, byOperator: Bool) throws -> Result {
-    let ttl = ctx.settings.confirmTTL.wholeSeconds
-    var ids: [Int64] = []
-    let account = try ctx.store.write { (tx) throws -> Account in
+  /// notice to the old address, in one write transaction (delivered after its commit).
+  /// `stored` is the hash the current password was proven against (nil for the operator).
+  func queue(_ run: FlowRun, _ id: String, _ new: String, stored: String?, byOperator: Bool)
+    throws -> Result
+  {
+    let ttl = ctx.settings.confirmTTL
+    let account = try run.write { (tx) throws -> Account in
       guard var a = try tx.account(id: id) else {
         throw FlowError.noSuchAccount("no account with id \(id)")
       }
@@ -132,51 +119,45 @@ public struct EmailChange {
         }
         PasswordAttempt.clear(&a)
       }
-      try Self.checkFree(tx, a, new)
+      try Self.checkFree(run, tx, a, new)
       let now = ctx.now()
-      let nowText = Timestamp.format(now)
       a.pendingEmail = new
-      a.pendingEmailAt = nowText
+      a.pendingEmailAt = now
       // A new stamp: an earlier change's token, and any confirmation or reset token mailed to
       // the old address, die.
       a.stamp = try ctx.newStamp()
-      a.updatedAt = nowText
+      a.updatedAt = now
       try tx.updateAccount(a)
       let token = try ctx.signer.sign(
         purpose: .changeEmail, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
-        fingerprint: ctx.emailChangeFingerprint(a))
-      ids.append(
-        try ctx.queueMail(
-          tx, "email-change", to: a, at: new,
-          MailTemplates.emailChangeConfirm(old: a.email, new: new, token: token, ttl: ttl)))
-      ids.append(
-        try ctx.queueMail(
-          tx, "email-change-notice", to: a,
-          MailTemplates.emailChangeNotice(
-            old: a.email, masked: EmailAddress.masked(new), byOperator: byOperator)))
-      try ctx.audit(
-        tx, byOperator ? "admin.set-email" : "email.change.request", a,
-        detail: "from \(a.email) to \(new), pending confirmation")
+        fingerprint: try ctx.emailChangeFingerprint(a))
+      try run.queue(
+        tx, "email-change", to: a, at: new,
+        MailTemplates.emailChangeConfirm(
+          old: a.email, new: new, token: token, ttl: ttl.wholeSeconds))
+      try run.queue(
+        tx, "email-change-notice", to: a,
+        MailTemplates.emailChangeNotice(
+          old: a.email, masked: EmailAddress.masked(new), byOperator: byOperator))
+      try run.succeeded(tx, a, detail: "from \(a.email) to \(new), pending confirmation")
       return a
     }
-    return Result(
-      account: account, newEmail: new, changed: false,
-      delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
+    return Result(account: account, newEmail: new, changed: false, delivery: run.delivery)
   }
 
   /// Makes `new` the address of `a`, in the caller's transaction: the pending address is
   /// cleared, a new stamp and `security_changed_at` kill every outstanding token (the original
   /// app's too), and every session ends.
   func apply(_ tx: any StoreTransaction, _ a: inout Account, to new: String) throws {
-    let nowText = Timestamp.format(ctx.now())
+    let now = ctx.now()
     a.email = new
     a.pendingEmail = nil
     a.pendingEmailAt = nil
     a.stamp = try ctx.newStamp()
-    a.securityChangedAt = nowText
-    a.updatedAt = nowText
+    a.securityChangedAt = now
+    a.updatedAt = now
     try tx.updateAccount(a)
-    try tx.revokeSessions(userID: a.id, at: nowText, reason: "email changed")
+    try tx.revokeSessions(userID: a.id, at: now, reason: "email changed")
   }
 
   /// 65 when `new` is already the account's address.
@@ -186,12 +167,17 @@ public struct EmailChange {
     }
   }
 
-  /// 65 when another account holds `new` (emails compare without case).
-  static func checkFree(_ tx: any StoreTransaction, _ a: Account, _ new: String) throws {
+  /// 65 when another account holds `new` (emails compare without case), inside the run's
+  /// transaction; the refusal is recorded (`CommitAndRefuse`, nothing else was written), since
+  /// it is the race the audit should show, not a malformed request.
+  static func checkFree(_ run: FlowRun, _ tx: any StoreTransaction, _ a: Account, _ new: String)
+    throws
+  {
     try checkDifferent(a, new)
     if let other = try tx.account(email: new), other.id != a.id {
-      throw FlowError.invalidInput(
-        "\(new) already has an account; the address of \(a.email) was not changed")
+      throw CommitAndRefuse(
+        FlowError.invalidInput(
+          "\(new) already has an account; the address of \(a.email) was not changed"))
     }
   }
 }

@@ -124,7 +124,7 @@ public final class Mailer {
     // break or NUL in MAIL_SENDERS, MAIL_DEFAULT_SENDER and MAIL_USERNAME when it loaded.
     let now = clock.now()
     let limit = settings.mailPerHour
-    let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
+    let recent = try tx.messageCount(recipient: draft.to, since: now - .seconds(3600))
     if recent >= limit {
       let key = RecipientKey.of(draft.to)
       let counted = key == draft.to ? key : "\(draft.to) (counted as \(key))"
@@ -133,7 +133,7 @@ public final class Mailer {
     let messageID = try Self.messageID(from: senders[0])
     return try tx.enqueueMessage(
       userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
-      body: draft.body, messageID: messageID, now: Timestamp.format(now))
+      body: draft.body, messageID: messageID, now: now)
   }
 
   /// A new Message-ID in the domain of `sender` (RFC 5322 §3.6.4), random from OpenSSL.
@@ -149,7 +149,7 @@ public final class Mailer {
     let message = MailMessage(
       from: senders[0], to: to, subject: "authctl test message",
       body: "This is a test message from authctl to \(to).\nIf you can read it, mail works.",
-      date: clock.now(), messageID: try Self.messageID(from: senders[0]))
+      date: clock.now().seconds, messageID: try Self.messageID(from: senders[0]))
     return (message, senders[0])
   }
 

@@ -9,27 +9,45 @@ extension SQLiteTransaction {
   /// An account from a row of `accountColumns`. A blank `activated_at` (`''` or white space,
   /// which the original app may write) reads as nil: unconfirmed, everywhere.
   static func account(_ s: Statement) -> Account {
-    let activated = s.optionalText(3).flatMap { $0.trimmingASCIIWhitespace().isEmpty ? nil : $0 }
-    return Account(
+    Account(
       id: s.text(0), email: s.optionalText(1) ?? "", passwordHash: s.optionalText(2),
-      activatedAt: activated, createdAt: s.optionalText(4), updatedAt: s.optionalText(5),
-      disabledAt: s.optionalText(6), failedLogins: Int(s.int(7)), lockedUntil: s.optionalText(8),
-      lastLoginAt: s.optionalText(9), passwordGenerated: s.int(10) != 0,
-      stamp: s.optionalText(11), securityChangedAt: s.optionalText(12),
-      validFrom: s.optionalText(13), expiresAt: s.optionalText(14),
-      mustResetAt: s.optionalText(15), mustResetReason: s.optionalText(16),
-      pendingEmail: s.optionalText(17), pendingEmailAt: s.optionalText(18))
+      activatedAt: StoredTime.activation(s.optionalText(3)), createdAt: s.optionalInstant(4),
+      updatedAt: s.optionalInstant(5), disabledAt: s.optionalInstant(6),
+      failedLogins: Int(s.int(7)), lockedUntil: s.optionalInstant(8),
+      lastLoginAt: s.optionalInstant(9), passwordGenerated: s.int(10) != 0,
+      stamp: s.optionalText(11), securityChangedAt: s.optionalInstant(12),
+      validFrom: s.optionalInstant(13), expiresAt: s.optionalInstant(14),
+      mustResetAt: s.optionalInstant(15), mustResetReason: s.optionalText(16),
+      pendingEmail: s.optionalText(17), pendingEmailAt: s.optionalInstant(18))
   }
 
-  /// Every column of `a`, as `?1`…`?19` in `accountColumns` order.
-  static func values(_ a: Account) -> [SQLValue] {
+  /// The time columns of `users`, in `accountColumns` order (`?4`…`?7`, `?9`, `?10`, `?13`,
+  /// `?14`…`?16`, `?19`).
+  static let accountTimeColumns = """
+    activated_at, created_at, updated_at, disabled_at, locked_until, last_login_at, \
+    security_changed_at, valid_from, expires_at, must_reset_at, pending_email_at
+    """
+
+  /// Every column of `a`, as `?1`…`?19` in `accountColumns` order. `stored` are the row's
+  /// time texts (`accountTimeColumns`), kept where they name the same instant; a new
+  /// `activated_at` is written in the form the original app's Python reads
+  /// (`StoredTime.activationValue`).
+  static func values(_ a: Account, stored: [String?] = Array(repeating: nil, count: 11))
+    -> [SQLValue]
+  {
     [
-      .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
-      .optional(a.createdAt), .optional(a.updatedAt), .optional(a.disabledAt),
-      .integer(Int64(a.failedLogins)), .optional(a.lockedUntil), .optional(a.lastLoginAt),
-      .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp), .optional(a.securityChangedAt),
-      .optional(a.validFrom), .optional(a.expiresAt), .optional(a.mustResetAt),
-      .optional(a.mustResetReason), .optional(a.pendingEmail), .optional(a.pendingEmailAt),
+      .text(a.id), .text(a.email), .optional(a.passwordHash),
+      StoredTime.activationValue(a.activatedAt, keeping: stored[0]),
+      StoredTime.value(a.createdAt, keeping: stored[1]),
+      StoredTime.value(a.updatedAt, keeping: stored[2]),
+      StoredTime.value(a.disabledAt, keeping: stored[3]), .integer(Int64(a.failedLogins)),
+      StoredTime.value(a.lockedUntil, keeping: stored[4]),
+      StoredTime.value(a.lastLoginAt, keeping: stored[5]), .integer(a.passwordGenerated ? 1 : 0),
+      .optional(a.stamp), StoredTime.value(a.securityChangedAt, keeping: stored[6]),
+      StoredTime.value(a.validFrom, keeping: stored[7]),
+      StoredTime.value(a.expiresAt, keeping: stored[8]),
+      StoredTime.value(a.mustResetAt, keeping: stored[9]), .optional(a.mustResetReason),
+      .optional(a.pendingEmail), StoredTime.value(a.pendingEmailAt, keeping: stored[10]),
     ]
   }
 
@@ -56,12 +74,19 @@ extension SQLiteTransaction {
       """, Self.values(a))
   }
 
-  /// A password hash the original app stored as a BLOB (python bcrypt's `hashpw` returns
-  /// bytes) stays a BLOB when authctl writes a new one, so the original's
-  /// `bcrypt.checkpw(password, user.password)` keeps getting bytes.
+  /// A time field the account's row already holds in another form that names the same instant
+  /// (the original app's `activated_at`) is written back as it was. A password hash the
+  /// original app stored as a BLOB (python bcrypt's `hashpw` returns bytes) stays a BLOB when
+  /// authctl writes a new one, so the original's `bcrypt.checkpw(password, user.password)`
+  /// keeps getting bytes.
   @discardableResult
   func updateAccount(_ a: Account) throws(StoreError) -> Bool {
-    try run(
+    guard
+      let stored = try first(
+        "SELECT \(Self.accountTimeColumns) FROM users WHERE id = ?1", [.text(a.id)],
+        { s in (0..<11).map { s.optionalText(Int32($0)) } })
+    else { return false }
+    return try run(
       """
       UPDATE users SET email = ?2,
         password = CASE WHEN typeof(password) = 'blob' THEN CAST(?3 AS BLOB) ELSE ?3 END,
@@ -71,15 +96,15 @@ extension SQLiteTransaction {
         must_reset_at = ?16, must_reset_reason = ?17, pending_email = ?18,
         pending_email_at = ?19
       WHERE id = ?1
-      """, Self.values(a)) == 1
+      """, Self.values(a, stored: stored)) == 1
   }
 
-  func requireResetAll(at: String, reason: String?) throws(StoreError) -> Int {
+  func requireResetAll(at: Instant, reason: String?) throws(StoreError) -> Int {
     try run(
       """
       UPDATE users SET must_reset_at = ?1, must_reset_reason = ?2, updated_at = ?1
       WHERE must_reset_at IS NULL
-      """, [.text(at), .optional(reason)])
+      """, [StoredTime.value(at), .optional(reason)])
   }
 
   /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows (queued, failed, sent)
@@ -92,23 +117,24 @@ extension SQLiteTransaction {
 
   static let unconfirmedBefore = "activated_at IS NULL AND created_at < ?1"
 
-  func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String] {
+  func unconfirmedEmails(createdBefore cutoff: Instant) throws(StoreError) -> [String] {
     try all(
-      "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY rowid", [.text(cutoff)]
+      "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY rowid",
+      [StoredTime.value(cutoff)]
     ) { $0.optionalText(0) ?? "" }
   }
 
-  func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int {
+  func deleteUnconfirmed(createdBefore cutoff: Instant) throws(StoreError) -> Int {
+    let cutoff = StoredTime.value(cutoff)
     try run(
       """
       DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))
-      """, [.text(cutoff)])
-    return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [.text(cutoff)])
+      """, [cutoff])
+    return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [cutoff])
   }
 
-  /// True for a row whose `activated_at` is NULL or blank (as `account(_:)` reads it).
-  static let unconfirmedCondition =
-    "nullif(trim(activated_at, ' ' || char(9, 10, 13)), '') IS NULL"
+  /// `activated_at` as the account reads it: NULL when blank (`StoredTime.activation`).
+  static let activation = "nullif(trim(activated_at, ' ' || char(9, 10, 13)), '')"
   static let expiredCondition = "(expires_at IS NOT NULL AND expires_at <= ?1)"
   static let notYetValidCondition = "(valid_from IS NOT NULL AND valid_from > ?1)"
 
@@ -118,7 +144,7 @@ extension SQLiteTransaction {
     WHEN \(expiredCondition) THEN 'expired' \
     WHEN \(notYetValidCondition) THEN 'not-yet-valid' \
     WHEN locked_until IS NOT NULL AND locked_until > ?1 THEN 'locked' \
-    WHEN \(unconfirmedCondition) THEN 'unconfirmed' \
+    WHEN \(activation) IS NULL THEN 'unconfirmed' \
     WHEN must_reset_at IS NOT NULL THEN 'must-reset' ELSE 'active' END
     """
 
@@ -128,14 +154,13 @@ extension SQLiteTransaction {
     "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', \(column)), \(column))"
   }
 
-  func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor {
+  func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor {
     var sql = """
       SELECT id, email, \(Self.statusExpression) AS status, \(Self.utc("created_at")), \
-      \(Self.utc("nullif(trim(activated_at, ' ' || char(9, 10, 13)), '')")), \
-      \(Self.utc("last_login_at")) FROM users
+      \(Self.utc(Self.activation)), \(Self.utc("last_login_at")) FROM users
       """
     var conditions: [String] = []
-    var values: [SQLValue] = [.text(Timestamp.format(now))]
+    var values: [SQLValue] = [StoredTime.value(now)]
     switch filter.status {
     case nil: break
     case .expired?: conditions.append(Self.expiredCondition)
@@ -146,7 +171,7 @@ extension SQLiteTransaction {
       conditions.append("status = ?\(values.count)")
     }
     if let before = filter.createdBefore {
-      values.append(.text(Timestamp.format(before)))
+      values.append(StoredTime.value(before))
       conditions.append("created_at < ?\(values.count)")
     }
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -163,8 +188,8 @@ extension SQLiteTransaction {
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
     try cursor(
       """
-      SELECT email, \(withHashes ? "CAST(password AS TEXT)" : "NULL"),
-        nullif(trim(activated_at, ' ' || char(9, 10, 13)), ''), created_at, expires_at
+      SELECT email, \(withHashes ? "CAST(password AS TEXT)" : "NULL"), \(Self.activation),
+        created_at, expires_at
       FROM users ORDER BY rowid
       """, [], columns: ["email", "password_hash", "activated_at", "created_at", "expires_at"])
   }

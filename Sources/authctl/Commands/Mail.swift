@@ -28,7 +28,7 @@ func runMailFlush(_ ctx: Context) throws {
   // Still deferred: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
   let backedOff = try flows.store.read {
-    try $0.deferredMessageCount(now: Timestamp.format(flows.now()))
+    try $0.deferredMessageCount(now: flows.now())
   }
   let waiting = backedOff + report.untried
   var parts = ["delivered \(report.delivered.count)"]
@@ -55,7 +55,7 @@ func runMailTest(_ ctx: Context) throws {
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
     try Mailbox(path: path, database: FileOwner(path: ctx.settings.databasePath)).append(
-      try message.render(), envelopeFrom: sender, date: ctx.clock.now())
+      try message.render(), envelopeFrom: sender, date: ctx.clock.now().seconds)
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
     let client = SMTPClient(settings: settings, transcript: ctx.diagnostics.transcript)
