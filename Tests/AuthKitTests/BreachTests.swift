@@ -5,7 +5,7 @@ import Testing
 
 /// The breached-password lookups: the memory-mapped corpus over generated sorted files, and the
 /// range API against a local HTTPS server speaking its format.
-@Suite struct BreachTests {
+@Suite(.tags(.slow)) struct BreachTests {
   static func settings(_ env: [String: String]) throws -> Settings {
     try Config(environment: env, observer: SilentObserver()).settings
   }
@@ -60,9 +60,10 @@ import Testing
     for (lower, counts) in [(false, true), (true, true), (false, false)] {
       let corpus = try BreachCorpus(
         path: try write(all, dir, lineEnd: lineEnd, lower: lower, counts: counts))
+      let present = Set(all)
       for d in all { #expect(corpus.contains(sha1: d), "\(Hex.encode(d))") }
       for d in all.prefix(300) + all.suffix(300) + known {
-        for step in [-1, 1] where !all.contains(Self.neighbour(d, step)) {
+        for step in [-1, 1] where !present.contains(Self.neighbour(d, step)) {
           #expect(!corpus.contains(sha1: Self.neighbour(d, step)))
         }
       }
@@ -84,8 +85,9 @@ import Testing
     all += Self.digests(5).map { d in [0xff] + d.dropFirst() }
     all.sort { $0.lexicographicallyPrecedes($1) }
     let corpus = try BreachCorpus(path: try write(all, dir))
+    let present = Set(all)
     for d in all { #expect(corpus.contains(sha1: d)) }
-    for d in all where !all.contains(Self.neighbour(d, 1)) {
+    for d in all where !present.contains(Self.neighbour(d, 1)) {
       #expect(!corpus.contains(sha1: Self.neighbour(d, 1)))
     }
     #expect(!corpus.contains(sha1: [0x80] + [UInt8](repeating: 0, count: 19)))

@@ -6,7 +6,7 @@ import Testing
 /// The HTTPS/1.1 client against a real server (Python's http.server over ssl, certificates of
 /// the test CA): the three ways a body is framed, certificate and host checks, the deadline,
 /// bounds, and what it refuses to send.
-@Suite struct HTTPClientTests {
+@Suite(.tags(.slow)) struct HTTPClientTests {
   static let ca = TestCertificates.shared.caPath
 
   func client(timeout: Int64 = 5, maxBody: Int = 1 << 20) -> HTTPClient {

@@ -7,7 +7,7 @@ import Testing
 /// `generate_password_hash`, passlib, and Django's PBKDF2 algorithm through `hashlib` (Django
 /// itself is not installed: its hasher is `hashlib.pbkdf2_hmac` and `base64.b64encode`) —
 /// imported through the binary, logged in with, and rehashed to bcrypt at that first login.
-@Suite struct AppHashInteropTests {
+@Suite(.tags(.slow)) struct AppHashInteropTests {
   static let password = "correct horse battery staple é"
   static let hasWerkzeug3 =
     "from werkzeug.security import generate_password_hash as g; g('x', 'scrypt')"

@@ -7,7 +7,7 @@ import Testing
 /// (`AUTHCTL_BREACHED_FILE`) and a local HTTPS server speaking the range API
 /// (`AUTHCTL_BREACHED_API`, trusted through `AUTHCTL_TLS_CA_FILE`), in every command that
 /// takes a chosen password, and what `AUTHCTL_BREACHED_MODE` does when the API cannot answer.
-@Suite struct BreachedPasswordTests {
+@Suite(.tags(.slow)) struct BreachedPasswordTests {
   static let breached = "correct horse battery staple"
   static let fine = "an unbreached passphrase 41"
 

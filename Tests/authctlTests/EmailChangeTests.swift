@@ -7,7 +7,7 @@ import Testing
 /// to the new address, the masked notice to the old one, the swap by `confirm`, what dies with
 /// the old address, the audit of both, and a taken address refused when asked and again when
 /// confirmed — the race in both orders.
-@Suite(.serialized) struct EmailChangeTests {
+@Suite(.serialized, .tags(.slow)) struct EmailChangeTests {
   let server: SMTPTestServer
   let walk: Walk
 
