@@ -45,7 +45,7 @@ public struct BreachCheck: Sendable {
       do { corpus = try BreachCorpus(path: file) } catch {
         throw ConfigError(
           name: "AUTHCTL_BREACHED_FILE", source: nil,
-          problem: error.message.replacingOccurrences(of: "AUTHCTL_BREACHED_FILE: ", with: ""))
+          problem: error.detail)
       }
       if digests.contains(where: corpus.contains(sha1:)) { throw PasswordRejection.breached }
     }

@@ -13,4 +13,11 @@ public enum BreachError: Error, Sendable, Equatable {
     case .api(let text): return "the breached-password API: \(text)"
     }
   }
+
+  /// The text without the setting's name (a `ConfigError` names it itself).
+  public var detail: String {
+    switch self {
+    case .file(let text), .api(let text): return text
+    }
+  }
 }

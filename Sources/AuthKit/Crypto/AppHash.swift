@@ -177,7 +177,7 @@ public struct AppHash: Sendable, Equatable {
       !body.contains("-"), !body.contains("_")
     else { return nil }
     return Base64URL.decode(
-      String(body).replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+      String(body.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
     )
   }
 
@@ -187,7 +187,7 @@ public struct AppHash: Sendable, Equatable {
     guard !text.contains("-"), !text.contains("_"), !text.contains("+"), !text.contains("=")
     else { return nil }
     return Base64URL.decode(
-      String(text).replacingOccurrences(of: ".", with: "-").replacingOccurrences(of: "/", with: "_")
+      String(text.map { $0 == "." ? "-" : $0 == "/" ? "_" : $0 })
     )
   }
 
