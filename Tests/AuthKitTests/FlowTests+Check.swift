@@ -75,6 +75,34 @@ extension FlowTests {
       #expect(try w.account("una@example.com").failedLogins == 1, "the right one settled its count")
     }
 
+    /// The lifecycle's states (issue 16) reach check through `AccountAccess`: an expired or
+    /// not-yet-valid account and one due for a new password are refused after the right
+    /// password — check mails no reset, unlike login — and left out of the htpasswd file.
+    @Test func lifecycleStatesAreRefusedToo() throws {
+      let w = try FlowWorld()
+      for email in ["old@example.com", "soon@example.com", "reset@example.com"] {
+        try w.add(email)
+      }
+      let now = w.clock.now
+      try w.update("old@example.com") { $0.expiresAt = now - .seconds(1) }
+      try w.update("soon@example.com") { $0.validFrom = now + .seconds(3600) }
+      try w.update("reset@example.com") { $0.mustResetAt = now }
+      let check = Check(w.ctx)
+      expectRefused("account expired") {
+        _ = try check.run("old@example.com", password: Self.password)
+      }
+      expectRefused("not yet valid") {
+        _ = try check.run("soon@example.com", password: Self.password)
+      }
+      expectRefused("password change required") {
+        _ = try check.run("reset@example.com", password: Self.password)
+      }
+      expectRefused("account expired") { _ = try check.standing("old@example.com") }
+      #expect(try w.mails().isEmpty, "no reset mailed by check")
+      let path = w.dir.file("lifecycle.htpasswd")
+      #expect(try HtpasswdExport(store: w.store, clock: w.clock.clock).run(to: path).exported == 0)
+    }
+
     /// A locked account is refused before any hash runs: its hash here is bcrypt at cost 20
     /// (over a minute to check), and the refusal comes at once.
     @Test func aLockedAccountIsRefusedBeforeAnyHash() throws {

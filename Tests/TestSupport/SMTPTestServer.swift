@@ -118,18 +118,12 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   public let port: Int
   public let options: Options
-  private let spool: TempDir
+  private let server: PythonServer
+  private var spool: TempDir { server.spool }
   var spoolDirectory: String { spool.path }
-  private let process: Process
-  private let stdinPipe: Pipe
-
-  /// The path of the Python script beside this file.
-  public static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("smtp_server.py").path
 
   public init(_ options: Options = .init()) throws {
     self.options = options
-    spool = try TempDir("authctl-smtp")
     var config: [String: Any] = [
       "tls": options.tls.rawValue, "offer_starttls": options.offerStartTLS,
       "auth_required": options.authRequired, "greeting_421": options.faults.greeting421,
@@ -149,50 +143,12 @@ public final class SMTPTestServer: @unchecked Sendable {
       config["cert"] = cert.certificatePath
       config["key"] = cert.keyPath
     }
-    let json = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: pythonPath)
-    process.arguments =
-      (pythonPath == "/usr/bin/env" ? ["python3"] : []) + [Self.scriptPath, json, spool.path]
-    stdinPipe = Pipe()
-    let stdoutPipe = Pipe()
-    let log = spool.file("server.log")
-    _ = FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardInput = stdinPipe
-    process.standardOutput = stdoutPipe
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    try process.run()
-    // Read "READY <port>\n".
-    var line = Data()
-    let reader = stdoutPipe.fileHandleForReading
-    while !line.contains(10) {
-      let chunk = reader.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard text.hasPrefix("READY "), let p = Int(text.dropFirst(6)) else {
-      process.waitUntilExit()
-      let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-      throw TestSupportError("smtp_server.py did not start: \(text)\n\(logText)")
-    }
-    port = p
+    server = try PythonServer(script: "smtp_server.py", config: config, label: "authctl-smtp")
+    port = server.port
   }
-
-  deinit { stop() }
 
   /// Stops the server and waits for it. Safe to call more than once.
-  public func stop() {
-    // EOF on stdin makes the server exit; SIGTERM, then SIGKILL, if it does not. (Polling
-    // `isRunning`: Foundation's `waitUntilExit` can hang when called from several threads.)
-    try? stdinPipe.fileHandleForWriting.close()
-    guard process.isRunning else { return }
-    process.terminate()
-    for step in 0..<100 where process.isRunning {
-      if step == 50 { kill(process.processIdentifier, SIGKILL) }
-      usleep(50_000)
-    }
-  }
+  public func stop() { server.stop() }
 
   /// Every message accepted so far, in the order received.
   public func received() throws -> [ReceivedMessage] {
@@ -226,9 +182,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   public var connections: Int { get throws { try state().connections } }
 
   /// The server's log (aiosmtpd's and Python's messages), for failing tests.
-  public var log: String {
-    (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? ""
-  }
+  public var log: String { server.log }
 }
 
 extension SMTPTestServer {

@@ -35,6 +35,8 @@ import time
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
+from server_support import watch_parent
+
 CONFIG = json.loads(sys.argv[1])
 SPOOL = sys.argv[2]
 STATE = {"connections": 0, "auth_commands": 0, "messages": 0}
@@ -176,30 +178,7 @@ def factory():
     return TestSMTP(Handler(), **kwargs)
 
 
-def watch_parent():
-    """Exit when stdin reaches EOF (the test process closed it or died) or the parent is gone."""
-    parent = os.getppid()
-
-    def stdin_eof():
-        while sys.stdin.buffer.read(4096):
-            pass
-        os._exit(0)
-
-    def parent_gone():
-        while True:
-            if os.getppid() != parent:
-                os._exit(0)
-            time.sleep(0.5)
-
-    threading.Thread(target=stdin_eof, daemon=True).start()
-    threading.Thread(target=parent_gone, daemon=True).start()
-
-
 async def main():
-    # The test process may spawn us from a thread that blocks signals, and the mask is
-    # inherited: unblock them so SIGTERM from stop() works.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     watch_parent()
     save_state()
     ctx = server_context() if CONFIG.get("tls") == "implicit" else None

@@ -244,8 +244,7 @@ final class ServiceAccounts: @unchecked Sendable {
     try FileManager.default.createDirectory(
       atPath: dir.file("bin"), withIntermediateDirectories: true)
     bin = dir.file("bin/authctl")
-    try FileManager.default.copyItem(atPath: authctlPath, toPath: bin)
-    chmod(bin, 0o755)
+    try Self.install(authctlPath, at: bin)
     data = dir.file("data")
     try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
     db = data + "/authctl.sqlite"
@@ -274,11 +273,27 @@ final class ServiceAccounts: @unchecked Sendable {
     }
   }
 
-  /// Runs the copied authctl on the database, as root; fails the test unless it exits 0.
+  /// Puts the binary at `path`, mode 0755: a hard link when the two are on one file system,
+  /// else a copy written through a descriptor closed on exec. (A copy made by FileManager keeps
+  /// a descriptor a process spawned meanwhile by a parallel test can inherit and hold, and
+  /// running the copy then fails with ETXTBSY.)
+  static func install(_ source: String, at path: String) throws {
+    if link(source, path) == 0 { return }
+    let data = try Data(contentsOf: URL(fileURLWithPath: source))
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+    guard fd >= 0 else { throw TestSupportError("create \(path): \(errno)") }
+    defer { close(fd) }
+    let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    guard written == data.count, fchmod(fd, 0o755) == 0 else {
+      throw TestSupportError("write \(path): \(errno)")
+    }
+  }
+
+  /// Runs the built authctl on the database, as root; fails the test unless it exits 0.
   @discardableResult
   func authctlOK(_ arguments: [String], stdin: String? = nil) throws -> RunResult {
     let r = try run(
-      bin, ["--db", db, "-q"] + arguments, environment: ["AUTHCTL_BCRYPT_COST": "4"],
+      authctlPath, ["--db", db, "-q"] + arguments, environment: ["AUTHCTL_BCRYPT_COST": "4"],
       stdin: stdin, directory: dir.url)
     guard r.status == 0 else {
       throw TestSupportError("authctl \(arguments): \(r.status) \(r.stderr)")

@@ -12,6 +12,8 @@ public struct SettingSpec: Sendable {
     case bool
     case integer(ClosedRange<Int>)
     case duration
+    /// One of these words.
+    case choice([String])
   }
 
   public let name: String
@@ -94,6 +96,21 @@ public struct SettingSpec: Sendable {
     .integer(
       "AUTHCTL_MAIL_PER_HOUR", 1...100_000, \.mailPerHour, default: "20",
       "messages to one mailbox per hour (case and a +tag ignored)"),
+    .text(
+      "AUTHCTL_BREACHED_FILE", \.breachedFile,
+      "sorted SHA-1 list of breached passwords (HIBP's HASH:count format); chosen passwords in it are refused",
+      kind: .path),
+    .https(
+      "AUTHCTL_BREACHED_API", \.breachedAPI,
+      "k-anonymity range API for breached passwords, e.g. https://api.pwnedpasswords.com/range/"),
+    .choice(
+      "AUTHCTL_BREACHED_MODE", \.breachedMode, default: .required,
+      "when the API cannot answer: required refuses for now (75), best-effort warns and accepts"),
+    .text(
+      "AUTHCTL_TLS_CA_FILE", \.tlsCAFile,
+      "extra CA certificates (PEM) trusted for HTTPS (the breached-password API)", kind: .path),
+    .duration(
+      "AUTHCTL_HTTP_TIMEOUT", \.httpTimeout, default: "10s", "timeout of each HTTPS request"),
   ]
 
   private init(
@@ -208,6 +225,40 @@ extension SettingSpec {
         return "'\(text)' is longer than the longest duration authctl accepts (36525d, 100 years)"
       }
       s[keyPath: field] = .seconds(d)
+      return nil
+    }
+  }
+
+  /// An `https://` address (`HTTPSAddress`); unset or empty is nil, anything else refused.
+  static func https(
+    _ name: String, _ field: WritableKeyPath<Settings, HTTPSAddress?> & Sendable,
+    _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .url, nil, summary, field) { s, text in
+      guard !text.isEmpty else {
+        s[keyPath: field] = nil
+        return nil
+      }
+      do throws(HTTPError) {
+        s[keyPath: field] = try HTTPSAddress(text)
+        return nil
+      } catch {
+        return error.message
+      }
+    }
+  }
+
+  /// One of the words of `T` (its raw values), blanks around it allowed.
+  static func choice<T: RawRepresentable & CaseIterable & Sendable>(
+    _ name: String, _ field: WritableKeyPath<Settings, T> & Sendable, default: T,
+    _ summary: String
+  ) -> SettingSpec where T.RawValue == String {
+    let words = T.allCases.map(\.rawValue)
+    return SettingSpec(name, .choice(words), `default`.rawValue, summary, field) { s, text in
+      guard let value = T(rawValue: text.trimming(Blanks.spaceTabAndLineEnds)) else {
+        return "'\(text)' is not one of \(words.joined(separator: ", "))"
+      }
+      s[keyPath: field] = value
       return nil
     }
   }

@@ -76,5 +76,16 @@ public struct Settings: Sendable {
   /// `AUTHCTL_MAIL_PER_HOUR`: messages to one mailbox per hour.
   public internal(set) var mailPerHour = 0
 
+  /// `AUTHCTL_BREACHED_FILE`: HIBP's sorted SHA-1 list of breached passwords.
+  public internal(set) var breachedFile: String?
+  /// `AUTHCTL_BREACHED_API`: the Pwned Passwords range API's base.
+  public internal(set) var breachedAPI: HTTPSAddress?
+  /// `AUTHCTL_BREACHED_MODE`: what an API that cannot answer means.
+  public internal(set) var breachedMode = BreachCheck.Mode.required
+  /// `AUTHCTL_TLS_CA_FILE`: extra CA certificates (PEM) for HTTPS.
+  public internal(set) var tlsCAFile: String?
+  /// `AUTHCTL_HTTP_TIMEOUT`: the timeout of each HTTPS request.
+  public internal(set) var httpTimeout = Duration.zero
+
   init() {}
 }
