@@ -57,6 +57,42 @@ public struct Config: Sendable {
       }
     }
     for spec in SettingSpec.all { try check(spec) }
+    try checkUsernameSender()
+  }
+
+  /// `MAIL_USERNAME` is a sender when it is written `Name <address>` (AUTH then uses the
+  /// address) or when MAIL_DEFAULT_SENDER and MAIL_SENDERS are unset: then it must parse as one.
+  private func checkUsernameSender() throws(ConfigError) {
+    guard let (text, source) = values["MAIL_USERNAME"], !text.isEmpty else { return }
+    let isSender = string("MAIL_DEFAULT_SENDER") == nil && string("MAIL_SENDERS") == nil
+    guard isSender || text.contains("<") else { return }
+    do {
+      _ = try MailSender.parse(text)
+    } catch {
+      let role =
+        isSender
+        ? "it is the sender (MAIL_DEFAULT_SENDER and MAIL_SENDERS are unset)"
+        : "it is written as Name <address>"
+      throw ConfigError(
+        name: "MAIL_USERNAME", source: source,
+        problem:
+          "\(role), and '\(EmailAddress.printable(text))' is not a sender: \(error.reason)"
+          + (isSender ? "; set MAIL_DEFAULT_SENDER" : ""))
+    }
+  }
+
+  /// The senders a setting of kind `.sender` or `.senders` names (MAIL_USERNAME: when it is
+  /// written `Name <address>`); nil when unset or of another kind. Values were checked at
+  /// load.
+  public func senders(_ name: String) -> [MailSender]? {
+    guard let text = string(name) else { return nil }
+    switch SettingSpec.named(name).kind {
+    case .sender: return (try? MailSender.parse(text)).map { [$0] }
+    case .senders: return try? MailSender.parseList(text)
+    default:
+      guard name == "MAIL_USERNAME", text.contains("<") else { return nil }
+      return (try? MailSender.parse(text)).map { [$0] }
+    }
   }
 
   /// The longest env file read, in bytes.
@@ -141,6 +177,20 @@ public struct Config: Sendable {
       }
     case .text:
       break
+    case .sender, .senders:
+      do throws(MailSenderError) {
+        if spec.kind == .sender {
+          _ = try MailSender.parse(text)
+        } else {
+          _ = try MailSender.parseList(text)
+        }
+      } catch {
+        throw ConfigError(
+          name: spec.name, source: source,
+          problem:
+            "'\(EmailAddress.printable(text))' is not an address or Name <address>: \(error.reason)"
+        )
+      }
     case .secret:
       if text.utf8.contains(0) {
         throw ConfigError(name: spec.name, source: source, problem: "the value contains a NUL")

@@ -7,6 +7,10 @@ public struct SettingSpec: Sendable {
     case bool
     case integer(ClosedRange<Int>)
     case duration
+    /// One sender: an address or a name-addr (`MailSender`).
+    case sender
+    /// Comma-separated senders (`MailSender.parseList`).
+    case senders
   }
 
   public let name: String
@@ -38,14 +42,20 @@ public struct SettingSpec: Sendable {
     .init("MAIL_USE_SSL", .bool, "false", "implicit TLS (RFC 8314)"),
     .init(
       "MAIL_USERNAME", .text, nil,
-      "SMTP AUTH user; also the sender when MAIL_DEFAULT_SENDER is unset"),
-    .init("MAIL_PASSWORD", .secret, nil, "SMTP AUTH password"),
-    .init("MAIL_DEFAULT_SENDER", .text, nil, "From address"),
-    .init(
-      "MAIL_SENDERS", .text, nil, "comma-separated From addresses; each message takes one at random"
+      "SMTP AUTH user (the address of a `Name <address>`); also the sender when MAIL_DEFAULT_SENDER and MAIL_SENDERS are unset"
     ),
+    .init("MAIL_PASSWORD", .secret, nil, "SMTP AUTH password"),
+    .init(
+      "MAIL_DEFAULT_SENDER", .sender, nil,
+      "From: an address or `Name <address>` (the envelope carries the address)"),
+    .init(
+      "MAIL_SENDERS", .senders, nil,
+      "comma-separated From addresses or `Name <address>`; each message takes one at random"),
     .init(
       "MAIL_MAX_EMAILS", .integer(1...1_000_000), "100", "messages sent over one SMTP connection"),
+    .init(
+      "MAIL_CONNECTIONS", .integer(1...32), "1",
+      "parallel SMTP connections of mail flush, each carrying up to MAIL_MAX_EMAILS messages"),
     .init("MAIL_SUPPRESS_SEND", .bool, "false", "send nothing; messages are marked suppressed"),
     .init("MAIL_DEBUG", .bool, "false", "print the SMTP transcript to stderr (AUTH redacted)"),
     .init(

@@ -115,6 +115,40 @@ enum MailEncoding {
     return out
   }
 
+  /// A body's Content-Transfer-Encoding (RFC 2045 §6.1).
+  enum TransferEncoding: String {
+    case sevenBit = "7bit"
+    case eightBit = "8bit"
+    case quotedPrintable = "quoted-printable"
+  }
+
+  /// The longest line of a 7bit or 8bit body, without its CRLF (RFC 5322 §2.1.1, RFC 2045
+  /// §2.7–2.8).
+  static let maximumLineLength = 998
+
+  /// `text` as a body, lines ending CRLF: as it is (`7bit` when ASCII; `8bit` when not and
+  /// `eightBit` allows it) when no line is longer than 998 octets, there is no NUL and no line
+  /// starts with `From ` (an mbox file would show it as `>From `), so a token or a link stays
+  /// whole in a reader that does not decode (bsd-mailx); else quoted-printable.
+  static func body(_ text: String, eightBit: Bool) -> (TransferEncoding, [UInt8]) {
+    let bytes = Array(text.utf8)
+    let split = lines(bytes)
+    let ascii = !bytes.contains { $0 >= 0x80 }
+    let from = Array("From ".utf8)
+    if !bytes.contains(0), ascii || eightBit,
+      split.allSatisfy({ $0.count <= maximumLineLength && !$0.starts(with: from) })
+    {
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count + 2 * split.count)
+      for line in split {
+        out += line
+        out += [13, 10]
+      }
+      return (ascii ? .sevenBit : .eightBit, out)
+    }
+    return (.quotedPrintable, quotedPrintable(text))
+  }
+
   /// Quoted-printable (RFC 2045 §6.7) of `text`: line breaks become CRLF hard breaks, output
   /// lines are at most 76 characters with `=` soft breaks, `=`, control and non-ASCII bytes and
   /// whitespace before a break are `=XX`, and `From ` at a line start is `=46rom ` so no mbox

@@ -27,12 +27,15 @@ extension Mailer {
         progress.update(n)
         let sender = try senders()[0]
         do {
-          let bytes = try message(item, from: sender).render()
-          try mailbox.append(bytes, envelopeFrom: sender, date: clock.now())
+          // A local file has no transport limit on 8-bit text: UTF-8 bodies stay as they are.
+          let bytes = try message(item, from: sender.description).render(eightBit: true)
+          try mailbox.append(bytes, envelopeFrom: sender.address, date: clock.now())
           try markSent(db, item, &report)
         } catch let error as MailError {
           // A header that cannot be written never will be: failed, not retried forever.
           if case .headerInjection = error {
+            try fail(db, item, error.message, &report)
+          } else if case .invalidSender = error {
             try fail(db, item, error.message, &report)
           } else {
             try deferItem(db, item, error.message, &report)
@@ -40,7 +43,13 @@ extension Mailer {
         }
       }
     case .smtp(let settings):
-      try deliverSMTP(db, items, settings, &report, progress)
+      // Parallel connections are for `mail flush`; a flow's own messages take one.
+      report = try SMTPDelivery(
+        mailer: self, db: db, items: items, settings: settings,
+        maxPerConnection: config.int("MAIL_MAX_EMAILS"),
+        connections: ids == nil ? config.int("MAIL_CONNECTIONS") : 1, report: report,
+        progress: progress
+      ).run()
     }
     return report
   }
@@ -95,75 +104,6 @@ extension Mailer {
         AuditEvent(
           at: Timestamp.format(clock.now()), event: event, userID: item.userID,
           email: item.recipient, ok: false, reason: error, detail: item.kind))
-    }
-  }
-
-  /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
-  /// connection stops the run, leaving the rest queued and due.
-  func deliverSMTP(
-    _ db: Connection, _ items: [OutboxItem], _ settings: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: Progress
-  ) throws {
-    let maxPerConnection = max(1, config.int("MAIL_MAX_EMAILS"))
-    var client: SMTPClient?
-    var onConnection = 0
-    var refusedSenders: Set<String> = []
-    defer { client?.quit() }
-    for (n, item) in items.enumerated() {
-      progress.update(n)
-      if client == nil || onConnection >= maxPerConnection {
-        client?.quit()
-        let c = SMTPClient(settings: settings)
-        do throws(MailError) {
-          try c.connect()
-        } catch {
-          // The server cannot be reached or refuses us: nothing is sent; every message stays
-          // queued (a TLS or certificate problem is fixed in the configuration, then flushed).
-          try deferItem(db, item, error.message, &report)
-          report.untried += items.count - n - 1
-          client = nil
-          return
-        }
-        client = c
-        onConnection = 0
-      }
-      var senders = try self.senders().filter { !refusedSenders.contains($0) }
-      if senders.isEmpty { senders = try self.senders() }
-      var outcome: MailError?
-      for sender in senders {
-        do throws(MailError) {
-          _ = try client!.send(
-            from: sender, to: [item.recipient], message: message(item, from: sender).render())
-          outcome = nil
-          break
-        } catch {
-          outcome = error
-          if case .rejected(.mailFrom, let reply) = error, reply.code >= 500 {
-            refusedSenders.insert(sender)
-            continue
-          }
-          break
-        }
-      }
-      onConnection += 1
-      guard let error = outcome else {
-        try markSent(db, item, &report)
-        continue
-      }
-      switch error {
-      case .rejected(_, let reply) where reply.code >= 500:
-        try fail(db, item, "\(reply.code) \(reply.text)", &report)
-      case .rejected:
-        try deferItem(db, item, error.message, &report)
-      case .headerInjection:
-        try fail(db, item, error.message, &report)
-      default:
-        // Timeout or dropped connection mid-message: the server may or may not have it.
-        try deferItem(db, item, error.message, &report)
-        report.untried += items.count - n - 1
-        client = nil
-        return
-      }
     }
   }
 }

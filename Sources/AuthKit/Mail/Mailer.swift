@@ -38,6 +38,8 @@ public struct DeliveryReport: Sendable {
   public var failed: [Problem] = []
   /// Due messages not tried because the connection broke; still queued and due.
   public var untried = 0
+  /// Extra connections (MAIL_CONNECTIONS) that could not be opened while another carried on.
+  public var connectionProblems: [String] = []
 }
 
 /// Queues messages in the outbox inside a flow's transaction and delivers them after the
@@ -83,20 +85,22 @@ public final class Mailer {
     gethostname(&hostname, hostname.count - 1)
     let helo = String(
       decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // `Name <address>` logs in as the address.
+    let username = c.senders("MAIL_USERNAME")?.first?.address ?? c.string("MAIL_USERNAME")
     return SMTPSettings(
       host: host, port: c.int("MAIL_PORT"), security: security,
-      username: c.string("MAIL_USERNAME"), password: c.string("MAIL_PASSWORD"),
+      username: username, password: c.string("MAIL_PASSWORD"),
       timeout: c.duration("MAIL_TIMEOUT"), caFile: c.string("MAIL_TLS_CA_FILE"),
       allowPlaintextAuth: c.bool("MAIL_ALLOW_PLAINTEXT_AUTH"),
       heloName: helo.isEmpty ? "localhost" : helo, debug: c.bool("MAIL_DEBUG"))
   }
 
-  /// The From addresses to use, in the order to try them for one message: `MAIL_SENDERS`
-  /// shuffled (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`,
-  /// else `authctl@localhost`.
-  public func senders() throws -> [String] {
-    let pool = (config.string("MAIL_SENDERS") ?? "").split(separator: ",")
-      .map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+  /// The senders to use, in the order to try them for one message: `MAIL_SENDERS` shuffled
+  /// (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`, else
+  /// `authctl@localhost`. Each is an address or a name-addr (`MailSender`), checked when the
+  /// configuration loaded.
+  public func senders() throws -> [MailSender] {
+    let pool = config.senders("MAIL_SENDERS") ?? []
     if !pool.isEmpty {
       var shuffled = pool
       for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
@@ -106,9 +110,14 @@ public final class Mailer {
       return shuffled
     }
     for name in ["MAIL_DEFAULT_SENDER", "MAIL_USERNAME"] {
-      if let s = config.string(name), !s.isEmpty { return [s] }
+      guard let text = config.string(name) else { continue }
+      do throws(MailSenderError) {
+        return [try MailSender.parse(text)]
+      } catch {
+        throw MailError.invalidSender("\(name): \(error.reason)")
+      }
     }
-    return ["authctl@localhost"]
+    return [try! MailSender.parse("authctl@localhost")]
   }
 
   /// Checks the draft (`MailError.headerInjection`, exit 65), applies the flood guard
@@ -117,13 +126,11 @@ public final class Mailer {
   /// write transaction, so a refusal rolls the whole change back.
   @discardableResult
   public func enqueue(_ db: Connection, _ draft: MailDraft) throws -> Int64 {
+    // The senders come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS): a bad one
+    // is refused when the configuration loads; parsed again here, before the change is stored.
     let senders = try senders()
     try MailMessage.checkHeaderValue(draft.to, field: "To")
     try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
-    // The From addresses come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS): a
-    // bad one is refused when the configuration loads; checked again here, before the change
-    // is stored, not at delivery.
-    for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
     let now = clock.now()
     let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
     let recent = try OutboxStore.countSince(
@@ -139,19 +146,18 @@ public final class Mailer {
       body: draft.body, messageID: messageID, now: Timestamp.format(now))
   }
 
-  /// A new Message-ID in the domain of `sender` (RFC 5322 §3.6.4), random from OpenSSL.
-  static func messageID(from sender: String) throws -> String {
-    let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
-    return MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
+  /// A new Message-ID in the domain of `sender`'s address (RFC 5322 §3.6.4), random from
+  /// OpenSSL.
+  static func messageID(from sender: MailSender) throws -> String {
+    MailMessage.makeMessageID(domain: sender.domain, random: try Random.bytes(16))
   }
 
   /// The message of `authctl mail test`, sent straight to the transport (not queued), and its
-  /// sender. Every configured sender is checked for header injection first.
-  public func testMessage(to: String) throws -> (message: MailMessage, sender: String) {
+  /// sender.
+  public func testMessage(to: String) throws -> (message: MailMessage, sender: MailSender) {
     let senders = try senders()
-    for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
     let message = MailMessage(
-      from: senders[0], to: to, subject: "authctl test message",
+      from: senders[0].description, to: to, subject: "authctl test message",
       body: "This is a test message from authctl to \(to).\nIf you can read it, mail works.",
       date: clock.now(), messageID: try Self.messageID(from: senders[0]))
     return (message, senders[0])

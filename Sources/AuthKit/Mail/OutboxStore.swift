@@ -79,12 +79,17 @@ public enum OutboxStore {
       "SELECT \(columns) FROM outbox WHERE status IN ('queued', 'failed') ORDER BY id", [], item)
   }
 
-  /// Queued messages still deferred (not due) at `now`.
-  public static func deferredCount(_ db: Connection, now: String) throws(StoreError) -> Int {
+  /// Queued messages still deferred (not due) at `now`, and when the first of them is due.
+  public static func deferred(_ db: Connection, now: String) throws(StoreError)
+    -> (count: Int, nextDue: String?)
+  {
     try db.first(
-      "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > ?1",
+      """
+      SELECT count(*), min(next_attempt_at) FROM outbox
+      WHERE status = 'queued' AND next_attempt_at > ?1
+      """,
       [.text(now)]
-    ) { Int($0.int(0)) } ?? 0
+    ) { (Int($0.int(0)), $0.optionalText(1)) } ?? (0, nil)
   }
 
   /// Marks a message delivered and forgets its body.

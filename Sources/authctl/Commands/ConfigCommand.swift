@@ -1,17 +1,24 @@
 import AuthKit
 
 /// `authctl config [--format json]`: the effective settings and their source, secrets `****`,
-/// and where the JWT secret lives (a setting's source, or the database file keeping the
-/// generated one).
+/// where the JWT secret lives (a setting's source, or the database file keeping the
+/// generated one), and the address each sender setting gives the envelope.
 func runConfig(_ ctx: Context) throws {
   let rows = ctx.config.described()
   let secret = ctx.secretLocation()
+  // MAIL_DEFAULT_SENDER, MAIL_SENDERS, and MAIL_USERNAME written `Name <address>`.
+  let address: (String) -> String? = { name in
+    ctx.config.senders(name).map { $0.map(\.address).joined(separator: ", ") }
+  }
   if ctx.invocation.format == "json" {
-    let writer = RowWriter(.json, columns: ["name", "value", "source"])
+    let writer = RowWriter(.json, columns: ["name", "value", "source", "address"])
     for r in rows {
       // The generated secret shows where it lives, masked like any secret.
       let stored = r.name == "JWT_SECRET" && r.value == nil && secret.hasPrefix("database")
-      writer.row([r.name, stored ? "****" : r.value, stored ? secret : r.source?.description])
+      writer.row([
+        r.name, stored ? "****" : r.value, stored ? secret : r.source?.description,
+        address(r.name),
+      ])
     }
     writer.finish()
     return
@@ -23,6 +30,7 @@ func runConfig(_ ctx: Context) throws {
     let pad = String(repeating: " ", count: width - r.name.count)
     let value = r.value ?? "(unset)"
     let source = r.source.map { "  (\($0.description))" } ?? ""
-    ctx.out.line("\(r.name)\(pad)  \(value)\(source)")
+    let parsed = address(r.name).map { "  → address \($0)" } ?? ""
+    ctx.out.line("\(r.name)\(pad)  \(value)\(source)\(parsed)")
   }
 }
