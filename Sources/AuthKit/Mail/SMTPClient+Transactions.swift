@@ -153,19 +153,24 @@ extension SMTPClient {
   }
 
   /// The envelope commands of `t` in order: RSET when an abandoned transaction is open,
-  /// MAIL FROM (with `BODY=8BITMIME` for 8-bit content the server accepts, RFC 6152 §3),
-  /// RCPT TO for each recipient, and, when pipelining a single recipient, DATA.
+  /// MAIL FROM, RCPT TO for each recipient, and, when pipelining a single recipient, DATA.
   func envelopeCommands(_ t: SMTPTransaction) -> [(line: String, stage: SMTPStage)] {
     var commands: [(line: String, stage: SMTPStage)] = []
     if needsReset {
       commands.append(("RSET", .reset))
       needsReset = false
     }
-    let body = offers8BitMIME && t.message.contains { $0 >= 0x80 } ? " BODY=8BITMIME" : ""
-    commands.append(("MAIL FROM:<\(t.from)>\(body)", .mailFrom))
+    commands.append((mailFrom(t), .mailFrom))
     for address in t.to { commands.append(("RCPT TO:<\(address)>", .rcptTo)) }
     if offersPipelining && t.to.count == 1 { commands.append(("DATA", .data)) }
     return commands
+  }
+
+  /// `MAIL FROM:<address>`, with `BODY=8BITMIME` for 8-bit content the server accepts
+  /// (RFC 6152 §3).
+  func mailFrom(_ t: SMTPTransaction) -> String {
+    let body = offers8BitMIME && t.message.contains { $0 >= 0x80 } ? " BODY=8BITMIME" : ""
+    return "MAIL FROM:<\(t.from)>\(body)"
   }
 
   /// The lines of `commands`, each ending CRLF, logged as they go.
@@ -236,8 +241,7 @@ extension SMTPClient {
       let reply = try command("RSET", .reset)
       guard reply.code == 250 else { return .rejected(stage: .reset, reply: reply) }
     }
-    let body = offers8BitMIME && t.message.contains { $0 >= 0x80 } ? " BODY=8BITMIME" : ""
-    var reply = try command("MAIL FROM:<\(t.from)>\(body)", .mailFrom)
+    var reply = try command(mailFrom(t), .mailFrom)
     guard reply.code == 250 else { return .rejected(stage: .mailFrom, reply: reply) }
     for address in t.to {
       reply = try command("RCPT TO:<\(address)>", .rcptTo)

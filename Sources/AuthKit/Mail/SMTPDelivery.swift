@@ -146,15 +146,19 @@ final class SMTPDelivery: @unchecked Sendable {
   private func carry(_ client: SMTPClient) throws -> Bool {
     var carried = 0
     var sent: [Attempt] = []  // given to the client, results still to come, in order
-    var retry: (item: OutboxItem, senders: [MailSender])?
+    // Messages to try again from their next sender (more than one when pipelining: a message
+    // given before a sender was found refused may draw it too).
+    var retries: [(item: OutboxItem, senders: [MailSender])] = []
     var broke = false
     try client.run {
       while true {
         let item: OutboxItem
         var senders: [MailSender]
-        if let r = retry {
-          retry = nil
-          (item, senders) = r
+        if !retries.isEmpty {
+          (item, senders) = retries.removeFirst()
+          let refused = state.withLock { $0.refused }
+          let left = senders.filter { !refused.contains($0.address) }
+          if !left.isEmpty { senders = left }
         } else {
           guard carried < maxPerConnection, let taken = take() else { return nil }
           carried += 1
@@ -180,7 +184,7 @@ final class SMTPDelivery: @unchecked Sendable {
       if case .failure(let error) = outcome, Self.refusesSender(error) {
         state.withLock { _ = $0.refused.insert(attempt.sender.address) }
         if !attempt.rest.isEmpty {
-          retry = (attempt.item, attempt.rest)
+          retries.append((attempt.item, attempt.rest))
           return
         }
       }
