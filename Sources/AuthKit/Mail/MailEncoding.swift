@@ -20,7 +20,8 @@ enum MailEncoding {
   /// characters), else RFC 2047 B encoded-words on folded lines (RFC 5322 §2.2.3).
   static func headerText(_ text: String, nameLength: Int) -> String {
     let ascii = text.utf8.allSatisfy { $0 >= 32 && $0 < 127 }
-    if ascii && !text.contains("=?") { return fold(text, nameLength: nameLength) }
+    let looksEncoded = zip(text.utf8, text.utf8.dropFirst()).contains { $0 == 61 && $1 == 63 }
+    if ascii && !looksEncoded { return fold(text, nameLength: nameLength) }
     return encodedWords(text).joined(separator: "\r\n ")
   }
 

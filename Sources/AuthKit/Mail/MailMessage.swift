@@ -51,17 +51,22 @@ public struct MailMessage: Sendable, Equatable {
   /// in 998 octets; else quoted-printable.
   public func render(eightBit: Bool = false) throws(MailError) -> [UInt8] {
     try Self.checkHeaderValue(from, field: "From")
-    try Self.checkHeaderValue(to, field: "To")
-    try Self.checkHeaderValue(subject, field: "Subject")
-    try Self.checkHeaderValue(messageID, field: "Message-ID")
-    if messageID.contains("<") || messageID.contains(">") {
-      throw .headerInjection(field: "Message-ID")
-    }
     let sender: MailSender
     do {
       sender = try MailSender.parse(from)
     } catch {
       throw .invalidSender(error.reason)
+    }
+    return try render(from: sender, eightBit: eightBit)
+  }
+
+  /// `render(eightBit:)` with `from` already parsed (the mailer's senders are parsed once).
+  func render(from sender: MailSender, eightBit: Bool) throws(MailError) -> [UInt8] {
+    try Self.checkHeaderValue(to, field: "To")
+    try Self.checkHeaderValue(subject, field: "Subject")
+    try Self.checkHeaderValue(messageID, field: "Message-ID")
+    if messageID.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
+      throw .headerInjection(field: "Message-ID")
     }
     let (encoding, body) = MailEncoding.body(body, eightBit: eightBit)
     var out = ""

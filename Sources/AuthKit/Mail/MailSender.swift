@@ -26,12 +26,18 @@ public struct MailSender: Sendable, Hashable, CustomStringConvertible {
 
   /// The `From:` header value: `address`, `Name <address>`, `"Name, Inc." <address>` or
   /// encoded-words then `<address>`, folded between encoded-words.
-  public var headerValue: String {
-    guard let name = displayName else { return address }
-    if name.unicodeScalars.allSatisfy({ $0.isASCII }) {
-      return "\(Self.phrase(name)) <\(address)>"
+  public let headerValue: String
+
+  init(displayName: String?, address: String) {
+    self.displayName = displayName
+    self.address = address
+    if let name = displayName, name.unicodeScalars.allSatisfy({ $0.isASCII }) {
+      headerValue = "\(Self.phrase(name)) <\(address)>"
+    } else if let name = displayName {
+      headerValue = MailEncoding.encodedWords(name).joined(separator: "\r\n ") + " <\(address)>"
+    } else {
+      headerValue = address
     }
-    return MailEncoding.encodedWords(name).joined(separator: "\r\n ") + " <\(address)>"
   }
 
   /// The sender as written in a header, without the RFC 2047 encoding: what `authctl config`
@@ -63,7 +69,7 @@ public struct MailSender: Sendable, Hashable, CustomStringConvertible {
     if trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
       throw MailSenderError("it contains a control character")
     }
-    guard trimmed.contains("<") || trimmed.contains(">") else {
+    guard trimmed.unicodeScalars.contains(where: { $0 == "<" || $0 == ">" }) else {
       return MailSender(displayName: nil, address: try checkAddress(trimmed))
     }
     let (name, address) = try split(trimmed)

@@ -28,7 +28,8 @@ extension Mailer {
         let sender = try senders()[0]
         do {
           // A local file has no transport limit on 8-bit text: UTF-8 bodies stay as they are.
-          let bytes = try message(item, from: sender.description).render(eightBit: true)
+          let bytes = try message(item, from: sender.description).render(
+            from: sender, eightBit: true)
           try mailbox.append(bytes, envelopeFrom: sender.address, date: clock.now())
           try markSent(db, item, &report)
         } catch let error as MailError {

@@ -54,10 +54,13 @@ public final class Mailer {
   public let config: Config
   public let clock: Clock
   public var transport: Transport
+  /// The senders of the configuration in their written order, parsed once.
+  private let configured: Result<[MailSender], MailError>
 
   public init(config: Config, clock: Clock) {
     self.config = config
     self.clock = clock
+    configured = Self.configuredSenders(config)
     if config.bool("MAIL_SUPPRESS_SEND") {
       transport = .suppressed
     } else if let host = config.string("MAIL_SERVER"), !host.isEmpty {
@@ -100,24 +103,26 @@ public final class Mailer {
   /// `authctl@localhost`. Each is an address or a name-addr (`MailSender`), checked when the
   /// configuration loaded.
   public func senders() throws -> [MailSender] {
-    let pool = config.senders("MAIL_SENDERS") ?? []
-    if !pool.isEmpty {
-      var shuffled = pool
-      for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
-        let j = Int(try Random.uniform(UInt32(i + 1)))
-        shuffled.swapAt(i, j)
-      }
-      return shuffled
+    var senders = try configured.get()
+    for i in stride(from: senders.count - 1, to: 0, by: -1) {
+      let j = Int(try Random.uniform(UInt32(i + 1)))
+      senders.swapAt(i, j)
     }
+    return senders
+  }
+
+  /// The senders the configuration names (`senders()` before the shuffle).
+  static func configuredSenders(_ config: Config) -> Result<[MailSender], MailError> {
+    if let pool = config.senders("MAIL_SENDERS"), !pool.isEmpty { return .success(pool) }
     for name in ["MAIL_DEFAULT_SENDER", "MAIL_USERNAME"] {
       guard let text = config.string(name) else { continue }
       do throws(MailSenderError) {
-        return [try MailSender.parse(text)]
+        return .success([try MailSender.parse(text)])
       } catch {
-        throw MailError.invalidSender("\(name): \(error.reason)")
+        return .failure(.invalidSender("\(name): \(error.reason)"))
       }
     }
-    return [try! MailSender.parse("authctl@localhost")]
+    return .success([MailSender(displayName: nil, address: "authctl@localhost")])
   }
 
   /// Checks the draft (`MailError.headerInjection`, exit 65), applies the flood guard

@@ -171,7 +171,7 @@ final class SMTPDelivery: @unchecked Sendable {
         let sender = senders.removeFirst()
         do throws(MailError) {
           let bytes = try mailer.message(item, from: sender.description)
-            .render(eightBit: client.offers8BitMIME)
+            .render(from: sender, eightBit: client.offers8BitMIME)
           sent.append(Attempt(item: item, sender: sender, rest: senders))
           return SMTPTransaction(from: sender.address, to: [item.recipient], message: bytes)
         } catch {
