@@ -27,7 +27,7 @@ targets=(
 selected=${FUZZ_TARGETS:-}
 
 mkdir -p "$out/artifacts"
-includes=(-I Sources/CSQLite -I Sources/COpenSSL -I Sources/CCrypt)
+includes=(-I Sources/CSQLite -I Sources/COpenSSL -I Sources/CCrypt -I Sources/CProcess)
 flags=(-O -g -swift-version 6 -sanitize=fuzzer,address -parse-as-library -suppress-warnings)
 
 # AuthKit once, instrumented, as a static library the targets import with @testable.

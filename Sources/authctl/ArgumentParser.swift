@@ -87,8 +87,7 @@ enum ArgumentParser {
       }
       if path.isEmpty {
         guard commandGroups[t] != nil || command(named: [t]) != nil else {
-          let names = commands.map { $0.path[0] } + ["help"]
-          throw UsageError.unknown("command", t, candidates: Array(Set(names)).sorted())
+          throw unknownCommand(t)
         }
         path = [t]
         indices.insert(i)
@@ -101,6 +100,11 @@ enum ArgumentParser {
           $0.path[1]
         }
         guard let c = command(named: path + [t]) else {
+          // `users flush`: the command of another group (or a top-level one) by that name.
+          let elsewhere = commands.filter { $0.path.last == t }.map { "authctl \($0.name)" }
+          if !elsewhere.isEmpty {
+            throw UsageError.unknown("\(path[0]) command", t, suggesting: elsewhere)
+          }
           throw UsageError.unknown("\(path[0]) command", t, candidates: subs)
         }
         inv.command = c
@@ -149,12 +153,32 @@ enum ArgumentParser {
     inv.options[option.long, default: []].append(value)
   }
 
+  /// An unknown first word: a group's subcommand typed alone (`purge`) is answered with its
+  /// full spelling, then the nearest top-level command, then the nearest subcommand.
+  private static func unknownCommand(_ given: String) -> UsageError {
+    let leaves = commands.filter { $0.path.count == 2 }
+    func spelled(_ leaf: String) -> [String] {
+      leaves.filter { $0.path[1] == leaf }.map { "authctl \($0.name)" }
+    }
+    let exact = spelled(given)
+    if !exact.isEmpty { return UsageError.unknown("command", given, suggesting: exact) }
+    let names = Array(Set(commands.map { $0.path[0] } + ["help"])).sorted()
+    if UsageError.nearest(to: given, in: names) != nil {
+      return UsageError.unknown("command", given, candidates: names)
+    }
+    let leafNames = Array(Set(leaves.map { $0.path[1] })).sorted()
+    let near = UsageError.nearest(to: given, in: leafNames).map(spelled) ?? []
+    return UsageError.unknown("command", given, suggesting: near)
+  }
+
   private static func unknownOption(_ given: String, spec: [OptionSpec], command: CommandSpec?)
     -> UsageError
   {
     // Name the command, so `--status` given to the wrong command is clear.
-    UsageError.unknown(
-      "option", given, candidates: spec.map(\.long), prefix: "--",
+    // `--version` is taken only without a command, so it is a candidate only there.
+    let names = spec.map(\.long) + (command == nil ? ["version"] : [])
+    return UsageError.unknown(
+      "option", given, candidates: names, prefix: "--",
       context: command.map { " for '\($0.name)'" } ?? "")
   }
 

@@ -28,35 +28,39 @@ struct Context {
 
   var verbose: Bool { invocation.flag(.verbose) }
 
+  /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
+  func openStoreAsIs(create: Bool = false) throws -> any Store {
+    try SQLiteStore(path: config.databasePath, create: create)
+  }
+
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
   /// newer → 78.
-  func openDatabase() throws -> Connection {
-    let db = try Connection(path: config.databasePath, create: false)
-    try Migrator().requireCurrent(db)
-    return db
+  func openDatabase() throws -> any Store {
+    let store = try openStoreAsIs()
+    try store.requireCurrentSchema()
+    return store
   }
 
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
-  func openOrCreateDatabase() throws -> Connection {
+  func openOrCreateDatabase() throws -> any Store {
     let path = config.databasePath
     let existed = FileManager.default.fileExists(atPath: path)
-    let db = try Connection(path: path, create: true)
-    let migrator = Migrator()
-    if try !existed || migrator.isEmpty(db) {
-      let done = try migrator.migrate(db, context: migrationContext())
+    let store = try openStoreAsIs(create: true)
+    if try !existed || store.isEmpty() {
+      let done = try store.migrate(migrationContext())
       if !done.isEmpty { Diagnostics.notice("created database \(path)") }
     } else {
-      try migrator.requireCurrent(db)
+      try store.requireCurrentSchema()
     }
-    return db
+    return store
   }
 
-  /// The flows' context over `db`. A short `JWT_SECRET` is refused (78) before the database
+  /// The flows' context over `store`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
-  func flowContext(_ db: Connection) throws -> FlowContext {
-    let ctx = try FlowContext(db: db, config: config, clock: clock)
-    if config.string("JWT_SECRET") == nil { warnIfSecretReadable(db) }
+  func flowContext(_ store: any Store) throws -> FlowContext {
+    let ctx = try FlowContext(store: store, config: config, clock: clock)
+    if config.string("JWT_SECRET") == nil { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
@@ -75,12 +79,13 @@ struct Context {
 
   /// One warning line when the generated secret is kept in a database file that group or
   /// others can read: whoever reads the file can sign tokens (SECURITY.md, property 13).
-  func warnIfSecretReadable(_ db: Connection) {
-    guard db.file.groupOrOthersCanRead else { return }
+  func warnIfSecretReadable(_ store: any Store) {
+    guard let file = store.file, file.groupOrOthersCanRead else { return }
+    let path = store.location
     Diagnostics.warn(
-      "the generated JWT secret is kept in the database \(db.path), which group or others can read "
-        + "(mode \(db.file.modeText)): whoever reads it can sign tokens; set JWT_SECRET outside "
-        + "the database (an env file only you can read) or chmod 600 \(db.path)")
+      "the generated JWT secret is kept in the database \(path), which group or others can read "
+        + "(mode \(file.modeText)): whoever reads it can sign tokens; set JWT_SECRET outside "
+        + "the database (an env file only you can read) or chmod 600 \(path)")
   }
 
   /// Where the JWT secret comes from, for `authctl config`: its setting's source, else the
@@ -95,9 +100,7 @@ struct Context {
     }
     let stored: Bool?
     do {
-      stored = try Connection(path: path, create: false).first(
-        "SELECT 1 FROM settings WHERE key = 'jwt_secret'"
-      ) { _ in true }
+      stored = try openStoreAsIs().read { try $0.setting(.jwtSecret) } != nil
     } catch {
       return "database file \(path)? (cannot be read: \(describe(error).message))"
     }

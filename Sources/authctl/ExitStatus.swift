@@ -1,9 +1,4 @@
 import AuthKit
-import CSQLite
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// The exit statuses of sysexits.h, as the foundation issue assigns them.
 enum ExitStatus: Int32 {
@@ -72,21 +67,16 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
   }
 }
 
+/// The status of a store failure, by its kind alone (the same for every engine).
 private func status(of error: StoreError) -> ExitStatus {
-  switch error {
-  case .databaseMissing: return .noInput
-  case .schemaBehind, .schemaNewer: return .config
-  case .conflict: return .dataError
+  switch error.kind {
+  case .busy: return .tempFail
+  case .missing, .cannotOpen: return .noInput
+  case .schema: return .config
+  case .conflict, .constraint, .corrupt: return .dataError
+  case .cannotCreate: return .cannotCreate
   case .untrusted: return .noPermission
-  case .system(_, _, let code): return code == EACCES || code == EPERM ? .cannotCreate : .ioError
-  case .sqlite(let code, _, _):
-    switch code & 0xff {
-    case SQLITE_BUSY, SQLITE_LOCKED: return .tempFail
-    case SQLITE_CANTOPEN: return .noInput
-    case SQLITE_NOTADB, SQLITE_CORRUPT: return .dataError
-    case SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_PERM: return .ioError
-    case SQLITE_CONSTRAINT: return .dataError
-    default: return .software
-    }
+  case .full, .io, .readOnly, .permission: return .ioError
+  case .other: return .software
   }
 }

@@ -35,30 +35,30 @@ final class RowWriter {
     }
   }
 
-  /// One row from the current step of `statement`, whose columns are `columns` in order.
-  func row(from statement: Statement) {
+  /// One row from the current position of `cursor`, whose columns are `columns` in order.
+  func row(from cursor: some RowCursor) {
     switch format {
     case .table:
       tableRow(
-        (0..<Int32(columns.count)).map { c in
-          statement.isNull(c) ? Array("-".utf8) : statement.withTextBytes(c) { Array($0) }
+        (0..<columns.count).map { c in
+          cursor.isNull(c) ? Array("-".utf8) : cursor.withText(c) { Array($0) }
         })
     case .csv:
-      for c in 0..<Int32(columns.count) {
+      for c in 0..<columns.count {
         if c > 0 { out.write(44) }
-        if !statement.isNull(c) { statement.withTextBytes(c) { csvField($0) } }
+        if !cursor.isNull(c) { cursor.withText(c) { csvField($0) } }
       }
       out.write("\r\n")
     case .json, .jsonl:
       beginObject()
-      for c in 0..<Int32(columns.count) {
-        key(Int(c))
-        if statement.isNull(c) {
+      for c in 0..<columns.count {
+        key(c)
+        if cursor.isNull(c) {
           out.write("null")
-        } else if statement.isInteger(c) {
-          out.write(String(statement.int(c)))
+        } else if cursor.isInteger(c) {
+          out.write(String(cursor.integer(c)))
         } else {
-          statement.withTextBytes(c) { jsonString($0) }
+          cursor.withText(c) { jsonString($0) }
         }
       }
       endObject()

@@ -7,19 +7,19 @@ import Testing
 /// (header injection, exit 65) before anything is stored: the flow's transaction rolls back.
 @Suite struct MailerEnqueueTests {
   /// A migrated database and a mailer over `environment`.
-  static func setUp(_ environment: [String: String] = [:]) throws -> (TempDir, Connection, Mailer) {
+  static func setUp(_ environment: [String: String] = [:]) throws -> (TempDir, SQLiteStore, Mailer)
+  {
     let dir = try TempDir("enqueue")
-    let db = try Connection(path: dir.file("t.sqlite"), create: true)
-    _ = try Migrator().migrate(
-      db,
-      context: MigrationContext(
+    let store = try SQLiteStore(path: dir.file("t.sqlite"), create: true)
+    _ = try store.migrate(
+      MigrationContext(
         now: Timestamp.format(1_764_072_000), randomBytes: { try Random.bytes($0) },
         jwtSecretConfigured: false, notice: { _ in }))
     var env = ["AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SUPPRESS_SEND": "true"]
     env.merge(environment) { $1 }
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
     let config = try Config(environment: env, envFile: dir.file("empty.env"))
-    return (dir, db, Mailer(config: config, clock: .fixed(1_764_072_000)))
+    return (dir, store, Mailer(config: config, clock: .fixed(1_764_072_000)))
   }
 
   static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {
@@ -38,12 +38,13 @@ import Testing
     ("ann@example.com", "Hello\rX", "Subject"),
   ])
   func recipientOrSubject(to: String, subject: String, field: String) throws {
-    let (_, db, mailer) = try Self.setUp()
+    let (_, store, mailer) = try Self.setUp()
+    let db = store.connection
     do {
-      try db.write {
+      try store.write { tx in
         _ = try db.run(
           "INSERT INTO settings (key, value, updated_at) VALUES ('marker', 'x', 'now')")
-        try mailer.enqueue(db, Self.draft(to: to, subject: subject))
+        try mailer.enqueue(tx, Self.draft(to: to, subject: subject))
       }
       Issue.record("no error")
     } catch let error as MailError {
@@ -72,9 +73,9 @@ import Testing
   }
 
   @Test func aGoodDraftIsQueued() throws {
-    let (_, db, mailer) = try Self.setUp(["MAIL_SENDERS": "a@example.com,b@example.com"])
-    let id = try db.write { try mailer.enqueue(db, Self.draft(subject: "Grüße")) }
-    let item = try #require(try OutboxStore.find(db, id: id))
+    let (_, store, mailer) = try Self.setUp(["MAIL_SENDERS": "a@example.com,b@example.com"])
+    let id = try store.write { try mailer.enqueue($0, Self.draft(subject: "Grüße")) }
+    let item = try #require(try store.read { try $0.outboxItem(id: id) })
     #expect(item.status == "queued" && item.subject == "Grüße" && item.attempts == 0)
     #expect(item.messageID.hasSuffix("@example.com"))
   }

@@ -25,6 +25,60 @@ import Testing
     try expectUsage(["mail", "flsh"], "Did you mean 'flush'?")
   }
 
+  /// Suggestions count a transposition as one edit (Damerau–Levenshtein, issue 17): plain
+  /// Levenshtein answered `confrim` with 'config' and `loign` with 'log'.
+  @Test func transpositionIsOneEdit() throws {
+    try expectUsage(["confrim", "tok"], "unknown command 'confrim'. Did you mean 'confirm'?")
+    try expectUsage(["loign", "a@b.c"], "unknown command 'loign'. Did you mean 'login'?")
+    try expectUsage(["users", "lsit"], "unknown users command 'lsit'. Did you mean 'list'?")
+    try expectUsage(["mail", "fulsh"], "unknown mail command 'fulsh'. Did you mean 'flush'?")
+    try expectUsage(
+      ["users", "list", "--foramt", "json"],
+      "unknown option '--foramt' for 'users list'. Did you mean '--format'?")
+  }
+
+  /// Every group's subcommand typed at the top level is answered with its full spelling; a
+  /// word that is also a top-level command (`confirm`) is that command.
+  @Test func subcommandAtTopLevelSuggestsItsGroup() throws {
+    let cli = try CLICatalogue.load()
+    let top = Set(cli.commands.map(\.name).filter { !$0.contains(" ") })
+    let leaves = cli.commands.map(\.name).filter { $0.contains(" ") }
+    #expect(leaves.count >= 15)
+    for leaf in Set(leaves.map { String($0.split(separator: " ")[1]) }) where !top.contains(leaf) {
+      let r = try authctl([leaf, "--format", "json"])
+      #expect(r.status == 64, "\(leaf): \(r.stderr)")
+      #expect(r.stderr.hasPrefix("authctl: unknown command '\(leaf)'. Did you mean 'authctl "))
+      #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+      for name in leaves where name.hasSuffix(" \(leaf)") {
+        #expect(r.stderr.contains("'authctl \(name)'"), "\(leaf): \(r.stderr)")
+      }
+    }
+    try expectUsage(["purge"], "unknown command 'purge'. Did you mean 'authctl users purge'?")
+    try expectUsage(
+      ["show", "a@b.c"], "Did you mean 'authctl users show' or 'authctl mail show'?")
+    // A near miss of a subcommand, and a subcommand given to the wrong group.
+    try expectUsage(["pugre"], "unknown command 'pugre'. Did you mean 'authctl users purge'?")
+    try expectUsage(
+      ["users", "flush"], "unknown users command 'flush'. Did you mean 'authctl mail flush'?")
+    try expectUsage(
+      ["mail", "purge"], "unknown mail command 'purge'. Did you mean 'authctl users purge'?")
+  }
+
+  /// Global options are suggested too, `--version` only where it is taken (no command).
+  @Test func unknownGlobalOptionSuggests() throws {
+    try expectUsage(["--versoin"], "unknown option '--versoin'. Did you mean '--version'?")
+    try expectUsage(["--verbsoe"], "unknown option '--verbsoe'. Did you mean '--verbose'?")
+    try expectUsage(["--qieut", "migrate"], "Did you mean '--quiet'?")
+    try expectUsage(
+      ["users", "list", "--verbsoe"],
+      "unknown option '--verbsoe' for 'users list'. Did you mean '--verbose'?")
+    try expectUsage(
+      ["users", "list", "--sesion-file", "s"],
+      "unknown option '--sesion-file' for 'users list'. Did you mean '--session-file'?")
+    let r = try authctl(["users", "list", "--versoin"])
+    #expect(r.status == 64 && !r.stderr.contains("Did you mean"), "\(r.stderr)")
+  }
+
   @Test func unknownOptionSuggests() throws {
     try expectUsage(
       ["users", "list", "--fromat", "json"],

@@ -58,10 +58,9 @@ import Testing
     #expect(!lines.isEmpty)
     for line in lines {
       let words = line.split(separator: " ").map(String.init)
-      if line.hasPrefix("sudo apt-get install -y ") {
-        for package in words.dropFirst(4) {
-          #expect(ci.contains(package), ".ci/run installs \(package)")
-        }
+      if line.contains("apt-get install") {
+        // quickStartInstallsWhatCIInstalls compares its packages with .ci/run's.
+        #expect(Self.aptPackages(in: line) != [], "\(line)")
       } else if line.hasPrefix("swift run authctl ") {
         let dir = try TempDir("readme-console")
         let r = try authctl(Array(words.dropFirst(3)), directory: dir.url)
@@ -84,5 +83,94 @@ import Testing
         Issue.record("README console line not run by any test: \(line)")
       }
     }
+  }
+
+  /// The quick start begins with the one `apt-get install` line of the README, followed by
+  /// the main job and the tests, and that line installs exactly what `.ci/run` installs
+  /// (issue 17): a package CI needs is one a newcomer's `swift test` needs.
+  @Test func quickStartInstallsWhatCIInstalls() throws {
+    let readme = try String(
+      contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let ci = try String(contentsOf: Self.root.appendingPathComponent(".ci/run"), encoding: .utf8)
+    let installLines = readme.split(separator: "\n").filter { $0.contains("apt-get install") }
+    #expect(installLines.count == 1, "README.md has one apt-get install line: \(installLines)")
+    let quickStart = readme.components(separatedBy: "\n## Quick start\n").dropFirst().first
+      .map { $0.components(separatedBy: "\n## ")[0] }
+    let commands = (quickStart ?? "").split(separator: "\n").filter { $0.hasPrefix("$ ") }
+    try #require(commands.count == 3, "the quick start is three commands: \(commands)")
+    #expect(commands[0].contains("apt-get install"), "the quick start starts with apt-get")
+    #expect(commands[1].hasPrefix("$ swift run authctl "), "then the main job: \(commands[1])")
+    #expect(commands[2] == "$ swift test", "then the tests: \(commands[2])")
+
+    let documented = Set(Self.aptPackages(in: String(commands[0])))
+    let installed = Set(Self.aptPackages(in: ci))
+    #expect(installed.count >= 10, ".ci/run's apt-get install line is read: \(installed)")
+    let missing = installed.subtracting(documented).sorted().joined(separator: " ")
+    let extra = documented.subtracting(installed).sorted().joined(separator: " ")
+    #expect(
+      missing.isEmpty,
+      """
+      .ci/run installs packages the README's quick start does not: add `\(missing)` to the \
+      `sudo apt-get install -y …` line at the top of '## Quick start' in README.md (one \
+      line, any order), so that a newcomer's `swift test` has them too.
+      """)
+    #expect(
+      extra.isEmpty,
+      """
+      README.md's quick-start apt-get line installs `\(extra)`, which .ci/run does not: add \
+      them to the apt-get install line of .ci/run, or remove them from README.md.
+      """)
+  }
+
+  /// The parser the comparison rests on: continuation lines, options, redirections, several
+  /// install commands, comments and `&&` chains.
+  @Test func aptPackagesAreParsed() {
+    let script = """
+      # apt-get install -y commented-out
+      $sudo apt-get update -qq
+      $sudo apt-get install -y -qq --no-install-recommends \\
+        libsqlite3-dev openssl \\
+        python3-jwt >/dev/null
+      [ -n "${PG:-}" ] && $sudo apt-get install -y postgresql libpq-dev 2>&1 | tail -1
+      """
+    #expect(
+      Self.aptPackages(in: script) == [
+        "libsqlite3-dev", "openssl", "python3-jwt", "postgresql", "libpq-dev",
+      ])
+    #expect(
+      Self.aptPackages(in: "$ sudo apt-get update && sudo apt-get install -y zsh fish")
+        == ["zsh", "fish"])
+    #expect(Self.aptPackages(in: "apt-get update") == [])
+  }
+
+  /// The packages of every `apt-get install` command in a shell text (a README line or
+  /// `.ci/run`), in order: the words after `install` that are not options, up to the end of
+  /// the command (`&&`, `||`, `;`, `|`, a redirection or the end of the line).
+  static func aptPackages(in text: String) -> [String] {
+    var packages: [String] = []
+    let joined = text.replacingOccurrences(of: "\\\n", with: " ")
+    for line in joined.split(separator: "\n") {
+      let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+      guard words.first?.hasPrefix("#") == false else { continue }
+      var i = 0
+      while i + 1 < words.count {
+        defer { i += 1 }
+        guard words[i].hasSuffix("apt-get"), words[i + 1] == "install" else { continue }
+        var j = i + 2
+        while j < words.count {
+          let word = words[j]
+          if ["&&", "||", ";", "|"].contains(word) || word.contains(">") || word.hasPrefix("#") {
+            break
+          }
+          if !word.hasPrefix("-") {
+            packages.append(word.hasSuffix(";") ? String(word.dropLast()) : word)
+          }
+          if word.hasSuffix(";") { break }
+          j += 1
+        }
+        i = j
+      }
+    }
+    return packages
   }
 }

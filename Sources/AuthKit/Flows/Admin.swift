@@ -23,19 +23,19 @@ public struct AccountDetails: Sendable {
 /// The operator's commands over one account (issue 6). Each is one write transaction with its
 /// audit event.
 public struct Admin {
-  public let db: Connection
+  public let store: any Store
   public let clock: Clock
 
-  public init(db: Connection, clock: Clock) {
-    self.db = db
+  public init(store: any Store, clock: Clock) {
+    self.store = store
     self.clock = clock
   }
 
   public func show(_ key: String) throws -> AccountDetails {
     let now = clock.now()
-    return try db.read {
-      let a = try Accounts.lookup(db, key, orID: true)
-      let live = try SessionStore.liveCount(db, userID: a.id, now: Timestamp.format(now))
+    return try store.read { tx in
+      let a = try Accounts.lookup(tx, key, orID: true)
+      let live = try tx.liveSessionCount(userID: a.id, now: Timestamp.format(now))
       return AccountDetails(
         account: a, status: a.status(now: now), liveSessions: live, nowSeconds: now)
     }
@@ -44,19 +44,19 @@ public struct Admin {
   /// Runs `change` on the named account inside one write transaction and records `event`.
   /// `change` returns nil when it changed the account, or the reason nothing was to be done.
   @discardableResult
-  func change(_ key: String, event: String, _ change: (inout Account, String) throws -> String?)
-    throws -> (account: Account, unchanged: String?)
-  {
+  func change(
+    _ key: String, event: String,
+    _ change: (any StoreTransaction, inout Account, String) throws -> String?
+  ) throws -> (account: Account, unchanged: String?) {
     let nowText = Timestamp.format(clock.now())
-    return try db.write {
-      var a = try Accounts.lookup(db, key)
-      let unchanged = try change(&a, nowText)
+    return try store.write { tx in
+      var a = try Accounts.lookup(tx, key)
+      let unchanged = try change(tx, &a, nowText)
       if unchanged == nil {
         a.updatedAt = nowText
-        try AccountStore.update(db, a)
+        try tx.updateAccount(a)
       }
-      try AuditLog.record(
-        db,
+      try tx.record(
         AuditEvent(
           at: nowText, event: event, userID: a.id, email: a.email, ok: true, reason: unchanged))
       return (a, unchanged)
@@ -67,18 +67,18 @@ public struct Admin {
   /// every token mailed before (confirmation and reset, authctl's and the original app's), so
   /// a later `users enable` does not bring them back. Returns nil, or why nothing changed.
   public func disable(_ key: String) throws -> String? {
-    try change(key, event: "admin.disable") { a, now in
+    try change(key, event: "admin.disable") { tx, a, now in
       if a.disabledAt != nil { return "already disabled" }
       a.disabledAt = now
       a.stamp = Hex.encode(try Random.bytes(16))
       a.securityChangedAt = now
-      try SessionStore.revokeAll(db, userID: a.id, at: now, reason: "disabled")
+      try tx.revokeSessions(userID: a.id, at: now, reason: "disabled")
       return nil
     }.unchanged
   }
 
   public func enable(_ key: String) throws -> String? {
-    try change(key, event: "admin.enable") { a, _ in
+    try change(key, event: "admin.enable") { _, a, _ in
       if a.disabledAt == nil { return "not disabled" }
       a.disabledAt = nil
       return nil
@@ -87,7 +87,7 @@ public struct Admin {
 
   public func unlock(_ key: String) throws -> String? {
     let now = clock.now()
-    return try change(key, event: "admin.unlock") { a, _ in
+    return try change(key, event: "admin.unlock") { _, a, _ in
       if !a.isLocked(now: now) && a.failedLogins == 0 { return "not locked" }
       a.lockedUntil = nil
       a.failedLogins = 0
@@ -99,11 +99,10 @@ public struct Admin {
   /// stay.
   public func delete(_ key: String) throws -> Account {
     let nowText = Timestamp.format(clock.now())
-    return try db.write {
-      let a = try Accounts.lookup(db, key)
-      try AccountStore.delete(db, id: a.id)
-      try AuditLog.record(
-        db, AuditEvent(at: nowText, event: "admin.delete", userID: a.id, email: a.email))
+    return try store.write { tx in
+      let a = try Accounts.lookup(tx, key)
+      try tx.deleteAccount(id: a.id)
+      try tx.record(AuditEvent(at: nowText, event: "admin.delete", userID: a.id, email: a.email))
       return a
     }
   }

@@ -19,24 +19,25 @@ public struct ChangePassword {
       let (_, stored) = try PasswordAttempt.verify(ctx, a, password: currentPassword)
       let ttl = ctx.config.duration("AUTHCTL_CODE_TTL")
       var ids: [Int64] = []
-      try ctx.db.write {
-        guard var fresh = try AccountStore.find(ctx.db, id: a.id), fresh.passwordHash == stored
+      try ctx.store.write { tx in
+        guard var fresh = try tx.account(id: a.id), fresh.passwordHash == stored
         else { throw FlowError.tryLater("the account changed meanwhile; try again") }
         PasswordAttempt.clear(&fresh)
-        try AccountStore.update(ctx.db, fresh)
+        try tx.updateAccount(fresh)
         let now = ctx.now()
         let code = try Random.digits(6)
-        try CodeStore.replace(
-          ctx.db, userID: a.id, purpose: Self.purpose,
+        try tx.replaceCode(
+          userID: a.id, purpose: Self.purpose,
           codeHash: CodeHash.make(
             key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
           createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
         ids.append(
           try ctx.queueMail(
+            tx,
             "passwd-code", to: a, MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl)))
-        try ctx.audit("passwd.request", a)
+        try ctx.audit(tx, "passwd.request", a)
       }
-      return try ctx.mailer.deliver(ctx.db, ids: ids)
+      return try ctx.mailer.deliver(ctx.store, ids: ids)
     }
   }
 
@@ -54,21 +55,22 @@ public struct ChangePassword {
       case refused(String)
     }
     let outcome = try ctx.audited("passwd", email: a.email) {
-      try ctx.db.write { () throws -> Outcome in
-        guard var fresh = try AccountStore.find(ctx.db, id: a.id) else {
+      try ctx.store.write { (tx) throws -> Outcome in
+        guard var fresh = try tx.account(id: a.id) else {
           throw FlowError.refused("not logged in: the account no longer exists")
         }
         switch try CodeCheck.check(
-          ctx, userID: a.id, purpose: Self.purpose, context: Self.codeContext(userID: a.id),
+          ctx, tx, userID: a.id, purpose: Self.purpose, context: Self.codeContext(userID: a.id),
           code: code, expectedHash: nil)
         {
         case .refused(let why): return .refused(why)
         case .ok(let row):
           let now = Timestamp.format(ctx.now())
-          try CodeStore.markUsed(ctx.db, id: row.id, at: now)
-          try ctx.setPassword(&fresh, hash: hash, generated: false, reason: "password changed")
-          let id = try ctx.queueMail("passwd", to: a, MailTemplates.passwordChanged(email: a.email))
-          try ctx.audit("passwd", fresh)
+          try tx.markCodeUsed(id: row.id, at: now)
+          try ctx.setPassword(tx, &fresh, hash: hash, generated: false, reason: "password changed")
+          let id = try ctx.queueMail(
+            tx, "passwd", to: a, MailTemplates.passwordChanged(email: a.email))
+          try ctx.audit(tx, "passwd", fresh)
           return .done([id])
         }
       }
@@ -78,7 +80,7 @@ public struct ChangePassword {
       throw ctx.refuse(FlowError.refused(why), event: "passwd", a, reason: why)
     case .done(let ids):
       try file.remove()
-      return try ctx.mailer.deliver(ctx.db, ids: ids)
+      return try ctx.mailer.deliver(ctx.store, ids: ids)
     }
   }
 }

@@ -20,10 +20,11 @@ enum CodeCheck {
   /// Checks `code` against the account's current code row of `purpose`, inside the caller's
   /// transaction. A wrong code counts an attempt; the caller commits and then throws.
   static func check(
-    _ ctx: FlowContext, userID: String, purpose: String, context: String, code: String,
+    _ ctx: FlowContext, _ tx: any StoreTransaction, userID: String, purpose: String,
+    context: String, code: String,
     expectedHash: String?
   ) throws -> Outcome {
-    guard let row = try CodeStore.current(ctx.db, userID: userID, purpose: purpose),
+    guard let row = try tx.currentCode(userID: userID, purpose: purpose),
       row.usedAt == nil
     else {
       return .refused(
@@ -34,7 +35,7 @@ enum CodeCheck {
       return .refused(TokenError.used.message)
     }
     return try judge(
-      ctx, row,
+      ctx, tx, row,
       matches: CodeHash.matches(
         key: ctx.keys.codeKey, code: code, context: context, hash: row.codeHash))
   }
@@ -49,7 +50,8 @@ enum CodeCheck {
   /// and expiring with it; from then on it obeys authctl's own rules (single use,
   /// `maxAttempts` wrong codes), whatever the clock says. Inside the caller's transaction.
   static func checkOriginal(
-    _ ctx: FlowContext, claims: TokenClaims, clearCode: String, code: String
+    _ ctx: FlowContext, _ tx: any StoreTransaction, claims: TokenClaims, clearCode: String,
+    code: String
   )
     throws -> Outcome
   {
@@ -57,18 +59,20 @@ enum CodeCheck {
       key: ctx.keys.codeKey, code: clearCode,
       context: "\(originalPurpose):\(claims.userID):\(claims.issuedAt):\(claims.expiresAt)")
     let row =
-      try CodeStore.find(ctx.db, userID: claims.userID, purpose: originalPurpose, codeHash: key)
-      ?? CodeStore.insert(
-        ctx.db, userID: claims.userID, purpose: originalPurpose, codeHash: key,
+      try tx.code(userID: claims.userID, purpose: originalPurpose, codeHash: key)
+      ?? tx.insertCode(
+        userID: claims.userID, purpose: originalPurpose, codeHash: key,
         createdAt: Timestamp.format(ctx.now()), expiresAt: Timestamp.format(claims.expiresAt))
     if row.usedAt != nil { return .refused(TokenError.used.message) }
     return try judge(
-      ctx, row, matches: constantTimeEquals(Array(clearCode.utf8), Array(code.utf8)))
+      ctx, tx, row, matches: constantTimeEquals(Array(clearCode.utf8), Array(code.utf8)))
   }
 
   /// The rules every code row obeys: not expired, fewer than `maxAttempts` wrong tries, and
   /// `matches`; a wrong try is counted.
-  static func judge(_ ctx: FlowContext, _ row: OneTimeCode, matches: Bool) throws -> Outcome {
+  static func judge(
+    _ ctx: FlowContext, _ tx: any StoreTransaction, _ row: OneTimeCode, matches: Bool
+  ) throws -> Outcome {
     if let expires = Timestamp.parse(row.expiresAt), ctx.now() > expires {
       return .refused("code expired; ask for a new one")
     }
@@ -76,7 +80,7 @@ enum CodeCheck {
       return .refused("too many wrong codes; ask for a new one")
     }
     guard matches else {
-      try CodeStore.countAttempt(ctx.db, id: row.id)
+      try tx.countCodeAttempt(id: row.id)
       let left = maxAttempts - row.attempts - 1
       return .refused(
         left > 0

@@ -39,7 +39,7 @@ public struct Confirm {
     var ids: [Int64] = []
     let (account, generated) = try ctx.audited("confirm", email: claims.email) {
       // Slow work before the write lock: the proof's bcrypt check, or the new password's hash.
-      let seen = try AccountStore.find(ctx.db, id: claims.userID)
+      let seen = try ctx.store.read { try $0.account(id: claims.userID) }
       var proven: String?
       var fresh: (password: String, hash: String)?
       if let seen, seen.email == claims.email, refusal(seen, claims) == nil,
@@ -57,8 +57,8 @@ public struct Confirm {
           fresh = (password, try ctx.hasher.hash(password))
         }
       }
-      return try ctx.db.write { () throws -> (Account, Bool) in
-        guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
+      return try ctx.store.write { (tx) throws -> (Account, Bool) in
+        guard var a = try tx.account(id: claims.userID), a.email == claims.email
         else {
           throw FlowError.noSuchAccount(
             "no account \(claims.email) any more (unconfirmed accounts are purged); register again")
@@ -80,11 +80,13 @@ public struct Confirm {
         let now = Timestamp.format(ctx.now())
         a.activatedAt = now
         a.updatedAt = now
-        try AccountStore.update(ctx.db, a)
+        try tx.updateAccount(a)
         ids.append(
           try ctx.queueMail(
+            tx,
             "activated", to: a, MailTemplates.activated(email: a.email, password: mailed)))
         try ctx.audit(
+          tx,
           "confirm", a,
           detail: mailed != nil
             ? "chosen password not proven: a generated one mailed"
@@ -94,7 +96,7 @@ public struct Confirm {
     }
     return Result(
       account: account, generated: generated,
-      delivery: try ctx.mailer.deliver(ctx.db, ids: ids))
+      delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
   }
 
   /// True while the account's password was chosen at registration and not yet proven: not

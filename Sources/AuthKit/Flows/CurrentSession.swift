@@ -21,8 +21,11 @@ public struct CurrentSession {
           ? "not logged in: the session expired; log in again"
           : "not logged in: invalid session token")
     }
-    guard let sid = claims.sessionID, let session = try SessionStore.find(ctx.db, id: sid),
-      session.userID == claims.userID
+    // One snapshot for both rows; the checks below keep their order.
+    let (found, account) = try ctx.store.read { tx in
+      (try claims.sessionID.flatMap { try tx.session(id: $0) }, try tx.account(id: claims.userID))
+    }
+    guard let session = found, session.userID == claims.userID
     else { throw FlowError.refused("not logged in: unknown session; log in again") }
     if session.revokedAt != nil {
       throw FlowError.refused(
@@ -31,7 +34,7 @@ public struct CurrentSession {
     if let expires = Timestamp.parse(session.expiresAt), expires <= now {
       throw FlowError.refused("not logged in: the session expired; log in again")
     }
-    guard let a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email else {
+    guard let a = account, a.email == claims.email else {
       throw FlowError.refused("not logged in: the account no longer exists")
     }
     if a.disabledAt != nil {
@@ -66,15 +69,14 @@ public struct Logout {
       try file.remove()
       return Result(email: nil, ended: 0)
     }
-    let ended = try ctx.db.write { () throws -> Int in
+    let ended = try ctx.store.write { (tx) throws -> Int in
       let now = Timestamp.format(ctx.now())
       let n =
         all
-        ? try SessionStore.revokeAll(
-          ctx.db, userID: current.account.id, at: now, reason: "logout --all")
-        : (try SessionStore.revoke(ctx.db, id: current.session.id, at: now, reason: "logout")
+        ? try tx.revokeSessions(userID: current.account.id, at: now, reason: "logout --all")
+        : (try tx.revokeSession(id: current.session.id, at: now, reason: "logout")
           ? 1 : 0)
-      try ctx.audit("logout", current.account, detail: all ? "all sessions (\(n))" : nil)
+      try ctx.audit(tx, "logout", current.account, detail: all ? "all sessions (\(n))" : nil)
       return n
     }
     try file.remove()

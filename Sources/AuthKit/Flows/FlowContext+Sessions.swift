@@ -5,20 +5,22 @@ extension FlowContext {
   /// OWASP's Session Management Cheat Sheet advises bounding simultaneous sessions. Returns
   /// how many ended.
   @discardableResult
-  public func startSession(_ session: Session, of account: Account) throws -> Int {
-    try SessionStore.insert(db, session)
+  public func startSession(_ tx: any StoreTransaction, _ session: Session, of account: Account)
+    throws -> Int
+  {
+    try tx.insertSession(session)
     let limit = max(1, config.int("AUTHCTL_MAX_SESSIONS"))
     let now = Timestamp.format(self.now())
-    let live = try SessionStore.live(db, userID: account.id, now: now)
+    let live = try tx.liveSessions(userID: account.id, now: now)
     guard live.count > limit else { return 0 }
     var ended = 0
     for old in live.dropFirst(limit) where old.id != session.id {
-      guard try SessionStore.revoke(db, id: old.id, at: now, reason: "session limit") else {
+      guard try tx.revokeSession(id: old.id, at: now, reason: "session limit") else {
         continue
       }
       ended += 1
       try audit(
-        "session.limit", account, ok: true,
+        tx, "session.limit", account, ok: true,
         reason: "more than \(limit) live sessions (AUTHCTL_MAX_SESSIONS)",
         detail: "ended the oldest live session, begun \(old.createdAt)")
     }

@@ -1,7 +1,7 @@
 /// What every flow runs over (DESIGN.md): the store, the configuration, a clock, the keys, the
 /// password rules and the mailer. Tests build one over a temporary database and a fixed clock.
 public final class FlowContext {
-  public let db: Connection
+  public let store: any Store
   public let config: Config
   public let clock: Clock
   public let keys: KeyRing
@@ -10,11 +10,11 @@ public final class FlowContext {
   public let policy: PasswordPolicy
   public let mailer: Mailer
 
-  public init(db: Connection, config: Config, clock: Clock) throws {
-    self.db = db
+  public init(store: any Store, config: Config, clock: Clock) throws {
+    self.store = store
     self.config = config
     self.clock = clock
-    keys = try Self.keys(config: config, db: db)
+    keys = try Self.keys(config: config, store: store)
     signer = TokenSigner(
       key: keys.tokenKey, issuer: config.string("AUTHCTL_TOKEN_ISSUER") ?? "authctl")
     hasher = try PasswordHasher(cost: config.int("AUTHCTL_BCRYPT_COST"))
@@ -30,14 +30,12 @@ public final class FlowContext {
 
   /// `JWT_SECRET` when set (its UTF-8 bytes, as PyJWT uses a str key), else the secret the
   /// first migration generated and kept in `settings`.
-  static func keys(config: Config, db: Connection) throws -> KeyRing {
+  static func keys(config: Config, store: any Store) throws -> KeyRing {
     let secretKey = config.string("SECRET_KEY").map { Array($0.utf8) }
     if let s = config.string("JWT_SECRET") {
       return try KeyRing(jwtSecret: Array(s.utf8), secretKey: secretKey)
     }
-    let stored = try db.first("SELECT value FROM settings WHERE key = 'jwt_secret'") {
-      $0.text(0)
-    }
+    let stored = try store.read { try $0.setting(.jwtSecret) }
     guard let stored, let bytes = Hex.decode(stored) else {
       throw FlowError.unavailable(
         "JWT_SECRET is not set and the database keeps no generated secret; set JWT_SECRET")
@@ -59,18 +57,19 @@ public final class FlowContext {
   }
 
   /// Queues a mail of `template` (subject, body) to the account, in the caller's transaction.
-  public func queueMail(_ kind: String, to a: Account, _ template: (String, String)) throws -> Int64
-  {
+  public func queueMail(
+    _ tx: any StoreTransaction, _ kind: String, to a: Account, _ template: (String, String)
+  ) throws -> Int64 {
     try mailer.enqueue(
-      db, MailDraft(kind: kind, userID: a.id, to: a.email, subject: template.0, body: template.1))
+      tx, MailDraft(kind: kind, userID: a.id, to: a.email, subject: template.0, body: template.1))
   }
 
   /// Sets a new password hash, in the caller's transaction: the lockout is cleared, a new stamp
   /// kills outstanding tokens, and every session ends. Returns how many sessions ended.
   @discardableResult
-  public func setPassword(_ a: inout Account, hash: String, generated: Bool, reason: String)
-    throws -> Int
-  {
+  public func setPassword(
+    _ tx: any StoreTransaction, _ a: inout Account, hash: String, generated: Bool, reason: String
+  ) throws -> Int {
     let now = Timestamp.format(self.now())
     a.passwordHash = hash
     a.passwordGenerated = generated
@@ -79,19 +78,19 @@ public final class FlowContext {
     a.stamp = try newStamp()
     a.securityChangedAt = now
     a.updatedAt = now
-    try AccountStore.update(db, a)
-    return try SessionStore.revokeAll(db, userID: a.id, at: now, reason: reason)
+    try tx.updateAccount(a)
+    return try tx.revokeSessions(userID: a.id, at: now, reason: reason)
   }
 
   /// A fresh random stamp: every outstanding token of the account dies.
   public func newStamp() throws -> String { Hex.encode(try Random.bytes(16)) }
 
   public func audit(
-    _ event: String, _ account: Account?, email: String? = nil, ok: Bool = true,
+    _ tx: any StoreTransaction, _ event: String, _ account: Account?, email: String? = nil,
+    ok: Bool = true,
     reason: String? = nil, detail: String? = nil
   ) throws {
-    try AuditLog.record(
-      db,
+    try tx.record(
       AuditEvent(
         at: Timestamp.format(now()), event: event, userID: account?.id,
         email: account?.email ?? email, ok: ok, reason: reason, detail: detail))
@@ -103,10 +102,10 @@ public final class FlowContext {
     do {
       return try body()
     } catch let e as FlowError {
-      _ = try? db.write { try audit(event, nil, email: email, ok: false, reason: e.message) }
+      _ = try? store.write { try audit($0, event, nil, email: email, ok: false, reason: e.message) }
       throw e
     } catch let e as PasswordRejection {
-      _ = try? db.write { try audit(event, nil, email: email, ok: false, reason: e.message) }
+      _ = try? store.write { try audit($0, event, nil, email: email, ok: false, reason: e.message) }
       throw e
     }
   }
@@ -116,7 +115,7 @@ public final class FlowContext {
     _ error: any Error, event: String, _ account: Account?, email: String? = nil,
     reason: String
   ) -> any Error {
-    _ = try? db.write { try audit(event, account, email: email, ok: false, reason: reason) }
+    _ = try? store.write { try audit($0, event, account, email: email, ok: false, reason: reason) }
     return error
   }
 }

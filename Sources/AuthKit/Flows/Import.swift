@@ -11,13 +11,13 @@ public struct ImportResult: Sendable {
 /// `users import`: every row is validated first; errors list their line numbers and nothing is
 /// written; otherwise all rows go in one transaction (issue 6).
 public struct Import {
-  public let db: Connection
+  public let store: any Store
   public let clock: Clock
   /// Makes the ids of `n` new accounts (UUID v4 from OpenSSL's generator).
   public let newIDs: (Int) throws -> [String]
 
-  public init(db: Connection, clock: Clock, newIDs: @escaping (Int) throws -> [String]) {
-    self.db = db
+  public init(store: any Store, clock: Clock, newIDs: @escaping (Int) throws -> [String]) {
+    self.store = store
     self.clock = clock
     self.newIDs = newIDs
   }
@@ -34,17 +34,12 @@ public struct Import {
     let nowText = Timestamp.format(now)
     let progress = Progress("importing", total: records.count)
     defer { progress.finish() }
-    // A bigger page cache for the duration: rows land at random places of the id and email
-    // indexes (https://sqlite.org/pragma.html#pragma_cache_size).
-    try db.execute("PRAGMA cache_size = -65536")
-    defer { try? db.execute("PRAGMA cache_size = -2000") }
-    return try db.write {
+    return try store.bulkWrite { tx in
       var accounts: [Account] = []
       accounts.reserveCapacity(records.count)
       var seen: [String: Int] = [:]
       seen.reserveCapacity(records.count)
       var skipped = 0
-      let exists = try db.prepare("SELECT 1 FROM users WHERE email = ?1 COLLATE NOCASE")
       for (line, r) in records {
         var rowProblems: [String] = []
         var email = ""
@@ -56,9 +51,7 @@ public struct Import {
             rowProblems.append("\(email) appears already on line \(first)")
           } else {
             seen[email] = line
-            exists.reset()
-            try exists.bind([.text(email)])
-            if try exists.step() {
+            if try tx.hasAccount(email: email) {
               if skipExisting {
                 skipped += 1
                 continue
@@ -97,23 +90,12 @@ public struct Import {
       }
       let ids = try newIDs(accounts.count)
       for i in accounts.indices { accounts[i].id = ids[i] }
-      let insert = try db.prepare(
-        """
-        INSERT INTO users (id, email, password, activated_at, created_at, updated_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-        """)
       for (n, a) in accounts.enumerated() {
-        insert.reset()
-        try insert.bind([
-          .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
-          .optional(a.createdAt), .optional(a.updatedAt),
-        ])
-        _ = try insert.step()
+        try tx.insertAccount(a)
         if n % 1024 == 0 { progress.update(n) }
       }
       progress.update(accounts.count)
-      try AuditLog.record(
-        db,
+      try tx.record(
         AuditEvent(
           at: nowText, event: "admin.import",
           detail: "imported \(accounts.count) account(s), skipped \(skipped)"))

@@ -17,7 +17,7 @@ public struct Login {
   public func run(_ rawEmail: String, password: String, file: SessionFile) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
     return try ctx.audited("login", email: email) {
-      guard let a = try AccountStore.find(ctx.db, email: email) else {
+      guard let a = try ctx.store.read({ try $0.account(email: email) }) else {
         throw FlowError.noSuchAccount("no account with email \(email)")
       }
       // Reserved before bcrypt, refused when locked (`PasswordAttempt`); a wrong password
@@ -37,20 +37,22 @@ public struct Login {
       let now = ctx.now()
       let ttl = ctx.config.duration("AUTHCTL_SESSION_TTL")
       let expires = Timestamp.format(now + ttl)
-      let account = try ctx.db.write { () throws -> Account in
-        guard var current = try AccountStore.find(ctx.db, id: a.id), current.passwordHash == stored
+      let account = try ctx.store.write { (tx) throws -> Account in
+        guard var current = try tx.account(id: a.id), current.passwordHash == stored
         else { throw FlowError.tryLater("the account changed while logging in; try again") }
         let nowText = Timestamp.format(now)
         try ctx.startSession(
-          Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires), of: current)
+          tx, Session(id: sessionID, userID: a.id, createdAt: nowText, expiresAt: expires),
+          of: current)
         current.lastLoginAt = nowText
         PasswordAttempt.clear(&current)
         if let newHash {
           current.passwordHash = newHash
           current.updatedAt = nowText
         }
-        try AccountStore.update(ctx.db, current)
+        try tx.updateAccount(current)
         try ctx.audit(
+          tx,
           "login", current, detail: newHash == nil ? nil : "rehashed at the configured cost")
         return current
       }
@@ -60,9 +62,9 @@ public struct Login {
       do {
         try file.write(token)
       } catch {
-        _ = try? ctx.db.write {
-          try SessionStore.revoke(
-            ctx.db, id: sessionID, at: Timestamp.format(ctx.now()),
+        _ = try? ctx.store.write { tx in
+          try tx.revokeSession(
+            id: sessionID, at: Timestamp.format(ctx.now()),
             reason: "session file not written")
         }
         throw error

@@ -21,8 +21,8 @@ struct PasswordAttempt {
   static func reserve(_ ctx: FlowContext, _ a: Account) throws -> PasswordAttempt {
     let threshold = max(1, ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD"))
     let duration = ctx.config.duration("AUTHCTL_LOCKOUT_DURATION")
-    let (current, engaged) = try ctx.db.write { () throws -> (Account, Bool) in
-      guard var current = try AccountStore.find(ctx.db, id: a.id) else {
+    let (current, engaged) = try ctx.store.write { (tx) throws -> (Account, Bool) in
+      guard var current = try tx.account(id: a.id) else {
         throw FlowError.noSuchAccount("no account with email \(a.email)")
       }
       let now = ctx.now()
@@ -35,15 +35,16 @@ struct PasswordAttempt {
       if current.failedLogins >= threshold {
         // Counted past a threshold lowered since, or by another program: lock now.
         current.lockedUntil = Timestamp.format(now + duration)
-        try AccountStore.update(ctx.db, current)
+        try tx.updateAccount(current)
         try ctx.audit(
+          tx,
           "lockout", current, ok: false, reason: "\(threshold) failed password checks")
         return (current, false)
       }
       current.failedLogins += 1
       let engaged = current.failedLogins >= threshold
       if engaged { current.lockedUntil = Timestamp.format(now + duration) }
-      try AccountStore.update(ctx.db, current)
+      try tx.updateAccount(current)
       return (current, engaged)
     }
     if current.isLocked(now: ctx.now()) && !engaged { throw locked(current) }
@@ -63,10 +64,10 @@ struct PasswordAttempt {
 
   /// Settles a right password in its own transaction, when the caller writes nothing else.
   func right() throws {
-    try ctx.db.write {
-      guard var current = try AccountStore.find(ctx.db, id: account.id) else { return }
+    try ctx.store.write { tx in
+      guard var current = try tx.account(id: account.id) else { return }
       Self.clear(&current)
-      try AccountStore.update(ctx.db, current)
+      try tx.updateAccount(current)
     }
   }
 
@@ -80,11 +81,11 @@ struct PasswordAttempt {
       ? "wrong password" + (hint.map { " (\($0))" } ?? "")
       : "the account has no password yet (run 'authctl recover')"
     guard engagedLock else { return .refused(why) }
-    let locked = try ctx.db.write { () throws -> Bool in
-      guard let current = try AccountStore.find(ctx.db, id: account.id),
+    let locked = try ctx.store.write { (tx) throws -> Bool in
+      guard let current = try tx.account(id: account.id),
         current.isLocked(now: ctx.now())
       else { return false }
-      try ctx.audit("lockout", current, ok: false, reason: "\(threshold) failed logins")
+      try ctx.audit(tx, "lockout", current, ok: false, reason: "\(threshold) failed logins")
       return true
     }
     guard locked else { return .refused(why) }

@@ -9,11 +9,11 @@ public struct PurgeResult: Sendable {
 /// so an account confirmed before it starts is kept and one confirmed after it waits for the
 /// lock and then finds its account gone (and says so) — never a confirmed account removed.
 public struct Purge {
-  public let db: Connection
+  public let store: any Store
   public let clock: Clock
 
-  public init(db: Connection, clock: Clock) {
-    self.db = db
+  public init(store: any Store, clock: Clock) {
+    self.store = store
     self.clock = clock
   }
 
@@ -23,26 +23,16 @@ public struct Purge {
     let now = clock.now()
     let nowText = Timestamp.format(now)
     let cutoff = Timestamp.format(now - olderThan)
-    let condition = "activated_at IS NULL AND created_at < ?1"
     let progress = Progress(
       dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts")
     progress.working()
     defer { progress.finish() }
-    return try db.write {
+    return try store.write { tx in
       var emails: [String] = []
-      if dryRun || listEmails {
-        emails = try db.all(
-          "SELECT email FROM users WHERE \(condition) ORDER BY rowid", [.text(cutoff)]
-        ) { $0.optionalText(0) ?? "" }
-      }
+      if dryRun || listEmails { emails = try tx.unconfirmedEmails(createdBefore: cutoff) }
       if dryRun { return PurgeResult(removed: emails.count, emails: emails, dryRun: true) }
-      try db.run(
-        """
-        DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(condition))
-        """, [.text(cutoff)])
-      let removed = try db.run("DELETE FROM users WHERE \(condition)", [.text(cutoff)])
-      try AuditLog.record(
-        db,
+      let removed = try tx.deleteUnconfirmed(createdBefore: cutoff)
+      try tx.record(
         AuditEvent(
           at: nowText, event: "admin.purge", ok: true,
           detail: "removed \(removed) unconfirmed account(s) created before \(cutoff)"))

@@ -20,8 +20,8 @@ public struct Recover {
     let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
     var ids: [Int64] = []
     let account = try ctx.audited("recover", email: email) {
-      try ctx.db.write { () throws -> Account in
-        guard let a = try AccountStore.find(ctx.db, email: email) else {
+      try ctx.store.write { (tx) throws -> Account in
+        guard let a = try tx.account(email: email) else {
           throw FlowError.noSuchAccount("no account with email \(email)")
         }
         if a.activatedAt == nil {
@@ -36,8 +36,8 @@ public struct Recover {
         let code = try Random.digits(6)
         let codeHash = CodeHash.make(
           key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
-        try CodeStore.replace(
-          ctx.db, userID: a.id, purpose: Self.purpose, codeHash: codeHash,
+        try tx.replaceCode(
+          userID: a.id, purpose: Self.purpose, codeHash: codeHash,
           createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
         let token = try ctx.signer.sign(
           purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
@@ -46,13 +46,14 @@ public struct Recover {
           appURL, "reset_password", electricMail: electric, token: token)
         ids.append(
           try ctx.queueMail(
+            tx,
             "recover", to: a,
             MailTemplates.recover(
               email: a.email, token: token, code: code, link: link, ttl: ttl)))
-        try ctx.audit("recover", a)
+        try ctx.audit(tx, "recover", a)
         return a
       }
     }
-    return Result(account: account, delivery: try ctx.mailer.deliver(ctx.db, ids: ids))
+    return Result(account: account, delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
   }
 }

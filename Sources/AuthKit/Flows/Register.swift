@@ -40,13 +40,13 @@ public struct Register {
 
     var ids: [Int64] = []
     let (outcome, account) = try ctx.audited("register", email: email) {
-      try ctx.db.write { () throws -> (Outcome, Account) in
+      try ctx.store.write { (tx) throws -> (Outcome, Account) in
         let now = ctx.now()
         let nowText = Timestamp.format(now)
-        if var a = try AccountStore.find(ctx.db, email: email) {
+        if var a = try tx.account(email: email) {
           if a.activatedAt != nil {
-            ids.append(try ctx.queueMail("exists", to: a, MailTemplates.exists(email: email)))
-            try ctx.audit("register", a, ok: false, reason: "already registered and confirmed")
+            ids.append(try ctx.queueMail(tx, "exists", to: a, MailTemplates.exists(email: email)))
+            try ctx.audit(tx, "register", a, ok: false, reason: "already registered and confirmed")
             return (.exists, a)
           }
           // Not confirmed: a fresh confirmation replaces the old one, whose token dies with
@@ -57,10 +57,12 @@ public struct Register {
           a.passwordHash = hash
           a.passwordGenerated = generated != nil
           a.updatedAt = nowText
-          try AccountStore.update(ctx.db, a)
+          try tx.updateAccount(a)
           ids.append(
-            try queueConfirmation(a, password: generated, electric: electric, ttl: ttl, now: now))
+            try queueConfirmation(
+              tx, a, password: generated, electric: electric, ttl: ttl, now: now))
           try ctx.audit(
+            tx,
             "register", a, ok: false, reason: "not confirmed yet: confirmation sent again")
           return (.resent, a)
         }
@@ -69,19 +71,20 @@ public struct Register {
           createdAt: nowText, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
           lockedUntil: nil, lastLoginAt: nil, passwordGenerated: generated != nil,
           stamp: try ctx.newStamp())
-        try AccountStore.insert(ctx.db, a)
+        try tx.insertAccount(a)
         ids.append(
-          try queueConfirmation(a, password: generated, electric: electric, ttl: ttl, now: now))
-        try ctx.audit("register", a)
+          try queueConfirmation(tx, a, password: generated, electric: electric, ttl: ttl, now: now))
+        try ctx.audit(tx, "register", a)
         return (.created, a)
       }
     }
-    let delivery = try ctx.mailer.deliver(ctx.db, ids: ids)
+    let delivery = try ctx.mailer.deliver(ctx.store, ids: ids)
     return Result(outcome: outcome, account: account, delivery: delivery)
   }
 
   func queueConfirmation(
-    _ a: Account, password: String?, electric: String?, ttl: Int64, now: Int64
+    _ tx: any StoreTransaction, _ a: Account, password: String?, electric: String?, ttl: Int64,
+    now: Int64
   ) throws -> Int64 {
     let token = try ctx.signer.sign(
       purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
@@ -89,6 +92,7 @@ public struct Register {
     let link = MailTemplates.link(
       ctx.config.string("APP_URL"), "activate_account", electricMail: electric, token: token)
     return try ctx.queueMail(
+      tx,
       "confirm", to: a,
       MailTemplates.confirm(
         email: a.email, token: token, link: link, password: password, ttl: ttl))

@@ -42,8 +42,8 @@ public struct Reset {
       case refused(String, Account)
     }
     let outcome = try ctx.audited("reset", email: claims.email) {
-      try ctx.db.write { () throws -> Outcome in
-        guard var a = try AccountStore.find(ctx.db, id: claims.userID), a.email == claims.email
+      try ctx.store.write { (tx) throws -> Outcome in
+        guard var a = try tx.account(id: claims.userID), a.email == claims.email
         else { throw FlowError.refused(TokenError.invalid.message) }
         if let fp = claims.fingerprint {
           guard constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8)) else {
@@ -60,7 +60,7 @@ public struct Reset {
         var codeRow: OneTimeCode?
         if let expected = claims.codeHash {
           switch try CodeCheck.check(
-            ctx, userID: a.id, purpose: Recover.purpose,
+            ctx, tx, userID: a.id, purpose: Recover.purpose,
             context: Recover.codeContext(userID: a.id), code: code, expectedHash: expected)
           {
           case .refused(let why): return .refused(why, a)
@@ -69,7 +69,8 @@ public struct Reset {
         } else if let clear = claims.code {
           // The original app's token carries the code in clear: single use and counted
           // wrong codes through its own code row.
-          switch try CodeCheck.checkOriginal(ctx, claims: claims, clearCode: clear, code: code) {
+          switch try CodeCheck.checkOriginal(ctx, tx, claims: claims, clearCode: clear, code: code)
+          {
           case .refused(let why): return .refused(why, a)
           case .ok(let row): codeRow = row
           }
@@ -77,16 +78,19 @@ public struct Reset {
           throw FlowError.refused(TokenError.invalid.message)
         }
         let now = Timestamp.format(ctx.now())
-        if let codeRow { try CodeStore.markUsed(ctx.db, id: codeRow.id, at: now) }
+        if let codeRow { try tx.markCodeUsed(id: codeRow.id, at: now) }
         let ended = try ctx.setPassword(
+          tx,
           &a, hash: hash, generated: generated, reason: "password reset")
         let id = try ctx.queueMail(
+          tx,
           "reset", to: a,
           generated
             ? MailTemplates.newPassword(
               email: a.email, password: password, reason: "Your password was reset.")
             : MailTemplates.passwordChanged(email: a.email))
         try ctx.audit(
+          tx,
           "reset", a, detail: generated ? "generated password mailed" : "chosen password")
         return .done(a, ended, [id])
       }
@@ -97,7 +101,7 @@ public struct Reset {
     case .done(let a, let ended, let ids):
       return Result(
         account: a, generated: generated, sessionsEnded: ended,
-        delivery: try ctx.mailer.deliver(ctx.db, ids: ids))
+        delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
     }
   }
 }

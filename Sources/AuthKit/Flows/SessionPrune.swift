@@ -15,28 +15,29 @@ public struct SessionPrune {
   /// The default age of an ended session's row before it is pruned: 30 days.
   public static let defaultAge: Int64 = 30 * 86_400
 
-  public let db: Connection
+  public let store: any Store
   public let clock: Clock
 
-  public init(db: Connection, clock: Clock) {
-    self.db = db
+  public init(store: any Store, clock: Clock) {
+    self.store = store
     self.clock = clock
   }
 
   public func run(olderThan: Int64 = defaultAge, dryRun: Bool) throws -> SessionPruneResult {
     let now = clock.now()
     let cutoff = Timestamp.format(now - olderThan)
-    let work = { () throws -> SessionPruneResult in
-      let n = try SessionStore.prune(db, endedBefore: cutoff, dryRun: dryRun)
-      if !dryRun {
-        try AuditLog.record(
-          db,
-          AuditEvent(
-            at: Timestamp.format(now), event: "admin.sessions-prune", ok: true,
-            detail: "removed \(n) session(s) ended before \(cutoff)"))
+    let work = { (tx: any StoreTransaction) throws -> SessionPruneResult in
+      if dryRun {
+        let n = try tx.endedSessionCount(before: cutoff)
+        return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: true)
       }
-      return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: dryRun)
+      let n = try tx.deleteEndedSessions(before: cutoff)
+      try tx.record(
+        AuditEvent(
+          at: Timestamp.format(now), event: "admin.sessions-prune", ok: true,
+          detail: "removed \(n) session(s) ended before \(cutoff)"))
+      return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: false)
     }
-    return try dryRun ? db.read(work) : db.write(work)
+    return try dryRun ? store.read(work) : store.write(work)
   }
 }

@@ -130,24 +130,23 @@ public final class Mailer {
   /// and queues it. Call inside the flow's
   /// write transaction, so a refusal rolls the whole change back.
   @discardableResult
-  public func enqueue(_ db: Connection, _ draft: MailDraft) throws -> Int64 {
+  public func enqueue(_ tx: any StoreTransaction, _ draft: MailDraft) throws -> Int64 {
     // The senders come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS): a bad one
-    // is refused when the configuration loads; parsed again here, before the change is stored.
+    // is refused when the configuration loads.
     let senders = try senders()
     try MailMessage.checkHeaderValue(draft.to, field: "To")
     try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
     let now = clock.now()
     let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
-    let recent = try OutboxStore.countSince(
-      db, recipient: draft.to, since: Timestamp.format(now - 3600))
+    let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
     if recent >= limit {
       let key = RecipientKey.of(draft.to)
       let counted = key == draft.to ? key : "\(draft.to) (counted as \(key))"
       throw MailError.floodGuard(recipient: counted, limit: limit)
     }
     let messageID = try Self.messageID(from: senders[0])
-    return try OutboxStore.enqueue(
-      db, userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
+    return try tx.enqueueMessage(
+      userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
       body: draft.body, messageID: messageID, now: Timestamp.format(now))
   }
 

@@ -18,7 +18,7 @@ import Synchronization
 /// connection carries on alone.
 final class SMTPDelivery: @unchecked Sendable {
   let mailer: Mailer
-  let db: Connection
+  let store: any Store
   let items: [OutboxItem]
   let settings: SMTPSettings
   let maxPerConnection: Int
@@ -39,11 +39,11 @@ final class SMTPDelivery: @unchecked Sendable {
   private let state: Mutex<State>
 
   init(
-    mailer: Mailer, db: Connection, items: [OutboxItem], settings: SMTPSettings,
+    mailer: Mailer, store: any Store, items: [OutboxItem], settings: SMTPSettings,
     maxPerConnection: Int, connections: Int, report: DeliveryReport, progress: Progress
   ) {
     self.mailer = mailer
-    self.db = db
+    self.store = store
     self.items = items
     self.settings = settings
     self.maxPerConnection = max(1, maxPerConnection)
@@ -120,7 +120,7 @@ final class SMTPDelivery: @unchecked Sendable {
         let item = items[s.next]
         s.next += 1
         do {
-          try record(&s) { (r) throws in try mailer.deferItem(db, item, error.message, &r) }
+          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
         } catch let failure {
           s.failure = failure
         }
@@ -208,23 +208,23 @@ final class SMTPDelivery: @unchecked Sendable {
     try state.withLock { (s) throws -> Bool in
       switch outcome {
       case .success:
-        try record(&s) { (r) throws in try mailer.markSent(db, item, &r) }
+        try record(&s) { (r) throws in try mailer.markSent(store, item, &r) }
         return false
       case .failure(.rejected(_, let reply)) where reply.code >= 500:
-        try record(&s) { (r) throws in try mailer.fail(db, item, "\(reply.code) \(reply.text)", &r)
+        try record(&s) { (r) throws in try mailer.fail(store, item, "\(reply.code) \(reply.text)", &r)
         }
         return false
       case .failure(let error):
         switch error {
         case .rejected:
-          try record(&s) { (r) throws in try mailer.deferItem(db, item, error.message, &r) }
+          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
           return false
         case .headerInjection, .invalidSender:
-          try record(&s) { (r) throws in try mailer.fail(db, item, error.message, &r) }
+          try record(&s) { (r) throws in try mailer.fail(store, item, error.message, &r) }
           return false
         default:
           // Timeout or dropped connection mid-message: the server may or may not have it.
-          try record(&s) { (r) throws in try mailer.deferItem(db, item, error.message, &r) }
+          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
           s.stopped = true
           return true
         }

@@ -1,14 +1,12 @@
-import CSQLite
-
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// What can go wrong in the store. Carries the SQLite code, its message and the SQL text —
-/// never a bound value, which may be a hash or a mail body.
+/// What can go wrong in the store: a kind and a message, never a bound value (which may be a
+/// hash or a mail body). Each adapter turns its engine's codes into these.
 public enum StoreError: Error, Sendable {
-  /// A SQLite call failed (https://sqlite.org/rescode.html).
-  case sqlite(code: Int32, message: String, sql: String?)
+  /// The engine failed: its adapter chose the kind and wrote the message (code, text, SQL).
+  case engine(kind: StoreErrorKind, message: String)
   /// The database file does not exist and this command does not create one.
   case databaseMissing(path: String)
   /// The schema is older than this binary: `authctl migrate` brings it up.
@@ -24,29 +22,25 @@ public enum StoreError: Error, Sendable {
   /// or it was swapped while it was opened (the message says which and what to do).
   case untrusted(String)
 
-  /// The primary result code (the low byte of an extended code), or nil.
-  public var primaryCode: Int32? {
-    if case .sqlite(let code, _, _) = self { return code & 0xff }
-    return nil
+  /// The kind, for callers that decide by it (exit statuses, retries).
+  public var kind: StoreErrorKind {
+    switch self {
+    case .engine(let kind, _): return kind
+    case .databaseMissing: return .missing
+    case .schemaBehind, .schemaNewer: return .schema
+    case .system(_, _, let code): return code == EACCES || code == EPERM ? .cannotCreate : .io
+    case .conflict: return .conflict
+    case .untrusted: return .untrusted
+    }
   }
 
-  /// True when the database stayed locked past `busy_timeout`.
-  public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+  /// True when the database stayed locked past its timeout.
+  public var isBusy: Bool { kind == .busy }
 
   public var message: String {
     switch self {
-    case .sqlite(let code, let message, let sql):
-      switch code & 0xff {
-      case SQLITE_BUSY, SQLITE_LOCKED: return "database busy, retry"
-      case SQLITE_NOTADB: return "not a SQLite database: \(message)"
-      case SQLITE_FULL: return "the disk is full; nothing was changed (\(message))"
-      case SQLITE_CANTOPEN: return "cannot open the database: \(message)"
-      default:
-        let shown = sql.map {
-          " (in: \($0.split(whereSeparator: \.isNewline).joined(separator: " ")))"
-        }
-        return "database error \(code): \(message)\(shown ?? "")"
-      }
+    case .engine(_, let message):
+      return message
     case .databaseMissing(let path):
       return "database \(path) does not exist (create it with 'authctl --db \(path) migrate')"
     case .schemaBehind(let current, let latest):

@@ -14,11 +14,13 @@ func runLog(_ ctx: Context) throws {
     filter.since = t
   }
   filter.failedOnly = inv.flag(.failed)
-  let db = try ctx.openDatabase()
-  let statement = try AuditLog.query(db, filter)
-  let writer = RowWriter(
-    RowWriter.Format(rawValue: inv.format) ?? .table, columns: AuditLog.columns,
-    widths: [20, 22, 28, 36, 7, 24, 0])
-  while try statement.step() { writer.row(from: statement) }
-  writer.finish()
+  let store = try ctx.openDatabase()
+  try store.read { tx in
+    let events = try tx.auditEvents(filter)
+    let writer = RowWriter(
+      RowWriter.Format(rawValue: inv.format) ?? .table, columns: events.columns,
+      widths: [20, 22, 28, 36, 7, 24, 0])
+    while try events.next() { writer.row(from: events) }
+    writer.finish()
+  }
 }

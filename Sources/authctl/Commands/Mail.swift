@@ -2,8 +2,7 @@ import AuthKit
 
 /// `authctl mail queue [--format table|json]`: queued and failed messages.
 func runMailQueue(_ ctx: Context) throws {
-  let db = try ctx.openDatabase()
-  let items = try db.read { try OutboxStore.pending(db) }
+  let items = try ctx.openDatabase().read { try $0.pendingMessages() }
   let writer = RowWriter(
     RowWriter.Format(rawValue: ctx.invocation.format) ?? .table,
     columns: [
@@ -24,15 +23,15 @@ func runMailQueue(_ ctx: Context) throws {
 /// how many wait for their retry time, when the next is due, and that `--all` sends them now.
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
-  let report = try flows.mailer.deliver(flows.db, all: ctx.invocation.flag(.all))
+  let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag(.all))
   for p in report.connectionProblems { Diagnostics.warn("could not open \(p)") }
   for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
   // Still waiting: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
   let now = flows.now()
-  let waiting = try flows.db.read {
-    try OutboxStore.deferred(flows.db, now: Timestamp.format(now))
+  let waiting = try flows.store.read {
+    try $0.deferredMessages(now: Timestamp.format(now))
   }
   var parts = ["delivered \(report.delivered.count)"]
   if report.suppressed > 0 { parts.append("suppressed \(report.suppressed)") }

@@ -3,20 +3,21 @@ import AuthKit
 /// `authctl migrate [--status]`: creates the database when missing, applies what is pending,
 /// prints what it applied; `--status` lists applied and pending and changes nothing.
 func runMigrate(_ ctx: Context) throws {
-  let migrator = Migrator()
   if ctx.invocation.flag(.status) {
-    let db = try Connection(path: ctx.config.databasePath, create: false)
-    for m in try migrator.applied(db) { ctx.out.line("applied  \(m.version)  \(m.name)  \(m.at)") }
-    for m in try migrator.pending(db) { ctx.out.line("pending  \(m.version)  \(m.name)") }
+    let (applied, pending) = try ctx.openStoreAsIs().schemaStatus()
+    for m in applied {
+      ctx.out.line("applied  \(m.step.version)  \(m.step.name)  \(m.appliedAt)")
+    }
+    for m in pending { ctx.out.line("pending  \(m.version)  \(m.name)") }
     return
   }
-  let db = try Connection(path: ctx.config.databasePath, create: true)
-  let done = try migrator.migrate(db, context: ctx.migrationContext())
+  let store = try ctx.openStoreAsIs(create: true)
+  let done = try store.migrate(ctx.migrationContext())
   for m in done { ctx.out.line("applied \(m.version): \(m.name)") }
-  let stored = try db.first("SELECT 1 FROM settings WHERE key = 'jwt_secret'") { _ in true }
-  if ctx.config.string("JWT_SECRET") == nil, stored == true { ctx.warnIfSecretReadable(db) }
+  let stored = try store.read { try $0.setting(.jwtSecret) } != nil
+  if ctx.config.string("JWT_SECRET") == nil, stored { ctx.warnIfSecretReadable(store) }
   if done.isEmpty {
     Diagnostics.notice(
-      "database \(ctx.config.databasePath) is up to date (version \(Schema.latestVersion))")
+      "database \(ctx.config.databasePath) is up to date (version \(store.latestSchemaVersion))")
   }
 }

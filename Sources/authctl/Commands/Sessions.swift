@@ -13,8 +13,8 @@ func runSessionsPrune(_ ctx: Context) throws {
     age = seconds
   }
   let dryRun = inv.flag(.dryRun)
-  let db = try ctx.openDatabase()
-  let result = try SessionPrune(db: db, clock: ctx.clock).run(olderThan: age, dryRun: dryRun)
+  let store = try ctx.openDatabase()
+  let result = try SessionPrune(store: store, clock: ctx.clock).run(olderThan: age, dryRun: dryRun)
   if dryRun {
     Diagnostics.notice(
       "dry run: \(result.removed) session(s) ended before \(result.cutoff) would be removed; none was"

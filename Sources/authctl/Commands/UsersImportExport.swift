@@ -11,8 +11,8 @@ func runUsersImport(_ ctx: Context) throws {
     format = path.hasSuffix(".jsonl") ? .jsonl : .csv
   }
   let bytes = try Import.readInput(path)
-  let db = try ctx.openOrCreateDatabase()
-  let result = try Import(db: db, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
+  let store = try ctx.openOrCreateDatabase()
+  let result = try Import(store: store, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
     bytes, format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
@@ -23,19 +23,15 @@ func runUsersImport(_ ctx: Context) throws {
 func runUsersExport(_ ctx: Context) throws {
   let inv = ctx.invocation
   let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
-  let db = try ctx.openDatabase()
+  let store = try ctx.openDatabase()
   let hashes = inv.flag(.withPasswordHashes)
-  let statement = try db.prepare(
-    """
-    SELECT email, \(hashes ? "password" : "NULL"), activated_at, created_at FROM users
-    ORDER BY rowid
-    """)
   let writer = RowWriter(format, columns: ImportRecord.header)
   let progress = Progress("exporting")
   var n = 0
-  try db.read {
-    while try statement.step() {
-      writer.row(from: statement)
+  try store.read { tx in
+    let accounts = try tx.exportAccounts(withHashes: hashes)
+    while try accounts.next() {
+      writer.row(from: accounts)
       n += 1
       if n % 4096 == 0 { progress.update(n) }
     }

@@ -27,11 +27,13 @@ func runUsersList(_ ctx: Context) throws {
     }
     filter.limit = n
   }
-  let db = try ctx.openDatabase()
-  let statement = try AccountStore.list(db, filter, now: now)
-  let writer = RowWriter(
-    RowWriter.Format(rawValue: inv.format) ?? .table, columns: AccountStore.listColumns,
-    widths: [36, 32, 11, 20, 20, 20])
-  while try statement.step() { writer.row(from: statement) }
-  writer.finish()
+  let store = try ctx.openDatabase()
+  try store.read { tx in
+    let accounts = try tx.listAccounts(filter, now: now)
+    let writer = RowWriter(
+      RowWriter.Format(rawValue: inv.format) ?? .table, columns: accounts.columns,
+      widths: [36, 32, 11, 20, 20, 20])
+    while try accounts.next() { writer.row(from: accounts) }
+    writer.finish()
+  }
 }

@@ -10,8 +10,8 @@ func runUsersPurge(_ ctx: Context) throws {
   }
   let json = inv.format == "json"
   let dryRun = inv.flag(.dryRun)
-  let db = try ctx.openDatabase()
-  let result = try Purge(db: db, clock: ctx.clock).run(
+  let store = try ctx.openDatabase()
+  let result = try Purge(store: store, clock: ctx.clock).run(
     olderThan: seconds, dryRun: dryRun, listEmails: json || ctx.verbose)
   if json {
     let writer = RowWriter(.jsonl, columns: ["removed", "dry_run", "emails"])

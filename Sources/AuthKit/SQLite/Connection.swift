@@ -117,7 +117,8 @@ public final class Connection {
     }
   }
 
-  /// The one place SQLite return codes become errors: the code, `sqlite3_errmsg` and the SQL.
+  /// Throws for a failing return code: the code, `sqlite3_errmsg` and the SQL, made a typed
+  /// error by `StoreError.sqlite`.
   func check(_ rc: Int32, sql: String? = nil) throws(StoreError) {
     guard rc != SQLITE_OK, rc != SQLITE_ROW, rc != SQLITE_DONE else { return }
     throw .sqlite(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
@@ -128,20 +129,33 @@ public final class Connection {
     try check(sqlite3_exec(handle, sql, nil, nil, nil), sql: sql)
   }
 
-  /// Prepares one statement (https://sqlite.org/c3ref/prepare.html).
+  /// Prepares exactly one statement (https://sqlite.org/c3ref/prepare.html). Text after it
+  /// other than white space is refused: SQLite would silently never run it.
   public func prepare(_ sql: String) throws(StoreError) -> Statement {
     var stmt: OpaquePointer?
-    let rc = sqlite3_prepare_v3(handle, sql, -1, 0, &stmt, nil)
+    var rest = ""
+    let rc = sql.withCString { base -> Int32 in
+      var tail: UnsafePointer<CChar>?
+      let rc = sqlite3_prepare_v3(handle, base, -1, 0, &stmt, &tail)
+      if rc == SQLITE_OK, let tail { rest = String(cString: tail) }
+      return rc
+    }
     guard rc == SQLITE_OK, let stmt else {
       sqlite3_finalize(stmt)
-      throw .sqlite(
-        code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+      throw .sqlite(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+    guard rest.utf8.allSatisfy({ $0 == 32 || ($0 >= 9 && $0 <= 13) }) else {
+      sqlite3_finalize(stmt)
+      throw .sqlite(code: SQLITE_MISUSE, message: "more than one statement", sql: sql)
     }
     return Statement(handle: stmt, connection: self, sql: sql)
   }
 
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+  /// The rowid of the last row inserted (https://sqlite.org/c3ref/last_insert_rowid.html).
+  public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
   /// Runs `sql` with `values` and returns the changed row count.
   @discardableResult

@@ -1,14 +1,4 @@
-/// One step of the schema, applied once, in its own transaction, and recorded in
-/// `schema_migrations` (the pattern of GRDB's `DatabaseMigrator`).
-public struct Migration: Sendable {
-  /// 1, 2, 3… in order.
-  public let version: Int
-  /// A short name printed by `authctl migrate`.
-  public let name: String
-  let apply: @Sendable (Connection, MigrationContext) throws -> Void
-}
-
-/// What a migration may need besides the connection.
+/// What a migration may need besides the store.
 public struct MigrationContext: Sendable {
   /// The migration time, ISO-8601 UTC: adopted rows get it as their creation time.
   public var now: String

@@ -131,8 +131,8 @@ public enum Schema {
     if !context.jwtSecretConfigured {
       let secret = try context.randomBytes(32)
       try db.run(
-        "INSERT INTO settings (key, value, updated_at) VALUES ('jwt_secret', ?1, ?2)",
-        [.text(Hex.encode(secret)), .text(context.now)])
+        "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
+        [.text(StoredSetting.jwtSecret.rawValue), .text(Hex.encode(secret)), .text(context.now)])
       context.notice(
         "JWT_SECRET is not set: generated a 32-byte secret and kept it in the database settings")
     }

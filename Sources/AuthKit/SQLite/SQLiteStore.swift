@@ -1,0 +1,62 @@
+/// The `Store` over one SQLite file (the default, for one host). Writes are `BEGIN IMMEDIATE`,
+/// reads `BEGIN DEFERRED`; see `Connection`.
+public final class SQLiteStore: Store {
+  /// The open database; tests and the adapter's own code use it directly, flows never.
+  public let connection: Connection
+  let migrator: Migrator
+
+  /// Opens `path`. With `create`, a missing file is made (0600, `O_NOFOLLOW`); without it, a
+  /// missing file is `StoreError.databaseMissing`.
+  public init(path: String, create: Bool, migrations: [Migration] = Schema.migrations)
+    throws(StoreError)
+  {
+    connection = try Connection(path: path, create: create)
+    migrator = Migrator(migrations)
+  }
+
+  public var location: String { connection.path }
+
+  public var file: FileOwner? { connection.file }
+
+  /// The flood guard's count: a range of the `outbox_recipient_key` index (named for its
+  /// query-plan test).
+  public static let floodCountSQL =
+    "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2"
+
+  public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+    try connection.read { try body(SQLiteTransaction(connection)) }
+  }
+
+  public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+    try connection.write { try body(SQLiteTransaction(connection)) }
+  }
+
+  /// A write with a 64 MiB page cache for its duration: rows land at random places of the id
+  /// and email indexes (https://sqlite.org/pragma.html#pragma_cache_size).
+  public func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+    try connection.execute("PRAGMA cache_size = -65536")
+    defer { try? connection.execute("PRAGMA cache_size = -2000") }
+    return try write(body)
+  }
+
+  public var latestSchemaVersion: Int { migrator.migrations.count }
+
+  public func isEmpty() throws(StoreError) -> Bool { try migrator.isEmpty(connection) }
+
+  public func requireCurrentSchema() throws(StoreError) {
+    try migrator.requireCurrent(connection)
+  }
+
+  public func schemaStatus() throws(StoreError) -> (
+    applied: [AppliedSchemaStep], pending: [SchemaStep]
+  ) {
+    let applied = try migrator.applied(connection).map {
+      AppliedSchemaStep(step: SchemaStep(version: $0.version, name: $0.name), appliedAt: $0.at)
+    }
+    return (applied, try migrator.pending(connection).map(\.step))
+  }
+
+  public func migrate(_ context: MigrationContext) throws -> [SchemaStep] {
+    try migrator.migrate(connection, context: context).map(\.step)
+  }
+}

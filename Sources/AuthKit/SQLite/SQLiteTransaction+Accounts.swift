@@ -1,0 +1,125 @@
+/// Accounts: the `users` table, emails compared `COLLATE NOCASE` (the unique index's).
+extension SQLiteTransaction {
+  static let accountColumns = """
+    id, email, password, activated_at, created_at, updated_at, disabled_at, failed_logins, \
+    locked_until, last_login_at, password_generated, stamp, security_changed_at
+    """
+
+  static func account(_ s: Statement) -> Account {
+    Account(
+      id: s.text(0), email: s.optionalText(1) ?? "", passwordHash: s.optionalText(2),
+      activatedAt: s.optionalText(3), createdAt: s.optionalText(4), updatedAt: s.optionalText(5),
+      disabledAt: s.optionalText(6), failedLogins: Int(s.int(7)), lockedUntil: s.optionalText(8),
+      lastLoginAt: s.optionalText(9), passwordGenerated: s.int(10) != 0,
+      stamp: s.optionalText(11), securityChangedAt: s.optionalText(12))
+  }
+
+  /// Every column of `a`, as `?1`…`?13` in `accountColumns` order.
+  static func values(_ a: Account) -> [SQLValue] {
+    [
+      .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
+      .optional(a.createdAt), .optional(a.updatedAt), .optional(a.disabledAt),
+      .integer(Int64(a.failedLogins)), .optional(a.lockedUntil), .optional(a.lastLoginAt),
+      .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp), .optional(a.securityChangedAt),
+    ]
+  }
+
+  func account(email: String) throws(StoreError) -> Account? {
+    try first(
+      "SELECT \(Self.accountColumns) FROM users WHERE email = ?1 COLLATE NOCASE", [.text(email)],
+      Self.account)
+  }
+
+  func account(id: String) throws(StoreError) -> Account? {
+    try first("SELECT \(Self.accountColumns) FROM users WHERE id = ?1", [.text(id)], Self.account)
+  }
+
+  func hasAccount(email: String) throws(StoreError) -> Bool {
+    try first("SELECT 1 FROM users WHERE email = ?1 COLLATE NOCASE", [.text(email)]) { _ in true }
+      ?? false
+  }
+
+  func insertAccount(_ a: Account) throws(StoreError) {
+    try run(
+      """
+      INSERT INTO users (\(Self.accountColumns))
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+      """, Self.values(a))
+  }
+
+  @discardableResult
+  func updateAccount(_ a: Account) throws(StoreError) -> Bool {
+    try run(
+      """
+      UPDATE users SET email = ?2, password = ?3, activated_at = ?4, created_at = ?5,
+        updated_at = ?6, disabled_at = ?7, failed_logins = ?8, locked_until = ?9,
+        last_login_at = ?10, password_generated = ?11, stamp = ?12, security_changed_at = ?13
+      WHERE id = ?1
+      """, Self.values(a)) == 1
+  }
+
+  /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows (queued, failed, sent)
+  /// explicitly.
+  @discardableResult
+  func deleteAccount(id: String) throws(StoreError) -> Bool {
+    try run("DELETE FROM outbox WHERE user_id = ?1", [.text(id)])
+    return try run("DELETE FROM users WHERE id = ?1", [.text(id)]) == 1
+  }
+
+  static let unconfirmedBefore = "activated_at IS NULL AND created_at < ?1"
+
+  func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String] {
+    try all(
+      "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY rowid", [.text(cutoff)]
+    ) { $0.optionalText(0) ?? "" }
+  }
+
+  func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int {
+    try run(
+      """
+      DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))
+      """, [.text(cutoff)])
+    return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [.text(cutoff)])
+  }
+
+  /// The status of a `users` row (as `Account.status`), given the time as parameter `?1`.
+  static let statusExpression = """
+    CASE WHEN disabled_at IS NOT NULL THEN 'disabled' \
+    WHEN locked_until IS NOT NULL AND locked_until > ?1 THEN 'locked' \
+    WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END
+    """
+
+  func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor {
+    var sql = """
+      SELECT id, email, \(Self.statusExpression) AS status, created_at, activated_at, \
+      last_login_at FROM users
+      """
+    var conditions: [String] = []
+    var values: [SQLValue] = [.text(Timestamp.format(now))]
+    if let status = filter.status {
+      values.append(.text(status.rawValue))
+      conditions.append("status = ?\(values.count)")
+    }
+    if let before = filter.createdBefore {
+      values.append(.text(Timestamp.format(before)))
+      conditions.append("created_at < ?\(values.count)")
+    }
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    sql += " ORDER BY rowid"
+    if let limit = filter.limit {
+      values.append(.integer(Int64(limit)))
+      sql += " LIMIT ?\(values.count)"
+    }
+    return try cursor(
+      sql, values,
+      columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
+  }
+
+  func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
+    try cursor(
+      """
+      SELECT email, \(withHashes ? "password" : "NULL"), activated_at, created_at FROM users
+      ORDER BY rowid
+      """, [], columns: ["email", "password_hash", "activated_at", "created_at"])
+  }
+}

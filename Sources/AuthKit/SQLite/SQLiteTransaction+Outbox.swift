@@ -1,0 +1,96 @@
+/// The outbox: the `outbox` table.
+extension SQLiteTransaction {
+  static let outboxColumns = """
+    id, user_id, kind, recipient, subject, body, message_id, status, attempts, last_error, \
+    created_at, next_attempt_at
+    """
+
+  static func item(_ s: Statement) -> OutboxItem {
+    OutboxItem(
+      id: s.int(0), userID: s.optionalText(1), kind: s.text(2), recipient: s.text(3),
+      subject: s.text(4), body: s.optionalText(5), messageID: s.text(6), status: s.text(7),
+      attempts: Int(s.int(8)), lastError: s.optionalText(9), createdAt: s.text(10),
+      nextAttemptAt: s.text(11))
+  }
+
+  func enqueueMessage(
+    userID: String?, kind: String, recipient: String, subject: String, body: String,
+    messageID: String, now: String
+  ) throws(StoreError) -> Int64 {
+    try run(
+      """
+      INSERT INTO outbox (user_id, kind, recipient, recipient_key, subject, body, message_id,
+        created_at, next_attempt_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+      """,
+      [
+        .optional(userID), .text(kind), .text(recipient), .text(RecipientKey.of(recipient)),
+        .text(subject), .text(body), .text(messageID), .text(now),
+      ])
+    return lastInsertID
+  }
+
+  func outboxItem(id: Int64) throws(StoreError) -> OutboxItem? {
+    try first("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?1", [.integer(id)], Self.item)
+  }
+
+  func dueMessages(now: String, all: Bool) throws(StoreError) -> [OutboxItem] {
+    try self.all(
+      """
+      SELECT \(Self.outboxColumns) FROM outbox
+      WHERE status = 'queued' AND (?2 OR next_attempt_at <= ?1) ORDER BY id
+      """, [.text(now), .integer(all ? 1 : 0)], Self.item)
+  }
+
+  func pendingMessages() throws(StoreError) -> [OutboxItem] {
+    try all(
+      "SELECT \(Self.outboxColumns) FROM outbox WHERE status IN ('queued', 'failed') ORDER BY id",
+      [], Self.item)
+  }
+
+  func deferredMessages(now: String) throws(StoreError) -> (count: Int, nextDue: String?) {
+    try first(
+      """
+      SELECT count(*), min(next_attempt_at) FROM outbox
+      WHERE status = 'queued' AND next_attempt_at > ?1
+      """,
+      [.text(now)]
+    ) { (Int($0.int(0)), $0.optionalText(1)) } ?? (0, nil)
+  }
+
+  func messageCount(recipient: String, since: String) throws(StoreError) -> Int {
+    try first(SQLiteStore.floodCountSQL, [.text(RecipientKey.of(recipient)), .text(since)]) {
+      Int($0.int(0))
+    } ?? 0
+  }
+
+  func markSent(id: Int64, at: String) throws(StoreError) {
+    try run(
+      """
+      UPDATE outbox SET status = 'sent', body = NULL, sent_at = ?2, attempts = attempts + 1,
+        last_error = NULL WHERE id = ?1
+      """, [.integer(id), .text(at)])
+  }
+
+  func markSuppressed(id: Int64, at: String) throws(StoreError) {
+    try run(
+      "UPDATE outbox SET status = 'suppressed', body = NULL, sent_at = ?2 WHERE id = ?1",
+      [.integer(id), .text(at)])
+  }
+
+  func markDeferred(id: Int64, error: String, next: String) throws(StoreError) {
+    try run(
+      """
+      UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
+      WHERE id = ?1
+      """, [.integer(id), .text(error), .text(next)])
+  }
+
+  func markFailed(id: Int64, error: String) throws(StoreError) {
+    try run(
+      """
+      UPDATE outbox SET status = 'failed', body = NULL, attempts = attempts + 1, last_error = ?2
+      WHERE id = ?1
+      """, [.integer(id), .text(error)])
+  }
+}

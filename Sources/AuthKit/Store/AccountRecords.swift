@@ -1,0 +1,24 @@
+/// Accounts (`users`). Emails compare without case (the unique index's rule).
+public protocol AccountRecords {
+  func account(email: String) throws(StoreError) -> Account?
+  func account(id: String) throws(StoreError) -> Account?
+  /// True when an account has this email (a cheap check, for imports).
+  func hasAccount(email: String) throws(StoreError) -> Bool
+  /// Adds a new account row.
+  func insertAccount(_ account: Account) throws(StoreError)
+  /// Writes every field of `account` back to its row; false when the row is gone.
+  @discardableResult func updateAccount(_ account: Account) throws(StoreError) -> Bool
+  /// Deletes the account with its sessions, codes and outbox rows; audit events stay.
+  @discardableResult func deleteAccount(id: String) throws(StoreError) -> Bool
+  /// Emails of unconfirmed accounts created before `cutoff`, in the order they were added.
+  func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String]
+  /// Deletes unconfirmed accounts created before `cutoff` (and their outbox rows); returns how
+  /// many.
+  func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int
+  /// `id, email, status, created_at, activated_at, last_login_at` of the matching accounts, in
+  /// the order they were added, `status` as at `now`. Never the hash.
+  func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor
+  /// `email, password_hash, activated_at, created_at` of every account, in the order they were
+  /// added (the import format); the hash column is null unless `withHashes`.
+  func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor
+}

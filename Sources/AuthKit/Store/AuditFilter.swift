@@ -1,0 +1,8 @@
+/// Which events `authctl log` shows.
+public struct AuditFilter: Sendable {
+  public var email: String?
+  public var event: String?
+  public var since: Int64?
+  public var failedOnly = false
+  public init() {}
+}

@@ -1,0 +1,25 @@
+/// A row of `codes`: a one-time code, kept only as a keyed hash.
+public struct OneTimeCode: Sendable, Equatable {
+  public var id: Int64
+  public var userID: String
+  public var purpose: String
+  public var codeHash: String
+  public var attempts: Int
+  public var createdAt: String
+  public var expiresAt: String
+  public var usedAt: String?
+
+  public init(
+    id: Int64, userID: String, purpose: String, codeHash: String, attempts: Int,
+    createdAt: String, expiresAt: String, usedAt: String?
+  ) {
+    self.id = id
+    self.userID = userID
+    self.purpose = purpose
+    self.codeHash = codeHash
+    self.attempts = attempts
+    self.createdAt = createdAt
+    self.expiresAt = expiresAt
+    self.usedAt = usedAt
+  }
+}

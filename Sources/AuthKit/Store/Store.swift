@@ -1,0 +1,41 @@
+/// The storage port (DESIGN.md): every read and write of accounts, sessions, codes, outbox,
+/// audit and settings goes through a transaction of a `Store`. Adapters: `SQLiteStore`.
+///
+/// A transaction value is valid only inside its closure; the closure's error rolls it back.
+public protocol Store: AnyObject {
+  /// Where the data lives, for messages (a path; never a password).
+  var location: String { get }
+
+  /// For a store kept in a local file: its owner, group and mode when it was opened (nil for a
+  /// server), so a readable generated secret can be called out.
+  var file: FileOwner? { get }
+
+  /// Runs `body` over one consistent snapshot; writes nothing.
+  func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+  /// Runs `body` in one write transaction, all or nothing. The write lock is taken first, so a
+  /// read-then-write never fails half-way: busy past the timeout is `StoreErrorKind.busy`
+  /// before anything changed.
+  func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+  /// `write` for a change of many rows (an import): the adapter may size its caches for it.
+  func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+  // MARK: Schema
+
+  /// The latest schema version this binary knows.
+  var latestSchemaVersion: Int { get }
+
+  /// True when the store holds nothing at all (just created).
+  func isEmpty() throws(StoreError) -> Bool
+
+  /// Refuses a schema behind or ahead of this binary (every command but `migrate`).
+  func requireCurrentSchema() throws(StoreError)
+
+  /// Applied versions with the time each was applied, then the pending ones.
+  func schemaStatus() throws(StoreError) -> (applied: [AppliedSchemaStep], pending: [SchemaStep])
+
+  /// Applies every pending step, each in its own write transaction, and returns them. A schema
+  /// newer than the binary is refused before anything runs.
+  func migrate(_ context: MigrationContext) throws -> [SchemaStep]
+}
