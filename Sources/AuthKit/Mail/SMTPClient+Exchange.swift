@@ -75,9 +75,9 @@ extension SMTPClient {
 
   /// One transcript line (with `debug` only), to the callback or else to stderr; the server's
   /// text is escaped (`TerminalText`) so a reply cannot drive the terminal.
-  func log(_ line: String) {
+  func log(_ line: @autoclosure () -> String) {
     guard settings.debug else { return }
-    let shown = TerminalText.escaped(line)
+    let shown = TerminalText.escaped(line())
     if let transcript {
       transcript(shown)
     } else {
