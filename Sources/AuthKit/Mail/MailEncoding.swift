@@ -45,6 +45,7 @@ enum MailEncoding {
 
   /// Folds ASCII `text` at spaces so that lines stay near 76 characters (never splitting a word).
   static func fold(_ text: String, nameLength: Int) -> String {
+    if nameLength + text.utf8.count <= 76 { return text }
     var result = ""
     var used = nameLength
     for (index, word) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
@@ -132,21 +133,42 @@ enum MailEncoding {
   /// starts with `From ` (an mbox file would show it as `>From `), so a token or a link stays
   /// whole in a reader that does not decode (bsd-mailx); else quoted-printable.
   static func body(_ text: String, eightBit: Bool) -> (TransferEncoding, [UInt8]) {
-    let bytes = Array(text.utf8)
-    let split = lines(bytes)
-    let ascii = !bytes.contains { $0 >= 0x80 }
-    let from = Array("From ".utf8)
-    if !bytes.contains(0), ascii || eightBit,
-      split.allSatisfy({ $0.count <= maximumLineLength && !$0.starts(with: from) })
-    {
-      var out: [UInt8] = []
-      out.reserveCapacity(bytes.count + 2 * split.count)
-      for line in split {
-        out += line
-        out += [13, 10]
+    var out: [UInt8] = []
+    var ascii = true
+    var fits = true
+    var contiguous = text
+    contiguous.withUTF8 { b in
+      out.reserveCapacity(b.count + b.count / 30 + 2)
+      var column = 0
+      var i = 0
+      while i < b.count {
+        let c = b[i]
+        if c == 13 || c == 10 {
+          out.append(13)
+          out.append(10)
+          if c == 13, i + 1 < b.count, b[i + 1] == 10 { i += 1 }
+          column = 0
+        } else {
+          // NUL, a line past 998 octets, or `From ` at a line start (compared when its
+          // space arrives) need quoted-printable.
+          if c == 0 || column == maximumLineLength
+            || (column == 4 && c == 32 && out.suffix(4).elementsEqual("From".utf8))
+          {
+            fits = false
+            return
+          }
+          if c >= 0x80 { ascii = false }
+          out.append(c)
+          column += 1
+        }
+        i += 1
       }
-      return (ascii ? .sevenBit : .eightBit, out)
+      if column > 0 {
+        out.append(13)
+        out.append(10)
+      }
     }
+    if fits && (ascii || eightBit) { return (ascii ? .sevenBit : .eightBit, out) }
     return (.quotedPrintable, quotedPrintable(text))
   }
 

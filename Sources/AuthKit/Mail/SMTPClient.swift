@@ -119,12 +119,27 @@ public final class SMTPClient {
   static func dataBytes(_ message: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(message.count + message.count / 40 + 5)
-    for line in MailEncoding.lines(message) {
-      if line.first == UInt8(ascii: ".") { out.append(UInt8(ascii: ".")) }
-      out += line
-      out += [13, 10]
+    var lineStart = true
+    var i = 0
+    while i < message.count {
+      let c = message[i]
+      if c == 13 || c == 10 {
+        out.append(13)
+        out.append(10)
+        if c == 13, i + 1 < message.count, message[i + 1] == 10 { i += 1 }
+        lineStart = true
+      } else {
+        if lineStart && c == UInt8(ascii: ".") { out.append(c) }
+        out.append(c)
+        lineStart = false
+      }
+      i += 1
     }
-    out += [46, 13, 10]
+    if !lineStart {
+      out.append(13)
+      out.append(10)
+    }
+    out.append(contentsOf: [46, 13, 10])
     return out
   }
 
