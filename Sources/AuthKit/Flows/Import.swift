@@ -15,10 +15,16 @@ public struct Import {
   public let clock: Clock
   /// Makes the ids of `n` new accounts (UUID v4 from OpenSSL's generator).
   public let newIDs: (Int) throws -> [String]
+  /// Shows the import's progress.
+  public let observer: any Observer
 
-  public init(store: any Store, clock: Clock, newIDs: @escaping (Int) throws -> [String]) {
+  public init(
+    store: any Store, clock: Clock, observer: any Observer,
+    newIDs: @escaping (Int) throws -> [String]
+  ) {
     self.store = store
     self.clock = clock
+    self.observer = observer
     self.newIDs = newIDs
   }
 
@@ -32,7 +38,7 @@ public struct Import {
     var problems = parseProblems
     let now = clock.now()
     let nowText = Timestamp.format(now)
-    let progress = Progress("importing", total: records.count)
+    let progress = observer.progress("importing", total: records.count)
     defer { progress.finish() }
     return try store.bulkWrite { tx in
       var accounts: [Account] = []

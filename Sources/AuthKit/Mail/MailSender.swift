@@ -64,7 +64,7 @@ public struct MailSender: Sendable, Hashable, CustomStringConvertible {
 
   /// Parses one sender; the error says what is wrong, without echoing more than the value.
   public static func parse(_ text: String) throws(MailSenderError) -> MailSender {
-    let trimmed = MailEncoding.trimmed(text)
+    let trimmed = text.trimming(Blanks.spaceAndTab)
     if trimmed.isEmpty { throw MailSenderError("it is empty") }
     if trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
       throw MailSenderError("it contains a control character")
@@ -106,7 +106,7 @@ public struct MailSender: Sendable, Hashable, CustomStringConvertible {
     }
     entries.append(current)
     var senders: [MailSender] = []
-    for (index, entry) in entries.enumerated() where !MailEncoding.trimmed(entry).isEmpty {
+    for (index, entry) in entries.enumerated() where !entry.trimming(Blanks.spaceAndTab).isEmpty {
       do {
         senders.append(try parse(entry))
       } catch {
@@ -191,7 +191,7 @@ public struct MailSender: Sendable, Hashable, CustomStringConvertible {
   /// domain of letter-digit-hyphen labels (one label, as `localhost`, is allowed), the whole at
   /// most 254 octets (RFC 5321 §4.5.3.1).
   static func checkAddress(_ raw: String) throws(MailSenderError) -> String {
-    let address = MailEncoding.trimmed(raw)
+    let address = raw.trimming(Blanks.spaceAndTab)
     let bytes = Array(address.utf8)
     if bytes.isEmpty { throw MailSenderError("the address is empty") }
     if bytes.contains(where: { $0 >= 0x80 }) {

@@ -14,7 +14,7 @@ extension Mailer {
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
     guard !items.isEmpty else { return report }
-    let progress = Progress("delivering", total: items.count)
+    let progress = observer.progress("delivering", total: items.count)
     defer { progress.finish() }
     switch transport {
     case .suppressed:
@@ -44,12 +44,12 @@ extension Mailer {
           }
         }
       }
-    case .smtp(let settings):
+    case .smtp(let smtp):
       // Parallel connections are for `mail flush`; a flow's own messages take one.
       report = try SMTPDelivery(
-        mailer: self, store: store, items: items, settings: settings,
-        maxPerConnection: config.int("MAIL_MAX_EMAILS"),
-        connections: ids == nil ? config.int("MAIL_CONNECTIONS") : 1, report: report,
+        mailer: self, store: store, items: items, settings: smtp,
+        maxPerConnection: settings.mailMaxEmails,
+        connections: ids == nil ? settings.mailConnections : 1, report: report,
         progress: progress
       ).run()
     }

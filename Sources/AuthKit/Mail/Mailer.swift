@@ -51,22 +51,31 @@ public final class Mailer {
     case smtp(SMTPSettings)
   }
 
-  public let config: Config
+  public let settings: Settings
   public let clock: Clock
   public var transport: Transport
-  /// The senders of the configuration in their written order, parsed once.
-  private let configured: Result<[MailSender], MailError>
+  /// Hears the progress of a delivery and, with `MAIL_DEBUG`, the SMTP transcript.
+  public let observer: any Observer
+  /// The senders of the settings, in their written order (`senders()` shuffles them).
+  let pool: [MailSender]
 
-  public init(config: Config, clock: Clock) {
-    self.config = config
+  public init(settings: Settings, clock: Clock, observer: any Observer) {
+    self.settings = settings
     self.clock = clock
-    configured = Self.configuredSenders(config)
-    if config.bool("MAIL_SUPPRESS_SEND") {
+    self.observer = observer
+    pool =
+      !settings.mailSenders.isEmpty
+      ? settings.mailSenders
+      : [
+        settings.mailDefaultSender ?? settings.mailUsernameSender
+          ?? MailSender(displayName: nil, address: "authctl@localhost")
+      ]
+    if settings.mailSuppressSend {
       transport = .suppressed
-    } else if let host = config.string("MAIL_SERVER"), !host.isEmpty {
-      transport = .smtp(Self.settings(config, host: host))
+    } else if let host = settings.mailServer {
+      transport = .smtp(Self.smtpSettings(settings, host: host))
     } else {
-      transport = .mailbox(path: Self.mailboxPath(forDatabase: config.databasePath))
+      transport = .mailbox(path: Self.mailboxPath(forDatabase: settings.databasePath))
     }
   }
 
@@ -81,48 +90,34 @@ public final class Mailer {
     return path + ".mbox"
   }
 
-  static func settings(_ c: Config, host: String) -> SMTPSettings {
+  static func smtpSettings(_ s: Settings, host: String) -> SMTPSettings {
     let security: SMTPSettings.Security =
-      c.bool("MAIL_USE_SSL") ? .implicitTLS : c.bool("MAIL_USE_TLS") ? .startTLS : .none
+      s.mailUseSSL ? .implicitTLS : s.mailUseTLS ? .startTLS : .none
     var hostname = [CChar](repeating: 0, count: 256)
     gethostname(&hostname, hostname.count - 1)
     let helo = String(
       decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    // `Name <address>` logs in as the address.
-    let username = c.senders("MAIL_USERNAME")?.first?.address ?? c.string("MAIL_USERNAME")
     return SMTPSettings(
-      host: host, port: c.int("MAIL_PORT"), security: security,
-      username: username, password: c.string("MAIL_PASSWORD"),
-      timeout: c.duration("MAIL_TIMEOUT"), caFile: c.string("MAIL_TLS_CA_FILE"),
-      allowPlaintextAuth: c.bool("MAIL_ALLOW_PLAINTEXT_AUTH"),
-      heloName: helo.isEmpty ? "localhost" : helo, debug: c.bool("MAIL_DEBUG"))
+      host: host, port: s.mailPort, security: security,
+      // `Name <address>` logs in as the address.
+      username: s.mailUsernameSender?.address ?? s.mailUsername,
+      password: s.mailPassword?.revealed,
+      timeout: s.mailTimeout.wholeSeconds, caFile: s.mailTLSCAFile,
+      allowPlaintextAuth: s.mailAllowPlaintextAuth,
+      heloName: helo.isEmpty ? "localhost" : helo, debug: s.mailDebug)
   }
 
   /// The senders to use, in the order to try them for one message: `MAIL_SENDERS` shuffled
   /// (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`, else
-  /// `authctl@localhost`. Each is an address or a name-addr (`MailSender`), checked when the
+  /// `authctl@localhost`. Each is an address or a name-addr (`MailSender`), parsed when the
   /// configuration loaded.
   public func senders() throws -> [MailSender] {
-    var senders = try configured.get()
+    var senders = pool
     for i in stride(from: senders.count - 1, to: 0, by: -1) {
       let j = Int(try Random.uniform(UInt32(i + 1)))
       senders.swapAt(i, j)
     }
     return senders
-  }
-
-  /// The senders the configuration names (`senders()` before the shuffle).
-  static func configuredSenders(_ config: Config) -> Result<[MailSender], MailError> {
-    if let pool = config.senders("MAIL_SENDERS"), !pool.isEmpty { return .success(pool) }
-    for name in ["MAIL_DEFAULT_SENDER", "MAIL_USERNAME"] {
-      guard let text = config.string(name) else { continue }
-      do throws(MailSenderError) {
-        return .success([try MailSender.parse(text)])
-      } catch {
-        return .failure(.invalidSender("\(name): \(error.reason)"))
-      }
-    }
-    return .success([MailSender(displayName: nil, address: "authctl@localhost")])
   }
 
   /// Checks the draft (`MailError.headerInjection`, exit 65), applies the flood guard
@@ -136,8 +131,10 @@ public final class Mailer {
     let senders = try senders()
     try MailMessage.checkHeaderValue(draft.to, field: "To")
     try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
+    // The senders need no check here: `Settings` parsed each when it loaded (`MailSender`
+    // refuses a line break or any control character).
     let now = clock.now()
-    let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
+    let limit = settings.mailPerHour
     let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
     if recent >= limit {
       let key = RecipientKey.of(draft.to)

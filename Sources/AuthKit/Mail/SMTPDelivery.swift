@@ -23,7 +23,7 @@ final class SMTPDelivery: @unchecked Sendable {
   let settings: SMTPSettings
   let maxPerConnection: Int
   let connections: Int
-  let progress: Progress
+  let progress: any ProgressDisplay
 
   private struct State {
     var next = 0
@@ -37,10 +37,12 @@ final class SMTPDelivery: @unchecked Sendable {
     var failure: (any Error)?
   }
   private let state: Mutex<State>
+  /// The first connection, opened before the others (`run`).
+  private var firstClient: SMTPClient?
 
   init(
     mailer: Mailer, store: any Store, items: [OutboxItem], settings: SMTPSettings,
-    maxPerConnection: Int, connections: Int, report: DeliveryReport, progress: Progress
+    maxPerConnection: Int, connections: Int, report: DeliveryReport, progress: any ProgressDisplay
   ) {
     self.mailer = mailer
     self.store = store
@@ -57,12 +59,13 @@ final class SMTPDelivery: @unchecked Sendable {
   func run() throws -> DeliveryReport {
     // The first connection is opened before any other, so a server that is down costs one
     // deferred message, as with one connection.
-    if let connected = connect(0) {
-      // Handed to the calling thread's own body only.
-      nonisolated(unsafe) let first = connected
+    if let first = connect(0) {
+      // Set before the threads start and taken by the calling thread's own body only.
+      firstClient = first
       Threads.run(connections) { index in
-        self.work(index, client: index == 0 ? first : nil)
+        self.work(index, client: index == 0 ? self.firstClient : nil)
       }
+      firstClient = nil
     }
     return try state.withLock { s in
       if let failure = s.failure { throw failure }
@@ -129,10 +132,12 @@ final class SMTPDelivery: @unchecked Sendable {
     }
   }
 
-  /// With several connections and MAIL_DEBUG, each transcript line names its connection.
-  private func transcript(_ index: Int) -> ((String) -> Void)? {
-    guard connections > 1 else { return nil }
-    return { Diagnostics.write("[\(index + 1)] \($0)\n") }
+  /// The transcript (MAIL_DEBUG) to the observer; with several connections each line names
+  /// its connection.
+  private func transcript(_ index: Int) -> (String) -> Void {
+    let observer = mailer.observer
+    guard connections > 1 else { return observer.transcript }
+    return { observer.transcript("[\(index + 1)] \($0)") }
   }
 
   /// A message on its way: the senders left to try for it after `sender`.
@@ -211,7 +216,8 @@ final class SMTPDelivery: @unchecked Sendable {
         try record(&s) { (r) throws in try mailer.markSent(store, item, &r) }
         return false
       case .failure(.rejected(_, let reply)) where reply.code >= 500:
-        try record(&s) { (r) throws in try mailer.fail(store, item, "\(reply.code) \(reply.text)", &r)
+        try record(&s) { (r) throws in
+          try mailer.fail(store, item, "\(reply.code) \(reply.text)", &r)
         }
         return false
       case .failure(let error):

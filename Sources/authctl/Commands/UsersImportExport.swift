@@ -12,7 +12,9 @@ func runUsersImport(_ ctx: Context) throws {
   }
   let bytes = try Import.readInput(path)
   let store = try ctx.openOrCreateDatabase()
-  let result = try Import(store: store, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
+  let result = try Import(
+    store: store, clock: ctx.clock, observer: ctx.diagnostics, newIDs: { try Random.uuid4s($0) }
+  ).run(
     bytes, format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
@@ -25,8 +27,8 @@ func runUsersExport(_ ctx: Context) throws {
   let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let store = try ctx.openDatabase()
   let hashes = inv.flag(.withPasswordHashes)
-  let writer = RowWriter(format, columns: ImportRecord.header)
-  let progress = Progress("exporting")
+  let writer = RowWriter(format, columns: ImportRecord.header, out: ctx.out)
+  let progress = ctx.diagnostics.progress("exporting", total: nil)
   var n = 0
   try store.read { tx in
     let accounts = try tx.exportAccounts(withHashes: hashes)

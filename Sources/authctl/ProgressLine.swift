@@ -1,24 +1,25 @@
+import AuthKit
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// A progress line on stderr for long work (import, export, purge, mail flush), shown only when
-/// stderr is a terminal and `-q` was not given; redrawn at most ten times a second.
-public final class Progress {
+/// A progress line on stderr for long work (import, export, purge, mail flush), redrawn at
+/// most ten times a second; `Diagnostics` enables it only on a terminal without `-q`.
+final class ProgressLine: ProgressDisplay {
   let label: String
   let total: Int?
   let enabled: Bool
   var last: timespec = timespec()
   var drawn = false
 
-  public init(_ label: String, total: Int? = nil) {
+  init(_ label: String, total: Int?, enabled: Bool) {
     self.label = label
     self.total = total
-    enabled = !Diagnostics.quiet && isatty(2) == 1
+    self.enabled = enabled
   }
 
-  /// Shows that `done` items are finished.
-  public func update(_ done: Int) {
+  func update(_ done: Int) {
     guard enabled else { return }
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
@@ -30,15 +31,13 @@ public final class Progress {
     drawn = true
   }
 
-  /// Shows the label alone, for work done in one step (a purge is one DELETE).
-  public func working() {
+  func working() {
     guard enabled else { return }
     Diagnostics.write("\r\u{1B}[K\(label)…")
     drawn = true
   }
 
-  /// Clears the line.
-  public func finish() {
+  func finish() {
     guard enabled, drawn else { return }
     Diagnostics.write("\r\u{1B}[K")
   }
