@@ -76,6 +76,9 @@ struct Context {
   func flowContext(_ store: any Store) throws -> FlowContext {
     let ctx = try FlowContext(
       store: store, settings: settings, clock: clock, observer: diagnostics)
+    // The account flows sign and verify: no secret is refused before any of them starts.
+    _ = try ctx.keys
+    ctx.deliveries = { report($0) }
     if settings.jwtSecret == nil { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
@@ -91,6 +94,16 @@ struct Context {
   func flows(create: Bool = false) throws -> FlowContext {
     try FlowContext.checkSecret(settings)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
+  }
+
+  /// The flows' context for the operator's commands over the database (`users show`,
+  /// `disable`, `purge`, `import`, `sessions prune`): no secret is needed until a flow signs.
+  func adminFlows(create: Bool = false) throws -> FlowContext {
+    let ctx = try FlowContext(
+      store: create ? openOrCreateDatabase() : openDatabase(), settings: settings, clock: clock,
+      observer: diagnostics)
+    ctx.deliveries = { report($0) }
+    return ctx
   }
 
   /// One warning line when the generated secret is kept in a database file that group or
@@ -154,7 +167,7 @@ struct Context {
 
   func migrationContext() -> MigrationContext {
     MigrationContext(
-      now: Timestamp.format(clock.now()),
+      now: clock.now(),
       randomBytes: { try Random.bytes($0) },
       jwtSecretConfigured: settings.jwtSecret != nil,
       notice: { [diagnostics] in diagnostics.notice($0) })

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The client against a real server (aiosmtpd), each message decoded by Python's `email`.
-@Suite struct SMTPClientTests {
+@Suite(.tags(.slow)) struct SMTPClientTests {
   @Test func plainDelivery() throws {
     let server = try SMTPTestServer()
     let message = sampleMessage()

@@ -6,7 +6,7 @@ import Testing
 /// `SMTPClient.run` with and without PIPELINING (RFC 2920) against aiosmtpd: every failure a
 /// transaction met one command at a time it meets pipelined too — per-recipient refusals, 4xx
 /// and 5xx at each stage, a dropped connection, a timeout — and each result comes in order.
-@Suite struct SMTPPipeliningTests {
+@Suite(.tags(.slow)) struct SMTPPipeliningTests {
   /// What `run` reported for one transaction: its recipient and the final reply code or error.
   struct Outcome: Equatable, CustomStringConvertible {
     var to: String

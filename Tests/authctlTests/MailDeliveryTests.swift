@@ -6,7 +6,7 @@ import Testing
 /// Issue 4's acceptance through the built binary: `register` and `recover` deliver over plain
 /// SMTP, STARTTLS and implicit TLS, with AUTH PLAIN and LOGIN, and the server (aiosmtpd,
 /// decoding with Python's `email` package) receives the message the flow wrote.
-@Suite(.serialized) struct MailDeliveryTests {
+@Suite(.serialized, .tags(.slow)) struct MailDeliveryTests {
   static let appURL = "http://127.0.0.1:5000/"
 
   enum Security: String, CaseIterable, Sendable {

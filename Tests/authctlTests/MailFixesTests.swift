@@ -7,7 +7,7 @@ import Testing
 /// at RCPT TO as Postfix does with `smtpd_delay_reject=yes` (its default): name-addr senders,
 /// a sender refused at RCPT, bodies a reader that does not decode shows whole (bsd-mailx),
 /// `mail flush` saying when deferred mail is due, and parallel connections.
-@Suite(.serialized) struct MailFixesTests {
+@Suite(.serialized, .tags(.slow)) struct MailFixesTests {
   /// A server like a default Postfix: `refused@x.test` is refused at RCPT TO with
   /// `553 5.7.1 <refused@x.test>: Sender address rejected: not owned by user mailer`.
   static func postfixLike(

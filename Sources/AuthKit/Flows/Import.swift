@@ -11,20 +11,14 @@ public struct ImportResult: Sendable {
 /// `users import`: every row is validated first; errors list their line numbers and nothing is
 /// written; otherwise all rows go in one transaction (issue 6).
 public struct Import {
-  public let store: any Store
-  public let clock: Clock
+  let ctx: FlowContext
   /// Makes the ids of `n` new accounts (UUID v4 from OpenSSL's generator).
-  public let newIDs: (Int) throws -> [String]
-  /// Shows the import's progress.
-  public let observer: any Observer
+  let newIDs: (Int) throws -> [String]
 
   public init(
-    store: any Store, clock: Clock, observer: any Observer,
-    newIDs: @escaping (Int) throws -> [String]
+    _ ctx: FlowContext, newIDs: @escaping (Int) throws -> [String] = { try Random.uuid4s($0) }
   ) {
-    self.store = store
-    self.clock = clock
-    self.observer = observer
+    self.ctx = ctx
     self.newIDs = newIDs
   }
 
@@ -36,76 +30,75 @@ public struct Import {
   ) throws -> ImportResult {
     let (records, parseProblems) = ImportParser.parse(bytes, format: format)
     var problems = parseProblems
-    let now = clock.now()
-    let nowText = Timestamp.format(now)
-    let progress = observer.progress("importing", total: records.count)
+    let now = ctx.now()
+    let progress = ctx.observer.progress("importing", total: records.count)
     defer { progress.finish() }
-    return try store.bulkWrite { tx in
-      var accounts: [Account] = []
-      accounts.reserveCapacity(records.count)
-      var seen: [String: Int] = [:]
-      seen.reserveCapacity(records.count)
-      var skipped = 0
-      for (line, r) in records {
-        var rowProblems: [String] = []
-        var email = ""
-        do throws(FlowError) { email = try EmailAddress.normalize(r.email) } catch {
-          rowProblems.append(error.message)
-        }
-        if !email.isEmpty {
-          if let first = seen[email] {
-            rowProblems.append("\(email) appears already on line \(first)")
-          } else {
-            seen[email] = line
-            if try tx.hasAccount(email: email) {
-              if skipExisting {
-                skipped += 1
-                continue
+    return try ctx.run("admin.import") { run in
+      try run.write(bulk: true) { tx in
+        var accounts: [Account] = []
+        accounts.reserveCapacity(records.count)
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(records.count)
+        var skipped = 0
+        for (line, r) in records {
+          var rowProblems: [String] = []
+          var email = ""
+          do throws(FlowError) { email = try EmailAddress.normalize(r.email) } catch {
+            rowProblems.append(error.message)
+          }
+          if !email.isEmpty {
+            if let first = seen[email] {
+              rowProblems.append("\(email) appears already on line \(first)")
+            } else {
+              seen[email] = line
+              if try tx.hasAccount(email: email) {
+                if skipExisting {
+                  skipped += 1
+                  continue
+                }
+                rowProblems.append("\(email) already has an account (use --skip-existing)")
               }
-              rowProblems.append("\(email) already has an account (use --skip-existing)")
             }
           }
+          let hash = r.passwordHash ?? ""
+          if !hash.isEmpty, let p = HashFormat.problem(hash) {
+            rowProblems.append("password_hash is \(p)")
+          } else if !hash.isEmpty, !allowExpensiveHashes, let p = HashFormat.expense(hash) {
+            rowProblems.append("password_hash is \(p); add --allow-expensive-hashes to take it")
+          }
+          let activated = time(r.activatedAt, "activated_at", &rowProblems)
+          let created = time(r.createdAt, "created_at", &rowProblems) ?? now
+          if !rowProblems.isEmpty {
+            problems.append(
+              ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
+            continue
+          }
+          accounts.append(
+            Account(
+              id: "", email: email, passwordHash: hash.isEmpty ? nil : hash,
+              activatedAt: activated, createdAt: created, updatedAt: now, disabledAt: nil,
+              failedLogins: 0, lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false,
+              stamp: nil))
         }
-        let hash = r.passwordHash ?? ""
-        if !hash.isEmpty, let p = HashFormat.problem(hash) {
-          rowProblems.append("password_hash is \(p)")
-        } else if !hash.isEmpty, !allowExpensiveHashes, let p = HashFormat.expense(hash) {
-          rowProblems.append("password_hash is \(p); add --allow-expensive-hashes to take it")
+        if !problems.isEmpty {
+          problems.sort { $0.line < $1.line }
+          let shown = problems.prefix(20).map(\.description)
+          let more = problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""
+          throw FlowError.invalidInput(
+            "nothing imported: \(problems.count) bad row(s)\n  "
+              + shown.joined(separator: "\n  ") + more)
         }
-        let activated = try time(r.activatedAt, "activated_at", &rowProblems)
-        let created = try time(r.createdAt, "created_at", &rowProblems) ?? nowText
-        if !rowProblems.isEmpty {
-          problems.append(
-            ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
-          continue
+        let ids = try newIDs(accounts.count)
+        for i in accounts.indices { accounts[i].id = ids[i] }
+        for (n, a) in accounts.enumerated() {
+          try tx.insertAccount(a)
+          if n % 1024 == 0 { progress.update(n) }
         }
-        accounts.append(
-          Account(
-            id: "", email: email, passwordHash: hash.isEmpty ? nil : hash,
-            activatedAt: activated, createdAt: created, updatedAt: nowText, disabledAt: nil,
-            failedLogins: 0, lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false,
-            stamp: nil))
+        progress.update(accounts.count)
+        try run.succeeded(
+          tx, nil, detail: "imported \(accounts.count) account(s), skipped \(skipped)")
+        return ImportResult(imported: accounts.count, skipped: skipped)
       }
-      if !problems.isEmpty {
-        problems.sort { $0.line < $1.line }
-        let shown = problems.prefix(20).map(\.description)
-        let more = problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""
-        throw FlowError.invalidInput(
-          "nothing imported: \(problems.count) bad row(s)\n  "
-            + shown.joined(separator: "\n  ") + more)
-      }
-      let ids = try newIDs(accounts.count)
-      for i in accounts.indices { accounts[i].id = ids[i] }
-      for (n, a) in accounts.enumerated() {
-        try tx.insertAccount(a)
-        if n % 1024 == 0 { progress.update(n) }
-      }
-      progress.update(accounts.count)
-      try tx.record(
-        AuditEvent(
-          at: nowText, event: "admin.import",
-          detail: "imported \(accounts.count) account(s), skipped \(skipped)"))
-      return ImportResult(imported: accounts.count, skipped: skipped)
     }
   }
 
@@ -141,18 +134,13 @@ public struct Import {
     return bytes
   }
 
-  /// An optional ISO-8601 time as stored text, or a problem.
-  func time(_ text: String?, _ name: String, _ problems: inout [String]) throws -> String? {
+  /// An optional ISO-8601 time of the file (an input edge, as the store's is), or a problem.
+  func time(_ text: String?, _ name: String, _ problems: inout [String]) -> Instant? {
     guard let text, !text.isEmpty else { return nil }
-    guard let seconds = Timestamp.parse(text) else {
+    guard let instant = Timestamp.instant(text) else {
       problems.append("\(name) '\(EmailAddress.printable(text))' is not an ISO 8601 time")
       return nil
     }
-    // Already in the stored form (the export's): kept as it is.
-    let b = text.utf8
-    if b.count == 20, b.last == UInt8(ascii: "Z"), b.dropFirst(10).first == UInt8(ascii: "T") {
-      return text
-    }
-    return Timestamp.format(seconds)
+    return instant
   }
 }

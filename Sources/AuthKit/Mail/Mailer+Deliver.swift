@@ -8,7 +8,7 @@ extension Mailer {
   {
     let now = clock.now()
     let items = try store.read { tx in
-      guard let ids else { return try tx.dueMessages(now: Timestamp.format(now), all: all) }
+      guard let ids else { return try tx.dueMessages(now: now, all: all) }
       return try ids.compactMap { try tx.outboxItem(id: $0) }.filter { $0.status == "queued" }
     }
     var report = DeliveryReport(destination: destination)
@@ -19,7 +19,7 @@ extension Mailer {
     switch transport {
     case .suppressed:
       for item in items {
-        try store.write { try $0.markSuppressed(id: item.id, at: Timestamp.format(now)) }
+        try store.write { try $0.markSuppressed(id: item.id, at: now) }
         report.suppressed += 1
       }
     case .mailbox(let path):
@@ -31,7 +31,7 @@ extension Mailer {
           // A local file has no transport limit on 8-bit text: UTF-8 bodies stay as they are.
           let bytes = try message(item, from: sender.description).render(
             from: sender, eightBit: true)
-          try mailbox.append(bytes, envelopeFrom: sender.address, date: clock.now())
+          try mailbox.append(bytes, envelopeFrom: sender.address, date: clock.now().seconds)
           try markSent(store, item, &report)
         } catch let error as MailError {
           // A header that cannot be written never will be: failed, not retried forever.
@@ -59,11 +59,11 @@ extension Mailer {
   func message(_ item: OutboxItem, from: String) -> MailMessage {
     MailMessage(
       from: from, to: item.recipient, subject: item.subject, body: item.body ?? "",
-      date: clock.now(), messageID: item.messageID)
+      date: clock.now().seconds, messageID: item.messageID)
   }
 
   func markSent(_ store: any Store, _ item: OutboxItem, _ report: inout DeliveryReport) throws {
-    try store.write { try $0.markSent(id: item.id, at: Timestamp.format(clock.now())) }
+    try store.write { try $0.markSent(id: item.id, at: clock.now()) }
     report.delivered.append((item.id, item.recipient))
   }
 
@@ -78,7 +78,7 @@ extension Mailer {
     }
     let next = clock.now() + Self.backoff(afterAttempts: item.attempts + 1)
     try record(store, item, error, event: "mail.deferred") {
-      try $0.markDeferred(id: item.id, error: error, next: Timestamp.format(next))
+      try $0.markDeferred(id: item.id, error: error, next: next)
     }
     report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
   }
@@ -103,7 +103,7 @@ extension Mailer {
       try mark(tx)
       try tx.record(
         AuditEvent(
-          at: Timestamp.format(clock.now()), event: event, userID: item.userID,
+          at: clock.now(), event: event, userID: item.userID,
           email: item.recipient, ok: false, reason: error, detail: item.kind))
     }
   }

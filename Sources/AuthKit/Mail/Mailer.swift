@@ -135,7 +135,7 @@ public final class Mailer {
     // refuses a line break or any control character).
     let now = clock.now()
     let limit = settings.mailPerHour
-    let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
+    let recent = try tx.messageCount(recipient: draft.to, since: now - .seconds(3600))
     if recent >= limit {
       let key = RecipientKey.of(draft.to)
       let counted = key == draft.to ? key : "\(draft.to) (counted as \(key))"
@@ -144,7 +144,7 @@ public final class Mailer {
     let messageID = try Self.messageID(from: senders[0])
     return try tx.enqueueMessage(
       userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
-      body: draft.body, messageID: messageID, now: Timestamp.format(now))
+      body: draft.body, messageID: messageID, now: now)
   }
 
   /// A new Message-ID in the domain of `sender`'s address (RFC 5322 §3.6.4), random from
@@ -160,7 +160,7 @@ public final class Mailer {
     let message = MailMessage(
       from: senders[0].description, to: to, subject: "authctl test message",
       body: "This is a test message from authctl to \(to).\nIf you can read it, mail works.",
-      date: clock.now(), messageID: try Self.messageID(from: senders[0]))
+      date: clock.now().seconds, messageID: try Self.messageID(from: senders[0]))
     return (message, senders[0])
   }
 

@@ -8,19 +8,33 @@ extension SQLiteTransaction {
   static func account(_ s: Statement) -> Account {
     Account(
       id: s.text(0), email: s.optionalText(1) ?? "", passwordHash: s.optionalText(2),
-      activatedAt: s.optionalText(3), createdAt: s.optionalText(4), updatedAt: s.optionalText(5),
-      disabledAt: s.optionalText(6), failedLogins: Int(s.int(7)), lockedUntil: s.optionalText(8),
-      lastLoginAt: s.optionalText(9), passwordGenerated: s.int(10) != 0,
-      stamp: s.optionalText(11), securityChangedAt: s.optionalText(12))
+      activatedAt: s.optionalInstant(3), createdAt: s.optionalInstant(4),
+      updatedAt: s.optionalInstant(5), disabledAt: s.optionalInstant(6),
+      failedLogins: Int(s.int(7)), lockedUntil: s.optionalInstant(8),
+      lastLoginAt: s.optionalInstant(9), passwordGenerated: s.int(10) != 0,
+      stamp: s.optionalText(11), securityChangedAt: s.optionalInstant(12))
   }
 
-  /// Every column of `a`, as `?1`…`?13` in `accountColumns` order.
-  static func values(_ a: Account) -> [SQLValue] {
+  /// The time columns of `users`, in `accountColumns` order (`?4`…`?7`, `?9`, `?10`, `?13`).
+  static let accountTimeColumns = """
+    activated_at, created_at, updated_at, disabled_at, locked_until, last_login_at, \
+    security_changed_at
+    """
+
+  /// Every column of `a`, as `?1`…`?13` in `accountColumns` order. `stored` are the row's
+  /// time texts (`accountTimeColumns`), kept where they name the same instant.
+  static func values(_ a: Account, stored: [String?] = Array(repeating: nil, count: 7))
+    -> [SQLValue]
+  {
     [
-      .text(a.id), .text(a.email), .optional(a.passwordHash), .optional(a.activatedAt),
-      .optional(a.createdAt), .optional(a.updatedAt), .optional(a.disabledAt),
-      .integer(Int64(a.failedLogins)), .optional(a.lockedUntil), .optional(a.lastLoginAt),
-      .integer(a.passwordGenerated ? 1 : 0), .optional(a.stamp), .optional(a.securityChangedAt),
+      .text(a.id), .text(a.email), .optional(a.passwordHash),
+      StoredTime.value(a.activatedAt, keeping: stored[0]),
+      StoredTime.value(a.createdAt, keeping: stored[1]),
+      StoredTime.value(a.updatedAt, keeping: stored[2]),
+      StoredTime.value(a.disabledAt, keeping: stored[3]), .integer(Int64(a.failedLogins)),
+      StoredTime.value(a.lockedUntil, keeping: stored[4]),
+      StoredTime.value(a.lastLoginAt, keeping: stored[5]), .integer(a.passwordGenerated ? 1 : 0),
+      .optional(a.stamp), StoredTime.value(a.securityChangedAt, keeping: stored[6]),
     ]
   }
 
@@ -47,15 +61,22 @@ extension SQLiteTransaction {
       """, Self.values(a))
   }
 
+  /// A time field the account's row already holds in another form that names the same instant
+  /// (the original app's `activated_at`) is written back as it was.
   @discardableResult
   func updateAccount(_ a: Account) throws(StoreError) -> Bool {
-    try run(
+    guard
+      let stored = try first(
+        "SELECT \(Self.accountTimeColumns) FROM users WHERE id = ?1", [.text(a.id)],
+        { s in (0..<7).map { s.optionalText(Int32($0)) } })
+    else { return false }
+    return try run(
       """
       UPDATE users SET email = ?2, password = ?3, activated_at = ?4, created_at = ?5,
         updated_at = ?6, disabled_at = ?7, failed_logins = ?8, locked_until = ?9,
         last_login_at = ?10, password_generated = ?11, stamp = ?12, security_changed_at = ?13
       WHERE id = ?1
-      """, Self.values(a)) == 1
+      """, Self.values(a, stored: stored)) == 1
   }
 
   /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows (queued, failed, sent)
@@ -68,18 +89,20 @@ extension SQLiteTransaction {
 
   static let unconfirmedBefore = "activated_at IS NULL AND created_at < ?1"
 
-  func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String] {
+  func unconfirmedEmails(createdBefore cutoff: Instant) throws(StoreError) -> [String] {
     try all(
-      "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY rowid", [.text(cutoff)]
+      "SELECT email FROM users WHERE \(Self.unconfirmedBefore) ORDER BY rowid",
+      [StoredTime.value(cutoff)]
     ) { $0.optionalText(0) ?? "" }
   }
 
-  func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int {
+  func deleteUnconfirmed(createdBefore cutoff: Instant) throws(StoreError) -> Int {
+    let cutoff = StoredTime.value(cutoff)
     try run(
       """
       DELETE FROM outbox WHERE user_id IN (SELECT id FROM users WHERE \(Self.unconfirmedBefore))
-      """, [.text(cutoff)])
-    return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [.text(cutoff)])
+      """, [cutoff])
+    return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [cutoff])
   }
 
   /// The status of a `users` row (as `Account.status`), given the time as parameter `?1`.
@@ -89,19 +112,19 @@ extension SQLiteTransaction {
     WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END
     """
 
-  func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor {
+  func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor {
     var sql = """
       SELECT id, email, \(Self.statusExpression) AS status, created_at, activated_at, \
       last_login_at FROM users
       """
     var conditions: [String] = []
-    var values: [SQLValue] = [.text(Timestamp.format(now))]
+    var values: [SQLValue] = [StoredTime.value(now)]
     if let status = filter.status {
       values.append(.text(status.rawValue))
       conditions.append("status = ?\(values.count)")
     }
     if let before = filter.createdBefore {
-      values.append(.text(Timestamp.format(before)))
+      values.append(StoredTime.value(before))
       conditions.append("created_at < ?\(values.count)")
     }
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

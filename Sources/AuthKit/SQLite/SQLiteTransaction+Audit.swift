@@ -7,7 +7,7 @@ extension SQLiteTransaction {
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
       """,
       [
-        .text(e.at), .text(e.event), .optional(e.userID), .optional(e.email),
+        StoredTime.value(e.at), .text(e.event), .optional(e.userID), .optional(e.email),
         .text(e.ok ? "ok" : "failed"), .optional(e.reason), .optional(e.detail),
       ])
   }
@@ -24,7 +24,7 @@ extension SQLiteTransaction {
       conditions.append("event = ?\(values.count)")
     }
     if let since = filter.since {
-      values.append(.text(Timestamp.format(since)))
+      values.append(StoredTime.value(since))
       conditions.append("at >= ?\(values.count)")
     }
     if filter.failedOnly { conditions.append("outcome = 'failed'") }

@@ -51,7 +51,7 @@ public enum Schema {
     }
     try db.run(
       "UPDATE users SET created_at = ?1, updated_at = ?1 WHERE created_at IS NULL",
-      [.text(context.now)])
+      [StoredTime.value(context.now)])
     let clash = try db.first(
       """
       SELECT lower(email) FROM users WHERE email IS NOT NULL
@@ -132,7 +132,10 @@ public enum Schema {
       let secret = try context.randomBytes(32)
       try db.run(
         "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
-        [.text(StoredSetting.jwtSecret.rawValue), .text(Hex.encode(secret)), .text(context.now)])
+        [
+          .text(StoredSetting.jwtSecret.rawValue), .text(Hex.encode(secret)),
+          StoredTime.value(context.now),
+        ])
       context.notice(
         "JWT_SECRET is not set: generated a 32-byte secret and kept it in the database settings")
     }

@@ -11,13 +11,13 @@ public protocol AccountRecords {
   /// Deletes the account with its sessions, codes and outbox rows; audit events stay.
   @discardableResult func deleteAccount(id: String) throws(StoreError) -> Bool
   /// Emails of unconfirmed accounts created before `cutoff`, in the order they were added.
-  func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String]
+  func unconfirmedEmails(createdBefore cutoff: Instant) throws(StoreError) -> [String]
   /// Deletes unconfirmed accounts created before `cutoff` (and their outbox rows); returns how
   /// many.
-  func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int
+  func deleteUnconfirmed(createdBefore cutoff: Instant) throws(StoreError) -> Int
   /// `id, email, status, created_at, activated_at, last_login_at` of the matching accounts, in
   /// the order they were added, `status` as at `now`. Never the hash.
-  func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor
+  func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor
   /// `email, password_hash, activated_at, created_at` of every account, in the order they were
   /// added (the import format); the hash column is null unless `withHashes`.
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor

@@ -2,7 +2,7 @@
 public struct AuditFilter: Sendable {
   public var email: String?
   public var event: String?
-  public var since: Int64?
+  public var since: Instant?
   public var failedOnly = false
   public init() {}
 }

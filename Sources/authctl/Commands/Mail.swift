@@ -31,7 +31,7 @@ func runMailFlush(_ ctx: Context) throws {
   // yet due), and those the run did not reach.
   let now = flows.now()
   let waiting = try flows.store.read {
-    try $0.deferredMessages(now: Timestamp.format(now))
+    try $0.deferredMessages(now: now)
   }
   var parts = ["delivered \(report.delivered.count)"]
   if report.suppressed > 0 { parts.append("suppressed \(report.suppressed)") }
@@ -48,8 +48,8 @@ func runMailFlush(_ ctx: Context) throws {
   }
   if waiting.count > 0 {
     var due = ""
-    if let next = waiting.nextDue, let at = Timestamp.parse(next) {
-      due = ", the next due at \(next) (in \(roughDuration(at - now)))"
+    if let next = waiting.nextDue {
+      due = ", the next due at \(next) (in \(roughDuration(next.seconds - now.seconds)))"
     }
     later.append(
       "\(waiting.count) message(s) wait for their retry time\(due); "
@@ -77,7 +77,8 @@ func runMailTest(_ ctx: Context) throws {
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
     try Mailbox(path: path, database: FileOwner(path: ctx.settings.databasePath)).append(
-      try message.render(eightBit: true), envelopeFrom: sender.address, date: ctx.clock.now())
+      try message.render(eightBit: true), envelopeFrom: sender.address,
+      date: ctx.clock.now().seconds)
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
     let client = SMTPClient(settings: settings, transcript: ctx.diagnostics.transcript)

@@ -2,8 +2,7 @@ import AuthKit
 
 /// `authctl users show EMAIL|ID [--format json]`.
 func runUsersShow(_ ctx: Context) throws {
-  let store = try ctx.openDatabase()
-  let details = try Admin(store: store, clock: ctx.clock).show(ctx.invocation.arguments[0])
+  let details = try Admin(try ctx.adminFlows()).show(ctx.invocation.arguments[0])
   let fields = details.fields
   if ctx.invocation.format == "json" {
     let writer = RowWriter(.jsonl, columns: fields.map(\.0), out: ctx.out)
@@ -35,9 +34,9 @@ func runUsersUnlock(_ ctx: Context) throws {
 private func adminChange(
   _ ctx: Context, _ done: String, _ body: (Admin, String) throws -> String?
 ) throws {
-  let store = try ctx.openDatabase()
+  let admin = Admin(try ctx.adminFlows())
   let key = ctx.invocation.arguments[0]
-  if let unchanged = try body(Admin(store: store, clock: ctx.clock), key) {
+  if let unchanged = try body(admin, key) {
     ctx.diagnostics.notice("\(key): \(unchanged); nothing changed")
   } else {
     ctx.out.line("\(done) \(try EmailAddress.normalize(key))")
@@ -46,11 +45,11 @@ private func adminChange(
 
 /// `users delete EMAIL [--yes]`: asks on a terminal; without one `--yes` is required.
 func runUsersDelete(_ ctx: Context) throws {
-  let store = try ctx.openDatabase()
+  let flows = try ctx.adminFlows()
   let key = ctx.invocation.arguments[0]
-  let admin = Admin(store: store, clock: ctx.clock)
+  let admin = Admin(flows)
   if !ctx.invocation.flag(.yes) {
-    let account = try store.read { try Accounts.lookup($0, key) }
+    let account = try flows.store.read { try Accounts.lookup($0, key) }
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
     }

@@ -11,10 +11,7 @@ func runUsersImport(_ ctx: Context) throws {
     format = path.hasSuffix(".jsonl") ? .jsonl : .csv
   }
   let bytes = try Import.readInput(path)
-  let store = try ctx.openOrCreateDatabase()
-  let result = try Import(
-    store: store, clock: ctx.clock, observer: ctx.diagnostics, newIDs: { try Random.uuid4s($0) }
-  ).run(
+  let result = try Import(try ctx.adminFlows(create: true)).run(
     bytes, format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
