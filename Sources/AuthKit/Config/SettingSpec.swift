@@ -14,6 +14,10 @@ public struct SettingSpec: Sendable {
     case duration
     /// One of these words.
     case choice([String])
+    /// One sender: an address or a name-addr (`MailSender`).
+    case sender
+    /// Comma-separated senders (`MailSender.parseList`).
+    case senders
   }
 
   public let name: String
@@ -53,15 +57,21 @@ public struct SettingSpec: Sendable {
     .bool("MAIL_USE_SSL", \.mailUseSSL, "implicit TLS (RFC 8314)"),
     .text(
       "MAIL_USERNAME", \.mailUsername,
-      "SMTP AUTH user; also the sender when MAIL_DEFAULT_SENDER is unset"),
+      "SMTP AUTH user (the address of a `Name <address>`); also the sender when MAIL_DEFAULT_SENDER and MAIL_SENDERS are unset"
+    ),
     .secret("MAIL_PASSWORD", \.mailPassword, "SMTP AUTH password"),
-    .text("MAIL_DEFAULT_SENDER", \.mailDefaultSender, "From address"),
-    .list(
+    .sender(
+      "MAIL_DEFAULT_SENDER", \.mailDefaultSender,
+      "From: an address or `Name <address>` (the envelope carries the address)"),
+    .senders(
       "MAIL_SENDERS", \.mailSenders,
-      "comma-separated From addresses; each message takes one at random"),
+      "comma-separated From addresses or `Name <address>`; each message takes one at random"),
     .integer(
       "MAIL_MAX_EMAILS", 1...1_000_000, \.mailMaxEmails, default: "100",
       "messages sent over one SMTP connection"),
+    .integer(
+      "MAIL_CONNECTIONS", 1...32, \.mailConnections, default: "1",
+      "parallel SMTP connections of mail flush, each carrying up to MAIL_MAX_EMAILS messages"),
     .bool("MAIL_SUPPRESS_SEND", \.mailSuppressSend, "send nothing; messages are marked suppressed"),
     .bool("MAIL_DEBUG", \.mailDebug, "print the SMTP transcript to stderr (AUTH redacted)"),
     .bool(
@@ -172,6 +182,44 @@ extension SettingSpec {
         .filter { !$0.isEmpty }
       return nil
     }
+  }
+
+  /// One sender (`MailSender`: an address or `Name <address>`); unset or empty is nil.
+  static func sender(
+    _ name: String, _ field: WritableKeyPath<Settings, MailSender?> & Sendable, _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .sender, nil, summary, field) { s, text in
+      guard !text.isEmpty else {
+        s[keyPath: field] = nil
+        return nil
+      }
+      do throws(MailSenderError) {
+        s[keyPath: field] = try MailSender.parse(text)
+        return nil
+      } catch {
+        return notASender(text, error)
+      }
+    }
+  }
+
+  /// Comma-separated senders (`MailSender.parseList`: a comma inside quotes or angle brackets
+  /// does not separate); empty entries are dropped.
+  static func senders(
+    _ name: String, _ field: WritableKeyPath<Settings, [MailSender]> & Sendable, _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .senders, nil, summary, field) { s, text in
+      do throws(MailSenderError) {
+        s[keyPath: field] = try MailSender.parseList(text)
+        return nil
+      } catch {
+        return notASender(text, error)
+      }
+    }
+  }
+
+  /// The problem of a sender setting that does not parse, the value escaped.
+  static func notASender(_ text: String, _ error: MailSenderError) -> String {
+    "'\(EmailAddress.printable(text))' is not an address or Name <address>: \(error.reason)"
   }
 
   /// A secret; unset or empty is nil. May hold anything but NUL.
