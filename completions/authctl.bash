@@ -14,6 +14,8 @@ _authctl_command_opts() {
         whoami) echo '--format' ;;
         logout) echo '--all' ;;
         passwd) echo '--request --code --password-stdin' ;;
+        check) echo '--password-fd --pam --batch --record-login' ;;
+        checkpassword) echo '--home-base --record-login' ;;
         'email change') echo '--password-stdin' ;;
         migrate) echo '--status' ;;
         'users list') echo '--status --created-before --older-than --limit --format' ;;
@@ -26,7 +28,7 @@ _authctl_command_opts() {
         'users delete') echo '--yes' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
-        'users export') echo '--with-password-hashes --format' ;;
+        'users export') echo '--with-password-hashes --format --output' ;;
         'sessions prune') echo '--older-than --dry-run' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
@@ -46,6 +48,8 @@ _authctl_takes_value() {
             reset:--code | \
             whoami:--format | \
             passwd:--code | \
+            check:--password-fd | \
+            checkpassword:--home-base | \
             'users list:--status' | \
             'users list:--created-before' | \
             'users list:--older-than' | \
@@ -58,6 +62,7 @@ _authctl_takes_value() {
             'users purge:--format' | \
             'users import:--format' | \
             'users export:--format' | \
+            'users export:--output' | \
             'sessions prune:--older-than' | \
             'mail queue:--format' | \
             'mail show:--to' | \
@@ -77,16 +82,20 @@ _authctl_value() {
         --db) _authctl_files; return ;;
         --env-file) _authctl_files; return ;;
         --session-file) _authctl_files; return ;;
+        --home-base) _authctl_files; return ;;
+        --output) _authctl_files; return ;;
     esac
     case "$1:$2" in
         register:--format) _authctl_words 'text json' ;;
         whoami:--format) _authctl_words 'text json' ;;
+        checkpassword:--home-base) _authctl_files ;;
         'users list:--status') _authctl_words 'unconfirmed active disabled locked expired not-yet-valid must-reset' ;;
         'users list:--format') _authctl_words 'table json jsonl csv' ;;
         'users show:--format') _authctl_words 'text json' ;;
         'users purge:--format') _authctl_words 'text json' ;;
         'users import:--format') _authctl_words 'csv jsonl' ;;
-        'users export:--format') _authctl_words 'csv jsonl' ;;
+        'users export:--format') _authctl_words 'csv jsonl htpasswd' ;;
+        'users export:--output') _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
         log:--format) _authctl_words 'table json jsonl' ;;
         config:--format) _authctl_words 'text json' ;;
@@ -175,14 +184,14 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd email migrate users sessions mail log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd email migrate users sessions mail log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then

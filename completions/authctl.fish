@@ -13,6 +13,8 @@ function __authctl_takes_value
             'reset:--code' \
             'whoami:--format' \
             'passwd:--code' \
+            'check:--password-fd' \
+            'checkpassword:--home-base' \
             'users list:--status' \
             'users list:--created-before' \
             'users list:--older-than' \
@@ -25,6 +27,7 @@ function __authctl_takes_value
             'users purge:--format' \
             'users import:--format' \
             'users export:--format' \
+            'users export:--output' \
             'sessions prune:--older-than' \
             'mail queue:--format' \
             'mail show:--to' \
@@ -110,6 +113,8 @@ complete -c authctl -n $__authctl_top -a login -d 'log in and keep the session t
 complete -c authctl -n $__authctl_top -a whoami -d 'show the account of the current session'
 complete -c authctl -n $__authctl_top -a logout -d 'end the current session and remove the session file'
 complete -c authctl -n $__authctl_top -a passwd -d 'change the password of the logged-in account'
+complete -c authctl -n $__authctl_top -a check -d 'check an account\'s password, creating no session (PAM, Apache, Squid, scripts)'
+complete -c authctl -n $__authctl_top -a checkpassword -d 'DJB\'s checkpassword interface (Dovecot, qmail, s6): runs PROG on success'
 complete -c authctl -n $__authctl_top -a email -d 'the logged-in account\'s address'
 complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the database schema'
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
@@ -122,7 +127,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd email migrate users sessions mail log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -150,7 +155,7 @@ complete -c authctl -n "__authctl_using users" -a require-reset -d 'require a ne
 complete -c authctl -n "__authctl_using users" -a delete -d 'delete an account, its sessions, codes and mail'
 complete -c authctl -n "__authctl_using users" -a purge -d 'delete unconfirmed accounts older than a duration'
 complete -c authctl -n "__authctl_using users" -a import -d 'import accounts from CSV or JSONL, all or nothing'
-complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL'
+complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL, or an htpasswd file for a web server'
 
 # sessions COMMAND
 complete -c authctl -n "__authctl_using sessions" -a prune -d 'delete the rows of sessions that ended long ago'
@@ -189,6 +194,16 @@ complete -c authctl -n "__authctl_using logout" -l all -d 'end every session of 
 complete -c authctl -n "__authctl_using passwd" -l request -d 'scripted step 1: check the current password (stdin) and mail a code'
 complete -c authctl -n "__authctl_using passwd" -l code -x -d 'scripted step 2: the mailed code; the new password comes on stdin'
 complete -c authctl -n "__authctl_using passwd" -l password-stdin -d 'read passwords from stdin'
+
+# check
+complete -c authctl -n "__authctl_using check" -l password-fd -x -d 'read the password from file descriptor FD (3) instead of stdin'
+complete -c authctl -n "__authctl_using check" -l pam -d 'pam_exec expose_authtok: the account from PAM_USER, the password on stdin'
+complete -c authctl -n "__authctl_using check" -l batch -d 'Squid\'s basic_auth helper protocol: \'user password\' lines, OK or ERR per line'
+complete -c authctl -n "__authctl_using check" -l record-login -d 'on success record the login (last_login_at) and rehash if needed'
+
+# checkpassword
+complete -c authctl -n "__authctl_using checkpassword" -l home-base -r -F -d 'HOME for PROG is DIR/EMAIL (default /nonexistent)'
+complete -c authctl -n "__authctl_using checkpassword" -l record-login -d 'on success record the login (last_login_at) and rehash if needed'
 
 # email change
 complete -c authctl -n "__authctl_using 'email change'" -l password-stdin -d 'read the current password from stdin (no prompt)'
@@ -248,7 +263,8 @@ complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_narg
 
 # users export
 complete -c authctl -n "__authctl_using 'users export'" -l with-password-hashes -d 'include password hashes'
-complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl' -d 'output format: csv, jsonl (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl htpasswd' -d 'output format: csv, jsonl, htpasswd (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l output -r -F -d 'with --format htpasswd: the file to replace atomically (required)'
 
 # sessions prune
 complete -c authctl -n "__authctl_using 'sessions prune'" -l older-than -x -d 'ended (revoked or expired) more than DURATION ago (default 30d)'

@@ -23,13 +23,16 @@ public struct Config: Sendable {
   ///
   /// - Parameters:
   ///   - flags: values given on the command line (`--db` fills `databasePath`).
-  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
+  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists and
+  ///     `defaultEnvFile` is true.
   ///   - observer: hears a warning for each line of the env file that cannot be parsed.
   public init(
     flags: [SettingFlag] = [], environment: [String: String],
-    envFile: String? = nil, observer: any Observer
+    envFile: String? = nil, defaultEnvFile: Bool = true, observer: any Observer
   ) throws(ConfigError) {
-    let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
+    let path =
+      envFile
+      ?? (defaultEnvFile && FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     envFilePath = path
     var fileValues: [String: String] = [:]
     if let path {

@@ -185,6 +185,11 @@ extension SQLiteTransaction {
       columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
   }
 
+  func eachAccount(_ body: (Account) throws -> Void) throws {
+    let s = try db.prepare("SELECT \(Self.accountColumns) FROM users ORDER BY rowid")
+    while try s.step() { try body(Self.account(s)) }
+  }
+
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
     try cursor(
       """

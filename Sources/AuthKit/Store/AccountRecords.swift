@@ -19,6 +19,9 @@ public protocol AccountRecords {
   /// the order they were added, `status` as at `now` (`Account.status`), the times as UTC
   /// ISO 8601 (`…Z`) whatever form the original app stored them in. Never the hash.
   func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor
+  /// Calls `body` with every account, whole, in the order they were added; rows stream (the
+  /// htpasswd export decides each one with `AccountAccess`).
+  func eachAccount(_ body: (Account) throws -> Void) throws
   /// `email, password_hash, activated_at, created_at, expires_at` of every account, in the
   /// order they were added (the import format); the hash column is null unless `withHashes`.
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor
