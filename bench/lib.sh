@@ -5,7 +5,12 @@ work=${BENCH_DIR:-$root/bench/out}
 mkdir -p "$work"
 runs=${RUNS:-5}
 
+# AUTHCTL_BIN=path measures that binary instead (another version, for a before/after).
 build_release() {
+  if [ -n "${AUTHCTL_BIN:-}" ]; then
+    AUTHCTL=$AUTHCTL_BIN
+    return
+  fi
   (cd "$root" && swift build -c release --product authctl >/dev/null)
   AUTHCTL="$root/.build/release/authctl"
 }

@@ -14,20 +14,25 @@ _authctl_command_opts() {
         whoami) echo '--format' ;;
         logout) echo '--all' ;;
         passwd) echo '--request --code --password-stdin' ;;
+        check) echo '--password-fd --pam --batch --record-login' ;;
+        checkpassword) echo '--home-base --record-login' ;;
+        'email change') echo '--password-stdin' ;;
         migrate) echo '--status' ;;
         'users list') echo '--status --created-before --older-than --limit --format' ;;
         'users show') echo '--format' ;;
         'users confirm') echo '--notify' ;;
         'users set-password') echo '--password-stdin --generate' ;;
+        'users set-email') echo '--no-confirm' ;;
+        'users expire') echo '--at' ;;
+        'users require-reset') echo '--all --reason' ;;
         'users delete') echo '--yes' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
-        'users export') echo '--with-password-hashes --format' ;;
+        'users export') echo '--with-password-hashes --format --output' ;;
         'sessions prune') echo '--older-than --dry-run' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
-        'db copy') echo '--from --to' ;;
         log) echo '--user --event --since --failed --format' ;;
         config) echo '--format' ;;
     esac
@@ -43,21 +48,24 @@ _authctl_takes_value() {
             reset:--code | \
             whoami:--format | \
             passwd:--code | \
+            check:--password-fd | \
+            checkpassword:--home-base | \
             'users list:--status' | \
             'users list:--created-before' | \
             'users list:--older-than' | \
             'users list:--limit' | \
             'users list:--format' | \
             'users show:--format' | \
+            'users expire:--at' | \
+            'users require-reset:--reason' | \
             'users purge:--older-than' | \
             'users purge:--format' | \
             'users import:--format' | \
             'users export:--format' | \
+            'users export:--output' | \
             'sessions prune:--older-than' | \
             'mail queue:--format' | \
             'mail show:--to' | \
-            'db copy:--from' | \
-            'db copy:--to' | \
             log:--user | \
             log:--event | \
             log:--since | \
@@ -74,21 +82,21 @@ _authctl_value() {
         --db) _authctl_files; return ;;
         --env-file) _authctl_files; return ;;
         --session-file) _authctl_files; return ;;
-        --from) _authctl_files; return ;;
-        --to) _authctl_files; return ;;
+        --home-base) _authctl_files; return ;;
+        --output) _authctl_files; return ;;
     esac
     case "$1:$2" in
         register:--format) _authctl_words 'text json' ;;
         whoami:--format) _authctl_words 'text json' ;;
-        'users list:--status') _authctl_words 'unconfirmed active disabled locked' ;;
+        checkpassword:--home-base) _authctl_files ;;
+        'users list:--status') _authctl_words 'unconfirmed active disabled locked expired not-yet-valid must-reset' ;;
         'users list:--format') _authctl_words 'table json jsonl csv' ;;
         'users show:--format') _authctl_words 'text json' ;;
         'users purge:--format') _authctl_words 'text json' ;;
         'users import:--format') _authctl_words 'csv jsonl' ;;
-        'users export:--format') _authctl_words 'csv jsonl' ;;
+        'users export:--format') _authctl_words 'csv jsonl htpasswd' ;;
+        'users export:--output') _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
-        'db copy:--from') _authctl_files ;;
-        'db copy:--to') _authctl_files ;;
         log:--format) _authctl_words 'table json jsonl' ;;
         config:--format) _authctl_words 'text json' ;;
     esac
@@ -155,7 +163,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        users | sessions | mail | db) cmd="$cmd $w" ;;
+                        email | users | sessions | mail) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -176,22 +184,22 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail db log config completion help' ;;
-        users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password delete purge import export' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion help' ;;
+        email) ((nargs == 0)) && _authctl_words 'change' ;;
+        users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
-        db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion'
+            elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
+                _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
-                _authctl_words 'list show confirm disable enable unlock set-password delete purge import export'
+                _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export'
             elif ((nargs == 1)) && [[ ${positional[1]} == sessions ]]; then
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
-            elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
-                _authctl_words 'copy'
             fi
             ;;
         *) _authctl_argument "$cmd" "$nargs" ;;

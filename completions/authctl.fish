@@ -13,21 +13,24 @@ function __authctl_takes_value
             'reset:--code' \
             'whoami:--format' \
             'passwd:--code' \
+            'check:--password-fd' \
+            'checkpassword:--home-base' \
             'users list:--status' \
             'users list:--created-before' \
             'users list:--older-than' \
             'users list:--limit' \
             'users list:--format' \
             'users show:--format' \
+            'users expire:--at' \
+            'users require-reset:--reason' \
             'users purge:--older-than' \
             'users purge:--format' \
             'users import:--format' \
             'users export:--format' \
+            'users export:--output' \
             'sessions prune:--older-than' \
             'mail queue:--format' \
             'mail show:--to' \
-            'db copy:--from' \
-            'db copy:--to' \
             'log:--user' \
             'log:--event' \
             'log:--since' \
@@ -58,7 +61,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd users sessions mail db
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -71,7 +74,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] users sessions mail db help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -92,7 +95,7 @@ end
 complete -c authctl -f
 
 # Global options, before or after the command.
-complete -c authctl -l db -r -F -d 'the database: a SQLite path or a postgres:// URL (env AUTHCTL_DB, default ./authctl.sqlite)'
+complete -c authctl -l db -r -F -d 'the SQLite database (env AUTHCTL_DB, default ./authctl.sqlite)'
 complete -c authctl -l env-file -r -F -d 'read variables from PATH (default ./.env when it exists)'
 complete -c authctl -l session-file -r -F -d 'the session token file (env AUTHCTL_SESSION_FILE)'
 complete -c authctl -s q -l quiet -d 'print no notices or warnings'
@@ -110,11 +113,13 @@ complete -c authctl -n $__authctl_top -a login -d 'log in and keep the session t
 complete -c authctl -n $__authctl_top -a whoami -d 'show the account of the current session'
 complete -c authctl -n $__authctl_top -a logout -d 'end the current session and remove the session file'
 complete -c authctl -n $__authctl_top -a passwd -d 'change the password of the logged-in account'
+complete -c authctl -n $__authctl_top -a check -d 'check an account\'s password, creating no session (PAM, Apache, Squid, scripts)'
+complete -c authctl -n $__authctl_top -a checkpassword -d 'DJB\'s checkpassword interface (Dovecot, qmail, s6): runs PROG on success'
+complete -c authctl -n $__authctl_top -a email -d 'the logged-in account\'s address'
 complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the database schema'
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
 complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
-complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
 complete -c authctl -n $__authctl_top -a completion -d 'print the shell completion script for bash, zsh or fish'
@@ -122,15 +127,18 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd migrate users sessions mail db log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion'
+complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
+    -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
-    -a 'list show confirm disable enable unlock set-password delete purge import export'
+    -a 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export'
 complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nargs) -eq 0" \
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
-complete -c authctl -n "__authctl_using 'help db'; and test (__authctl_nargs) -eq 0" \
-    -a 'copy'
+
+# email COMMAND
+complete -c authctl -n "__authctl_using email" -a change -d 'change the logged-in account\'s address, confirmed from the new one'
 
 # users COMMAND
 complete -c authctl -n "__authctl_using users" -a list -d 'list accounts (never their hashes)'
@@ -140,10 +148,14 @@ complete -c authctl -n "__authctl_using users" -a disable -d 'disable an account
 complete -c authctl -n "__authctl_using users" -a enable -d 'enable a disabled account'
 complete -c authctl -n "__authctl_using users" -a unlock -d 'clear a lockout after failed logins'
 complete -c authctl -n "__authctl_using users" -a set-password -d 'set an account\'s password and end its sessions'
+complete -c authctl -n "__authctl_using users" -a set-email -d 'change an account\'s address, confirmed from the new one'
+complete -c authctl -n "__authctl_using users" -a expire -d 'end an account\'s validity at a time (or never)'
+complete -c authctl -n "__authctl_using users" -a valid-from -d 'start an account\'s validity at a time'
+complete -c authctl -n "__authctl_using users" -a require-reset -d 'require a new password at the next login'
 complete -c authctl -n "__authctl_using users" -a delete -d 'delete an account, its sessions, codes and mail'
 complete -c authctl -n "__authctl_using users" -a purge -d 'delete unconfirmed accounts older than a duration'
 complete -c authctl -n "__authctl_using users" -a import -d 'import accounts from CSV or JSONL, all or nothing'
-complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL'
+complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL, or an htpasswd file for a web server'
 
 # sessions COMMAND
 complete -c authctl -n "__authctl_using sessions" -a prune -d 'delete the rows of sessions that ended long ago'
@@ -153,9 +165,6 @@ complete -c authctl -n "__authctl_using mail" -a queue -d 'list queued and faile
 complete -c authctl -n "__authctl_using mail" -a flush -d 'deliver queued messages that are due'
 complete -c authctl -n "__authctl_using mail" -a test -d 'send a test message and show each server reply'
 complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from the local mailbox, decoded'
-
-# db COMMAND
-complete -c authctl -n "__authctl_using db" -a copy -d 'copy every table to an empty database (SQLite ⇄ PostgreSQL)'
 
 # register
 complete -c authctl -n "__authctl_using register" -l password-stdin -d 'read the chosen password from stdin instead of generating one'
@@ -186,11 +195,24 @@ complete -c authctl -n "__authctl_using passwd" -l request -d 'scripted step 1: 
 complete -c authctl -n "__authctl_using passwd" -l code -x -d 'scripted step 2: the mailed code; the new password comes on stdin'
 complete -c authctl -n "__authctl_using passwd" -l password-stdin -d 'read passwords from stdin'
 
+# check
+complete -c authctl -n "__authctl_using check" -l password-fd -x -d 'read the password from file descriptor FD (3) instead of stdin'
+complete -c authctl -n "__authctl_using check" -l pam -d 'pam_exec expose_authtok: the account from PAM_USER, the password on stdin'
+complete -c authctl -n "__authctl_using check" -l batch -d 'Squid\'s basic_auth helper protocol: \'user password\' lines, OK or ERR per line'
+complete -c authctl -n "__authctl_using check" -l record-login -d 'on success record the login (last_login_at) and rehash if needed'
+
+# checkpassword
+complete -c authctl -n "__authctl_using checkpassword" -l home-base -r -F -d 'HOME for PROG is DIR/EMAIL (default /nonexistent)'
+complete -c authctl -n "__authctl_using checkpassword" -l record-login -d 'on success record the login (last_login_at) and rehash if needed'
+
+# email change
+complete -c authctl -n "__authctl_using 'email change'" -l password-stdin -d 'read the current password from stdin (no prompt)'
+
 # migrate
 complete -c authctl -n "__authctl_using migrate" -l status -d 'list applied and pending migrations; change nothing'
 
 # users list
-complete -c authctl -n "__authctl_using 'users list'" -l status -x -a 'unconfirmed active disabled locked' -d 'only accounts with this status'
+complete -c authctl -n "__authctl_using 'users list'" -l status -x -a 'unconfirmed active disabled locked expired not-yet-valid must-reset' -d 'only accounts with this status (expired, not-yet-valid, must-reset: every such account)'
 complete -c authctl -n "__authctl_using 'users list'" -l created-before -x -d 'only accounts created before TIME (ISO 8601)'
 complete -c authctl -n "__authctl_using 'users list'" -l older-than -x -d 'only accounts created more than DURATION ago (90s, 30m, 48h, 7d, 2w)'
 complete -c authctl -n "__authctl_using 'users list'" -l limit -x -d 'at most N accounts'
@@ -212,6 +234,18 @@ complete -c authctl -n "__authctl_using 'users confirm'" -l notify -d 'mail the 
 complete -c authctl -n "__authctl_using 'users set-password'" -l password-stdin -d 'read the new password from stdin'
 complete -c authctl -n "__authctl_using 'users set-password'" -l generate -d 'generate a password and mail it'
 
+# users set-email
+complete -c authctl -n "__authctl_using 'users set-email'" -l no-confirm -d 'change it at once, without a token to the new address'
+
+# users expire
+complete -c authctl -n "__authctl_using 'users expire'" -l at -x -d 'TIME (ISO 8601), \'now\', or \'never\' to clear it (required)'
+
+# users valid-from
+
+# users require-reset
+complete -c authctl -n "__authctl_using 'users require-reset'" -l all -d 'every account'
+complete -c authctl -n "__authctl_using 'users require-reset'" -l reason -x -d 'why, shown when the login is refused'
+
 # users delete
 complete -c authctl -n "__authctl_using 'users delete'" -l yes -d 'do not ask (needed without a terminal)'
 
@@ -224,12 +258,13 @@ complete -c authctl -n "__authctl_using 'users purge'" -l format -x -a 'text jso
 # users import
 complete -c authctl -n "__authctl_using 'users import'" -l format -x -a 'csv jsonl' -d 'output format: csv, jsonl (default csv)'
 complete -c authctl -n "__authctl_using 'users import'" -l skip-existing -d 'skip emails already present instead of failing'
-complete -c authctl -n "__authctl_using 'users import'" -l allow-expensive-hashes -d 'take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt'
+complete -c authctl -n "__authctl_using 'users import'" -l allow-expensive-hashes -d 'take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt, PBKDF2 above 2,000,000 iterations, costly scrypt'
 complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_nargs) -eq 0" -F -a '-' -d 'the file, or - for stdin'
 
 # users export
 complete -c authctl -n "__authctl_using 'users export'" -l with-password-hashes -d 'include password hashes'
-complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl' -d 'output format: csv, jsonl (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl htpasswd' -d 'output format: csv, jsonl, htpasswd (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l output -r -F -d 'with --format htpasswd: the file to replace atomically (required)'
 
 # sessions prune
 complete -c authctl -n "__authctl_using 'sessions prune'" -l older-than -x -d 'ended (revoked or expired) more than DURATION ago (default 30d)'
@@ -246,10 +281,6 @@ complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every q
 # mail show
 complete -c authctl -n "__authctl_using 'mail show'" -l last -d 'the newest message (the default)'
 complete -c authctl -n "__authctl_using 'mail show'" -l to -x -d 'the newest message to EMAIL'
-
-# db copy
-complete -c authctl -n "__authctl_using 'db copy'" -l from -r -F -d 'the database to copy: a SQLite path or a postgres:// URL'
-complete -c authctl -n "__authctl_using 'db copy'" -l to -r -F -d 'the empty database to fill: a SQLite path or a postgres:// URL'
 
 # log
 complete -c authctl -n "__authctl_using log" -l user -x -d 'only events of this account'

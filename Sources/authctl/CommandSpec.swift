@@ -39,6 +39,9 @@ struct ArgumentSpec: Sendable {
   var choices: [String] = []
   /// Whether a shell completes it with file names.
   var completesFiles = false
+  /// The last argument: it takes every word after it as it is, options included
+  /// (`checkpassword PROG [ARG...]`).
+  var rest = false
 }
 
 /// One command of the tool: its path (`users list`), what it takes, the rules between its

@@ -63,6 +63,59 @@ let commands: [CommandSpec] = [
       .requires(FlagOption.passwordStdin, anyOf: [FlagOption.request, ValueOption.code]),
     ], run: runPasswd),
   CommandSpec(
+    "check", "check an account's password, creating no session (PAM, Apache, Squid, scripts)",
+    arguments: [
+      .init(
+        name: "EMAIL", optional: true,
+        help: "the account; without it, stdin's first line is the account, its second the password")
+    ],
+    options: [
+      .value(.passwordFd, "read the password from file descriptor FD (3) instead of stdin"),
+      .flag(.pam, "pam_exec expose_authtok: the account from PAM_USER, the password on stdin"),
+      .flag(
+        .batch, "Squid's basic_auth helper protocol: 'user password' lines, OK or ERR per line"),
+      .flag(.recordLogin, "on success record the login (last_login_at) and rehash if needed"),
+    ],
+    constraints: [
+      .exclusive([FlagOption.pam, FlagOption.batch, ValueOption.passwordFd])
+    ],
+    details: """
+      Exit 0 when the password is right and the account may log in; 77 when it is wrong, the
+      account is unknown, unconfirmed, disabled, locked, outside its validity window or due for
+      a new password (the reason is audited, and printed only with -v); 75 when the database
+      is busy or unreachable; 65 for malformed input.
+      A failure counts toward the lockout as a failed login does; a success writes nothing
+      but the settling of its lockout reservation (--record-login also records the login).
+      --pam (like checkpassword) reads settings only from the command line and --env-file,
+      never from the environment, and needs --db as an absolute path. See
+      docs/INTEGRATIONS.md for each server.
+      """, run: runCheck),
+  CommandSpec(
+    "checkpassword", "DJB's checkpassword interface (Dovecot, qmail, s6): runs PROG on success",
+    arguments: [
+      .init(name: "PROG", optional: false, help: "the program to run once the password is right"),
+      .init(name: "ARG...", optional: true, help: "its arguments, as they are", rest: true),
+    ],
+    options: [
+      .value(.homeBase, "HOME for PROG is DIR/EMAIL (default /nonexistent)"),
+      .flag(.recordLogin, "on success record the login (last_login_at) and rehash if needed"),
+    ],
+    details: """
+      Reads 'user\\0password\\0timestamp\\0' (at most 512 bytes) from file descriptor 3,
+      then runs PROG with USER and AUTHENTICATED set to the account's email and HOME to
+      DIR/EMAIL. Exits 1 when the password is wrong or the account may not log in, 2 when
+      descriptor 3 is misused, 111 on a temporary problem (busy database, bad configuration).
+      """, run: runCheckpassword),
+  CommandSpec(
+    "email change", "change the logged-in account's address, confirmed from the new one",
+    arguments: [.init(name: "NEW", optional: false, help: "the new address")],
+    options: [.flag(.passwordStdin, "read the current password from stdin (no prompt)")],
+    details: """
+      The current password is asked for (a wrong one counts as a failed login). A token goes
+      to the new address and a notice to the old one; 'authctl confirm TOKEN' from the new
+      mailbox makes the change and ends every session of the account.
+      """, run: runEmailChange),
+  CommandSpec(
     "migrate", "create or upgrade the database schema",
     options: [.flag(.status, "list applied and pending migrations; change nothing")],
     run: runMigrate),
@@ -70,8 +123,11 @@ let commands: [CommandSpec] = [
     "users list", "list accounts (never their hashes)",
     options: [
       .value(
-        .status, choices: ["unconfirmed", "active", "disabled", "locked"],
-        "only accounts with this status"),
+        .status,
+        choices: [
+          "unconfirmed", "active", "disabled", "locked", "expired", "not-yet-valid", "must-reset",
+        ],
+        "only accounts with this status (expired, not-yet-valid, must-reset: every such account)"),
       .value(.createdBefore, "only accounts created before TIME (ISO 8601)"),
       .value(
         .olderThan,
@@ -105,6 +161,45 @@ let commands: [CommandSpec] = [
     ], constraints: [.oneOf([FlagOption.passwordStdin, FlagOption.generate])],
     run: runUsersSetPassword),
   CommandSpec(
+    "users set-email", "change an account's address, confirmed from the new one",
+    arguments: [
+      .init(name: "EMAIL", optional: false, help: "the account"),
+      .init(name: "NEW", optional: false, help: "the new address"),
+    ],
+    options: [.flag(.noConfirm, "change it at once, without a token to the new address")],
+    run: runUsersSetEmail),
+  CommandSpec(
+    "users expire", "end an account's validity at a time (or never)",
+    arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
+    options: [.value(.at, "TIME (ISO 8601), 'now', or 'never' to clear it (required)")],
+    constraints: [.required(ValueOption.at, hint: "e.g. --at 2026-12-31T18:00:00Z or --at never")],
+    details: """
+      From TIME on the account cannot log in, check, recover or reset (exit 77, "account
+      expired"), and its sessions end.
+      """, run: runUsersExpire),
+  CommandSpec(
+    "users valid-from", "start an account's validity at a time",
+    arguments: [
+      .init(name: "EMAIL", optional: false, help: "the account"),
+      .init(name: "TIME", optional: false, help: "ISO 8601, or 'now' to clear the start"),
+    ],
+    details: """
+      Before TIME the account cannot log in, check, recover or reset (exit 77, "account not
+      yet valid").
+      """, run: runUsersValidFrom),
+  CommandSpec(
+    "users require-reset", "require a new password at the next login",
+    arguments: [.init(name: "EMAIL", optional: true, help: "the account (or --all)")],
+    options: [
+      .flag(.all, "every account"),
+      .value(.reason, "why, shown when the login is refused"),
+    ],
+    details: """
+      The account's sessions end. At its next login the password is checked, then the login
+      is refused (exit 77, "password change required") and a reset token and code are mailed;
+      'authctl reset' with them sets the new password and clears the mark.
+      """, run: runUsersRequireReset),
+  CommandSpec(
     "users delete", "delete an account, its sessions, codes and mail",
     arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
     options: [.flag(.yes, "do not ask (needed without a terminal)")], run: runUsersDelete),
@@ -130,14 +225,22 @@ let commands: [CommandSpec] = [
       .flag(.skipExisting, "skip emails already present instead of failing"),
       .flag(
         .allowExpensiveHashes,
-        "take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt"),
+        "take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt, PBKDF2 above 2,000,000 iterations, costly scrypt"
+      ),
     ], run: runUsersImport),
   CommandSpec(
-    "users export", "export accounts as CSV or JSONL",
+    "users export", "export accounts as CSV or JSONL, or an htpasswd file for a web server",
     options: [
       .flag(.withPasswordHashes, "include password hashes"),
-      .format(["csv", "jsonl"]),
-    ], run: runUsersExport),
+      .format(["csv", "jsonl", "htpasswd"]),
+      .value(.output, "with --format htpasswd: the file to replace atomically (required)"),
+    ],
+    details: """
+      --format htpasswd writes 'email:hash' for the accounts that may log in now (confirmed,
+      enabled, not locked) to --output PATH, mode 0640, keeping an existing file's group:
+      for nginx's auth_basic_user_file and Apache's AuthUserFile, from cron or a hook. A lock,
+      a disable or a new password reaches the web server only at the next export.
+      """, run: runUsersExport),
   CommandSpec(
     "sessions prune", "delete the rows of sessions that ended long ago",
     options: [
@@ -211,6 +314,7 @@ let commandGroups: [String: String] = [
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
   "db": "move the database between stores",
+  "email": "the logged-in account's address",
 ]
 
 func command(named path: [String]) -> CommandSpec? { commands.first { $0.path == path } }

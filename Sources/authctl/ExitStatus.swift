@@ -16,6 +16,13 @@ enum ExitStatus: Int32 {
   case config = 78
 }
 
+/// An exit with this status and nothing printed: `check`'s refusals (their reason is in the
+/// audit log, on stderr only with `-v`) and `checkpassword`'s statuses 1, 2 and 111.
+struct QuietExit: Error {
+  let status: Int32
+  init(_ status: Int32) { self.status = status }
+}
+
 /// The one place an error becomes `authctl: message` and an exit status. The message may
 /// quote text from outside (a server's reply, a stored address): every control character but
 /// the line breaks between an import's problems is escaped (`TerminalText`).
@@ -57,6 +64,7 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
   case let e as MailError:
     switch e {
     case .headerInjection: return (e.message, .dataError)
+    case .invalidSender: return (e.message, .config)
     case .mailbox: return (e.message, .ioError)
     case .untrustedMailbox: return (e.message, .noPermission)
     default: return (e.message, e.isTemporary ? .tempFail : .unavailable)

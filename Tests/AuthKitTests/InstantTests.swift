@@ -25,9 +25,10 @@ import Testing
     #expect(c.now() == start + .seconds(61))
   }
 
-  /// The stored text is the ISO-8601 form authctl has always written; the original app's
-  /// `activated_at` (microseconds, no zone) survives a login's update byte for byte, and so
-  /// does a text no form reads, which still counts as "activated".
+  /// The stored text is the ISO-8601 form authctl has always written — but `activated_at`,
+  /// the original app's column, gets `+00:00` for Python 3.7's `fromisoformat` (issue 16); the
+  /// original app's `activated_at` (microseconds, no zone) survives a login's update byte for
+  /// byte, and so does a text no form reads, which still counts as "activated".
   @Test func storedTimesKeepTheirBytes() throws {
     let w = try FlowWorld()
     let a = try w.confirmedAccount()
@@ -37,7 +38,7 @@ import Testing
         $0.optionalText(0)
       } ?? nil
     }
-    #expect(try column("activated_at") == Timestamp.format(w.clock.now))
+    #expect(try column("activated_at") == Timestamp.formatWithOffset(w.clock.now))
     #expect(try column("created_at") == "2025-11-25T12:00:00Z")
     for original in ["2021-06-10T12:34:56.123456", "2021-06-10 12:34:56", "yes"] {
       _ = try db.run(

@@ -129,7 +129,9 @@ import Testing
         expected: ["table", "json", "jsonl", "csv"], exact: true),
       Query(
         words: ["users", "list", "--status", ""],
-        expected: ["unconfirmed", "active", "disabled", "locked"], exact: true),
+        expected: [
+          "unconfirmed", "active", "disabled", "locked", "expired", "not-yet-valid", "must-reset",
+        ], exact: true),
     ]
     let globals = Set(cli.globals.map { "--\($0.long)" }).subtracting(["--version"])
     // migrate's --status is a flag: options follow it.

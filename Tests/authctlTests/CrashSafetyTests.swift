@@ -360,13 +360,20 @@ import Testing
     print(tally)
   }
 
-  @Test(arguments: StoreKind.available)
-  func mailFlush(store: StoreKind) throws {
+  /// Flushes killed mid-run, pipelined (the server offers PIPELINING), over one connection or
+  /// three side by side (MAIL_CONNECTIONS, two messages each before reconnecting), on each
+  /// store.
+  @Test(arguments: StoreKind.available, [1, 3])
+  func mailFlush(store: StoreKind, connections: Int) throws {
     let server = try SMTPTestServer()
     // Registrations queue their mail (nothing listens on port 1); the flushes go to the server.
     let place = try Place(store, ["MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1"])
-    let live = ["MAIL_PORT": String(server.port)]
-    var tally = Tally(store: store, name: "mail flush (8 queued per trial, SMTP)")
+    let live = [
+      "MAIL_PORT": String(server.port), "MAIL_CONNECTIONS": String(connections),
+      "MAIL_MAX_EMAILS": connections == 1 ? "100" : "2",
+    ]
+    var tally = Tally(
+      store: store, name: "mail flush (8 queued per trial, SMTP, \(connections) connection(s))")
     func queue(_ tag: String) throws {
       for r in 0..<8 { try place.ok(["register", "\(tag)-\(r)@example.com"]) }
     }

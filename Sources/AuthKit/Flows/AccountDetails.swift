@@ -17,6 +17,9 @@ public struct AccountDetails: Sendable {
       ("locked_until", a.isLocked(now: now) ? a.lockedUntil : nil),
       ("live_sessions", liveSessions), ("has_password", a.hasPassword),
       ("password_generated", a.passwordGenerated),
+      ("valid_from", a.validFrom), ("expires_at", a.expiresAt),
+      ("must_reset_at", a.mustResetAt), ("must_reset_reason", a.mustResetReason),
+      ("pending_email", a.pendingEmail),
     ]
   }
 }

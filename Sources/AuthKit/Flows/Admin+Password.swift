@@ -33,7 +33,7 @@ extension Admin {
   ) {
     let email = try ctx.store.read { try Accounts.lookup($0, key) }.email
     let password =
-      try chosen.map { c throws(PasswordRejection) in try ctx.policy.check(c, email: email) }
+      try chosen.map { try ctx.checkNewPassword($0, email: email) }
       ?? PasswordPolicy.generate()
     let hash = try ctx.hasher.hash(password)
     return try ctx.run("admin.set-password", email: email) { run in

@@ -18,7 +18,7 @@ public struct Admin {
   /// `change` returns nil when it changed the account, or the reason nothing was to be done.
   @discardableResult
   func change(
-    _ key: String, event: String,
+    _ key: String, event: String, detail: String? = nil,
     _ change: (any StoreTransaction, inout Account, Instant) throws -> String?
   ) throws -> (account: Account, unchanged: String?) {
     try ctx.run(event, email: key) { run in
@@ -30,7 +30,7 @@ public struct Admin {
           a.updatedAt = now
           try tx.updateAccount(a)
         }
-        try run.succeeded(tx, a, reason: unchanged)
+        try run.succeeded(tx, a, reason: unchanged, detail: detail)
         return (a, unchanged)
       }
     }

@@ -49,7 +49,7 @@ public struct ChangePassword {
     let current = try CurrentSession.load(ctx, file: file)
     let a = current.account
     let code = try CodeCheck.validateShape(rawCode)
-    let password = try ctx.policy.check(newPassword, email: a.email)
+    let password = try ctx.checkNewPassword(newPassword, email: a.email)
     let hash = try ctx.hasher.hash(password)
     let delivery = try ctx.run("passwd", email: a.email) { run in
       try run.write { tx in

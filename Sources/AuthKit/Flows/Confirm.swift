@@ -1,4 +1,5 @@
-/// `authctl confirm TOKEN|URL [--password-stdin]` (issue 5; issue 11, item 1).
+/// `authctl confirm TOKEN|URL [--password-stdin]` (issue 5; issue 11, item 1). A token of a
+/// new address (`change_email`) is confirmed by `EmailChange` (issue 16).
 ///
 /// A password chosen at registration is unproven until confirmation: whoever registered may
 /// not own the mailbox ("pre-hijacked accounts", Sudhodanan & Paverd, USENIX Security 2022).
@@ -12,6 +13,8 @@ public struct Confirm {
     /// True when the chosen password was not proven and a generated one was mailed.
     public var generated: Bool
     public var delivery: DeliveryReport
+    /// The address before an address change (a `change_email` token); nil for an activation.
+    public var previousEmail: String? = nil
   }
 
   let ctx: FlowContext
@@ -23,6 +26,12 @@ public struct Confirm {
   @discardableResult
   public func run(_ input: String, proof: () throws -> String? = { nil }) throws -> Result {
     let parsed = try TokenInput.parse(input)
+    // A new address's token is confirmed the same way (issue 16).
+    if try ctx.signer.purposes(of: parsed.token)?.contains(TokenPurpose.changeEmail.rawValue)
+      == true
+    {
+      return try EmailChange(ctx).confirm(parsed)
+    }
     return try ctx.run("confirm") { run in
       let claims = try run.claims(
         of: parsed, .activateAccount,

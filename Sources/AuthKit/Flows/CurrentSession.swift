@@ -32,14 +32,14 @@ public struct CurrentSession {
       throw FlowError.refused(
         "not logged in: the session was ended (\(session.revokedReason ?? "logout")); log in again")
     }
-    if session.expiresAt <= now {
-      throw FlowError.refused("not logged in: the session expired; log in again")
-    }
     guard let a = account, a.email == claims.email else {
       throw FlowError.refused("not logged in: the account no longer exists")
     }
-    if a.disabledAt != nil {
-      throw FlowError.refused("not logged in: account \(a.email) is disabled")
+    // Disabled, expired, not yet valid: the session ends with the account's standing (a
+    // session ends when its account expires, so that is said rather than the session's end).
+    if let refusal = AccountAccess.sessionRefusal(a, now: now) { throw refusal }
+    if session.expiresAt <= now {
+      throw FlowError.refused("not logged in: the session expired; log in again")
     }
     if let changed = a.securityChangedAt, changed > session.createdAt {
       throw FlowError.refused(

@@ -9,6 +9,8 @@ public final class FlowContext {
   public let clock: Clock
   public let hasher: PasswordHasher
   public let policy: PasswordPolicy
+  /// The breached-password lookup of every chosen password (issue 16).
+  public let breach: BreachCheck
   public let mailer: Mailer
   /// Hears the flows' notices, warnings and progress, and the mail transcript.
   public let observer: any Observer
@@ -27,6 +29,7 @@ public final class FlowContext {
     keyRing = Result { try Self.keys(settings: settings, store: store) }
     hasher = try PasswordHasher(cost: settings.bcryptCost)
     policy = PasswordPolicy(minLength: settings.minPasswordLength)
+    breach = BreachCheck(settings: settings)
     mailer = Mailer(settings: settings, clock: clock, observer: observer)
   }
 
@@ -65,6 +68,22 @@ public final class FlowContext {
 
   public func now() -> Instant { clock.now() }
 
+  /// A password a person chose, checked against the rules (`PasswordPolicy`) and then the
+  /// breach corpora (`BreachCheck`); its NFC form, or the refusal (65, or 75/78 when the
+  /// breach check cannot be made). Runs before any write lock is taken.
+  public func checkNewPassword(_ password: String, email: String?) throws -> String {
+    let checked = try policy.check(password, email: email)
+    try breach.check(password) { observer.warn($0) }
+    return checked
+  }
+
+  /// The fingerprint of a `change_email` token (`Fingerprint.emailChange`).
+  public func emailChangeFingerprint(_ a: Account) throws -> String {
+    Fingerprint.emailChange(
+      key: try keys.fingerprintKey, userID: a.id, email: a.email, pendingEmail: a.pendingEmail,
+      passwordHash: a.passwordHash, stamp: a.stamp)
+  }
+
   /// The fingerprint of an account's state that confirmation and reset tokens carry: it
   /// changes when the password, the activation or the stamp changes, so a used token stops
   /// verifying (as Django's PasswordResetTokenGenerator).
@@ -74,8 +93,9 @@ public final class FlowContext {
       activatedAt: a.activatedAt.map(Timestamp.format), stamp: a.stamp)
   }
 
-  /// Sets a new password hash, in the caller's transaction: the lockout is cleared, a new stamp
-  /// kills outstanding tokens, and every session ends. Returns how many sessions ended.
+  /// Sets a new password hash, in the caller's transaction: the lockout and any required
+  /// password change are cleared, a pending address change dies, a new stamp kills outstanding
+  /// tokens, and every session ends. Returns how many sessions ended.
   @discardableResult
   public func setPassword(
     _ tx: any StoreTransaction, _ a: inout Account, hash: String, generated: Bool, reason: String
@@ -85,6 +105,10 @@ public final class FlowContext {
     a.passwordGenerated = generated
     a.failedLogins = 0
     a.lockedUntil = nil
+    a.mustResetAt = nil
+    a.mustResetReason = nil
+    a.pendingEmail = nil
+    a.pendingEmailAt = nil
     a.stamp = try newStamp()
     a.securityChangedAt = now
     a.updatedAt = now

@@ -74,19 +74,20 @@ public final class FlowRun {
     return try outcome.get()
   }
 
-  /// Queues a notification of `kind` (subject, text) to `account`, in the caller's write
-  /// transaction; it is delivered after the commit. The flood guard refuses here
-  /// (`MailError.floodGuard`), and so the whole change.
+  /// Queues a notification of `kind` (subject, text) to `account` — at `address` when given
+  /// (an address it is changing to or from), else its own — in the caller's write transaction;
+  /// it is delivered after the commit. The flood guard refuses here (`MailError.floodGuard`),
+  /// and so the whole change.
   public func queue(
-    _ tx: any StoreTransaction, _ kind: String, to account: Account,
+    _ tx: any StoreTransaction, _ kind: String, to account: Account, at address: String? = nil,
     _ template: (subject: String, body: String)
   ) throws {
     queued.append(
       try ctx.mailer.enqueue(
         tx,
         MailDraft(
-          kind: kind, userID: account.id, to: account.email, subject: template.subject,
-          body: template.body)))
+          kind: kind, userID: account.id, to: address ?? account.email,
+          subject: template.subject, body: template.body)))
   }
 
   /// Records the run's event as done, in the caller's write transaction. `reason` says why

@@ -69,6 +69,7 @@ public struct Import {
           }
           let activated = time(r.activatedAt, "activated_at", &rowProblems)
           let created = time(r.createdAt, "created_at", &rowProblems) ?? now
+          let expires = time(r.expiresAt, "expires_at", &rowProblems)
           if !rowProblems.isEmpty {
             problems.append(
               ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
@@ -79,7 +80,7 @@ public struct Import {
               id: "", email: email, passwordHash: hash.isEmpty ? nil : hash,
               activatedAt: activated, createdAt: created, updatedAt: now, disabledAt: nil,
               failedLogins: 0, lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false,
-              stamp: nil))
+              stamp: nil, expiresAt: expires))
         }
         if !problems.isEmpty {
           problems.sort { $0.line < $1.line }

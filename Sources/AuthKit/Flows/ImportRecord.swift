@@ -4,27 +4,37 @@
   import Foundation
 #endif
 
-/// One account of an import or export file: `email,password_hash,activated_at,created_at`.
+/// One account of an import or export file:
+/// `email,password_hash,activated_at,created_at,expires_at`.
 public struct ImportRecord: Sendable, Equatable, Codable {
   public var email: String
   public var passwordHash: String?
   public var activatedAt: String?
   public var createdAt: String?
+  /// The end of the account's validity window (`users expire`).
+  public var expiresAt: String?
 
   enum CodingKeys: String, CodingKey {
     case email
     case passwordHash = "password_hash"
     case activatedAt = "activated_at"
     case createdAt = "created_at"
+    case expiresAt = "expires_at"
   }
 
-  public static let header = ["email", "password_hash", "activated_at", "created_at"]
+  /// The export's header; an import also takes it without `expires_at` (the four columns of
+  /// earlier versions).
+  public static let header = ["email", "password_hash", "activated_at", "created_at", "expires_at"]
 
-  public init(email: String, passwordHash: String?, activatedAt: String?, createdAt: String?) {
+  public init(
+    email: String, passwordHash: String?, activatedAt: String?, createdAt: String?,
+    expiresAt: String? = nil
+  ) {
     self.email = email
     self.passwordHash = passwordHash
     self.activatedAt = activatedAt
     self.createdAt = createdAt
+    self.expiresAt = expiresAt
   }
 }
 
@@ -66,7 +76,9 @@ public enum ImportParser {
           [], [Problem(line: 1, text: "the file is empty; expected the header \(headerText)")]
         )
       }
-      guard header.map({ $0.trimmingASCIIWhitespace() }) == ImportRecord.header else {
+      let columns = header.map { $0.trimmingASCIIWhitespace() }
+      guard columns == ImportRecord.header || columns == Array(ImportRecord.header.prefix(4))
+      else {
         return ([], [Problem(line: 1, text: "the header must be \(headerText)")])
       }
       while true {
@@ -77,8 +89,9 @@ public enum ImportParser {
           problems.append(Problem(line: line, text: "longer than \(maxRecordBytes) bytes"))
           continue
         }
-        guard raw.count == 4 else {
-          problems.append(Problem(line: line, text: "expected 4 fields, found \(raw.count)"))
+        guard raw.count == columns.count else {
+          problems.append(
+            Problem(line: line, text: "expected \(columns.count) fields, found \(raw.count)"))
           continue
         }
         // A cell the export defused (`'=…`) comes back as it was.
@@ -89,7 +102,7 @@ public enum ImportParser {
             line,
             ImportRecord(
               email: fields[0], passwordHash: value(fields[1]), activatedAt: value(fields[2]),
-              createdAt: value(fields[3]))
+              createdAt: value(fields[3]), expiresAt: fields.count > 4 ? value(fields[4]) : nil)
           ))
       }
     } catch {
@@ -134,5 +147,7 @@ public enum ImportParser {
     return (records, problems)
   }
 
-  static var headerText: String { ImportRecord.header.joined(separator: ",") }
+  static var headerText: String {
+    ImportRecord.header.joined(separator: ",") + " (expires_at may be left out)"
+  }
 }

@@ -24,19 +24,22 @@ public struct Login {
       // Reserved before bcrypt, refused when locked (`PasswordAttempt`); a wrong password
       // is refused, already counted.
       let (attempt, stored) = try PasswordAttempt.verify(run, a, password: password)
-      if attempt.account.activatedAt == nil {
+      // Unconfirmed, disabled, outside its window, a new password required: told only to
+      // whoever proved the password (`AccountAccess`).
+      switch AccountAccess.afterPassword(attempt.account, now: ctx.now()) {
+      case .allowed: break
+      case .refused(let refusal):
         try attempt.right()
-        throw FlowError.refused(
-          "account \(email) is not confirmed; confirm it with the mailed token first")
-      }
-      if attempt.account.disabledAt != nil {
-        try attempt.right()
-        throw FlowError.refused("account \(email) is disabled")
+        throw refusal
+      case .passwordChangeRequired(let refusal):
+        try mailRequiredReset(run, attempt.account, refusal)
       }
       let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
       let sessionID = try Random.uuid4()
       let now = ctx.now()
-      let ttl = ctx.settings.sessionTTL
+      // A session ends with the account's validity window, if that comes first.
+      var ttl = ctx.settings.sessionTTL
+      if let end = attempt.account.expiresAt, end - now < ttl { ttl = max(.seconds(1), end - now) }
       let expires = now + ttl
       let account = try run.write { (tx) throws -> Account in
         guard var current = try tx.account(id: a.id), current.passwordHash == stored
@@ -44,12 +47,7 @@ public struct Login {
         try ctx.startSession(
           run, tx, Session(id: sessionID, userID: a.id, createdAt: now, expiresAt: expires),
           of: current)
-        current.lastLoginAt = now
-        PasswordAttempt.clear(&current)
-        if let newHash {
-          current.passwordHash = newHash
-          current.updatedAt = now
-        }
+        PasswordAttempt.recordLogin(&current, at: now, newHash: newHash)
         try tx.updateAccount(current)
         try run.succeeded(
           tx, current, detail: newHash == nil ? nil : "rehashed at the configured cost")
@@ -68,6 +66,27 @@ public struct Login {
       }
       return Result(
         account: account, sessionID: sessionID, expiresAt: expires, rehashed: newHash != nil)
+    }
+  }
+
+  /// An operator required a new password (`users require-reset`) and the person just proved
+  /// the old one: a reset token and code are mailed, as `recover` mails them, in the
+  /// transaction that settles the attempt and records the refusal (`CommitAndRefuse`); the
+  /// refusal (77) then says to use them.
+  func mailRequiredReset(_ run: FlowRun, _ a: Account, _ refusal: FlowError) throws -> Never {
+    let electric =
+      ctx.settings.appURL == nil ? nil : try ElectricMail.make(a.email, hasher: ctx.hasher)
+    try run.write { (tx) throws -> Never in
+      guard var current = try tx.account(id: a.id) else {
+        throw FlowError.noSuchAccount("no account with email \(a.email)")
+      }
+      PasswordAttempt.clear(&current)
+      try tx.updateAccount(current)
+      try Recover(ctx).queueReset(run, tx, current, electric: electric)
+      throw CommitAndRefuse(
+        FlowError.refused(
+          "\(refusal.message): a reset token and code were mailed to \(a.email); "
+            + "set a new password with 'authctl reset -' and the code, then log in"))
     }
   }
 }

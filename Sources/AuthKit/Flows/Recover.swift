@@ -18,7 +18,6 @@ public struct Recover {
     let email = try EmailAddress.normalize(rawEmail)
     let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.settings.resetTTL
     return try ctx.run("recover", email: email) { run in
       let account = try run.write { (tx) throws -> Account in
         guard let a = try tx.account(email: email) else {
@@ -29,29 +28,36 @@ public struct Recover {
             "account \(email) is not confirmed; confirm it first (run 'authctl register \(email)' for a new confirmation)"
           )
         }
-        if a.disabledAt != nil {
-          throw FlowError.refused("account \(email) is disabled")
-        }
-        let now = ctx.now()
-        let code = try Random.digits(6)
-        let codeHash = CodeHash.make(
-          key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
-        try tx.replaceCode(
-          userID: a.id, purpose: Self.purpose, codeHash: codeHash, createdAt: now,
-          expiresAt: now + ttl)
-        let token = try ctx.signer.sign(
-          purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now,
-          lifetime: ttl, fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
-        let link = MailTemplates.link(
-          appURL, "reset_password", electricMail: electric, token: token)
-        try run.queue(
-          tx, "recover", to: a,
-          MailTemplates.recover(
-            email: a.email, token: token, code: code, link: link, ttl: ttl.wholeSeconds))
+        if let refusal = AccountAccess.recoveryRefusal(a, now: ctx.now()) { throw refusal }
+        try queueReset(run, tx, a, electric: electric)
         try run.succeeded(tx, a)
         return a
       }
       return Result(account: account, delivery: run.delivery)
     }
+  }
+
+  /// Queues the reset mail of `a` in the caller's transaction: a new code row replaces any
+  /// earlier one, and the token carries its keyed hash.
+  func queueReset(_ run: FlowRun, _ tx: any StoreTransaction, _ a: Account, electric: String?)
+    throws
+  {
+    let now = ctx.now()
+    let ttl = ctx.settings.resetTTL
+    let code = try Random.digits(6)
+    let codeHash = CodeHash.make(
+      key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
+    try tx.replaceCode(
+      userID: a.id, purpose: Self.purpose, codeHash: codeHash, createdAt: now,
+      expiresAt: now + ttl)
+    let token = try ctx.signer.sign(
+      purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now,
+      lifetime: ttl, fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
+    let link = MailTemplates.link(
+      ctx.settings.appURL, "reset_password", electricMail: electric, token: token)
+    try run.queue(
+      tx, "recover", to: a,
+      MailTemplates.recover(
+        email: a.email, token: token, code: code, link: link, ttl: ttl.wholeSeconds))
   }
 }

@@ -22,7 +22,7 @@ public struct Register {
     let password: String
     let generated: String?
     if let chosen = chosenPassword {
-      password = try ctx.policy.check(chosen, email: email)
+      password = try ctx.checkNewPassword(chosen, email: email)
       generated = nil
     } else {
       password = try PasswordPolicy.generate()

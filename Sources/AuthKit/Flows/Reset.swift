@@ -24,7 +24,7 @@ public struct Reset {
       let password: String
       let generated = chosenPassword == nil
       if let chosen = chosenPassword {
-        password = try ctx.policy.check(chosen, email: claims.email)
+        password = try ctx.checkNewPassword(chosen, email: claims.email)
       } else {
         password = try PasswordPolicy.generate()
       }
@@ -41,7 +41,7 @@ public struct Reset {
           // within its second: whole seconds cannot tell which came first, so it dies too.
           throw FlowError.refused(TokenError.used.message)
         }
-        if a.disabledAt != nil { throw FlowError.refused("account \(a.email) is disabled") }
+        if let refusal = AccountAccess.recoveryRefusal(a, now: ctx.now()) { throw refusal }
         run.about(a)
         let codeRow: OneTimeCode
         if let expected = claims.codeHash {

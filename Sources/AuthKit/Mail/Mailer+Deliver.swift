@@ -19,7 +19,7 @@ extension Mailer {
     // Several flushers (on several hosts) share the queue: each takes a batch of messages no
     // other holds (`Store.claimMessages`), reads them afresh — one another flusher finished
     // or deferred meanwhile is left alone — delivers them, and lets them go.
-    let batch = max(1, min(settings.mailMaxEmails, Self.claimBatch))
+    let batch = Self.claimBatch * max(1, ids == nil ? settings.mailConnections : 1)
     var offset = 0
     while offset < candidates.count {
       let chunk = Array(candidates[offset..<min(offset + batch, candidates.count)])
@@ -30,7 +30,8 @@ extension Mailer {
           $0.status == "queued" && (ids != nil || all || $0.nextAttemptAt <= now)
         }
       }
-      let completed = try deliver(store, items, &report, progress, offset: offset)
+      let completed = try deliver(
+        store, items, &report, progress, offset: offset, flush: ids == nil)
       offset += chunk.count
       if !completed {
         // The connection broke: the rest stay queued and due, for the next run.
@@ -41,15 +42,16 @@ extension Mailer {
     return report
   }
 
-  /// How many messages a flusher claims at a time (at most `MAIL_MAX_EMAILS`, the messages
-  /// of one SMTP connection): small enough that several flushers share a long queue.
+  /// How many messages a flusher claims at a time for each of its connections: small enough
+  /// that several flushers share a long queue.
   static let claimBatch = 50
 
-  /// Delivers `items` (claimed, still queued) through the transport; false when the SMTP
-  /// connection broke and the run should stop.
+  /// Delivers `items` (claimed, still queued) through the transport (`flush`: a `mail flush`,
+  /// which may use several SMTP connections); false when the SMTP server went away and the
+  /// run should stop.
   func deliver(
     _ store: any Store, _ items: [OutboxItem], _ report: inout DeliveryReport,
-    _ progress: any ProgressDisplay, offset: Int
+    _ progress: any ProgressDisplay, offset: Int, flush: Bool
   ) throws -> Bool {
     guard !items.isEmpty else { return true }
     let now = clock.now()
@@ -65,12 +67,16 @@ extension Mailer {
         progress.update(offset + n)
         let sender = try senders()[0]
         do {
-          let bytes = try message(item, from: sender).render()
-          try mailbox.append(bytes, envelopeFrom: sender, date: clock.now().seconds)
+          // A local file has no transport limit on 8-bit text: UTF-8 bodies stay as they are.
+          let bytes = try message(item, from: sender.description).render(
+            from: sender, eightBit: true)
+          try mailbox.append(bytes, envelopeFrom: sender.address, date: clock.now().seconds)
           try markSent(store, item, &report)
         } catch let error as MailError {
           // A header that cannot be written never will be: failed, not retried forever.
           if case .headerInjection = error {
+            try fail(store, item, error.message, &report)
+          } else if case .invalidSender = error {
             try fail(store, item, error.message, &report)
           } else {
             try deferItem(store, item, error.message, &report)
@@ -78,7 +84,16 @@ extension Mailer {
         }
       }
     case .smtp(let smtp):
-      return try deliverSMTP(store, items, smtp, &report, progress, offset: offset)
+      // Parallel connections are for `mail flush`; a flow's own messages take one.
+      let untried = report.untried
+      report = try SMTPDelivery(
+        mailer: self, store: store, items: items, settings: smtp,
+        maxPerConnection: settings.mailMaxEmails,
+        connections: flush ? settings.mailConnections : 1, report: report,
+        progress: OffsetProgress(progress, offset: offset)
+      ).run()
+      // Messages no connection reached: the server went away, the run stops.
+      return report.untried == untried
     }
     return true
   }
@@ -134,75 +149,22 @@ extension Mailer {
           email: item.recipient, ok: false, reason: error, detail: item.kind))
     }
   }
+}
 
-  /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
-  /// connection stops the run, leaving the rest queued and due.
-  @discardableResult
-  func deliverSMTP(
-    _ store: any Store, _ items: [OutboxItem], _ smtp: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: any ProgressDisplay, offset: Int = 0
-  ) throws -> Bool {
-    let maxPerConnection = max(1, settings.mailMaxEmails)
-    var client: SMTPClient?
-    var onConnection = 0
-    var refusedSenders: Set<String> = []
-    defer { client?.quit() }
-    for (n, item) in items.enumerated() {
-      progress.update(offset + n)
-      if client == nil || onConnection >= maxPerConnection {
-        client?.quit()
-        let c = SMTPClient(settings: smtp, transcript: observer.transcript)
-        do throws(MailError) {
-          try c.connect()
-        } catch {
-          // The server cannot be reached or refuses us: nothing is sent; every message stays
-          // queued (a TLS or certificate problem is fixed in the configuration, then flushed).
-          try deferItem(store, item, error.message, &report)
-          report.untried += items.count - n - 1
-          client = nil
-          return false
-        }
-        client = c
-        onConnection = 0
-      }
-      var senders = try self.senders().filter { !refusedSenders.contains($0) }
-      if senders.isEmpty { senders = try self.senders() }
-      var outcome: MailError?
-      for sender in senders {
-        do throws(MailError) {
-          _ = try client!.send(
-            from: sender, to: [item.recipient], message: message(item, from: sender).render())
-          outcome = nil
-          break
-        } catch {
-          outcome = error
-          if case .rejected(.mailFrom, let reply) = error, reply.code >= 500 {
-            refusedSenders.insert(sender)
-            continue
-          }
-          break
-        }
-      }
-      onConnection += 1
-      guard let error = outcome else {
-        try markSent(store, item, &report)
-        continue
-      }
-      switch error {
-      case .rejected(_, let reply) where reply.code >= 500:
-        try fail(store, item, "\(reply.code) \(reply.text)", &report)
-      case .rejected:
-        try deferItem(store, item, error.message, &report)
-      case .headerInjection:
-        try fail(store, item, error.message, &report)
-      default:
-        // Timeout or dropped connection mid-message: the server may or may not have it.
-        try deferItem(store, item, error.message, &report)
-        report.untried += items.count - n - 1
-        client = nil
-        return false
-      }
-    }
-    return true
+/// A batch's progress shown as part of the whole run's: `update(n)` is `offset + n` of it;
+/// the run, not the batch, finishes the line.
+final class OffsetProgress: ProgressDisplay {
+  let base: any ProgressDisplay
+  let offset: Int
+
+  init(_ base: any ProgressDisplay, offset: Int) {
+    self.base = base
+    self.offset = offset
   }
+
+  func update(_ done: Int) { base.update(offset + done) }
+
+  func working() { base.working() }
+
+  func finish() {}
 }

@@ -86,7 +86,8 @@
             "the PostgreSQL server of \(display) is version \(Self.versionText(version)); authctl needs \(Self.versionText(Self.oldestServer)) or newer"
         )
       }
-      try execute("SET lock_timeout = \(Self.lockTimeoutMilliseconds)")
+      // UTC: a stored time without an offset reads as UTC, as SQLite's `strftime` reads it.
+      try execute("SET lock_timeout = \(Self.lockTimeoutMilliseconds); SET TIME ZONE 'UTC'")
     }
 
     deinit { PQfinish(handle) }

@@ -93,6 +93,14 @@
       if let stored, StoredTime.instant(stored) == instant { return stored }
       return Timestamp.format(instant)
     }
+
+    /// `activated_at` as SQLite writes it (`StoredTime.activationValue`): kept while it names
+    /// the same instant, else with a `+00:00` offset, the form the original app's Python reads.
+    static func activation(_ instant: Instant?, keeping stored: String?) -> String? {
+      guard let instant else { return nil }
+      if let stored, StoredTime.activation(stored) == instant { return stored }
+      return Timestamp.formatWithOffset(instant)
+    }
   }
 
   extension PGResult {

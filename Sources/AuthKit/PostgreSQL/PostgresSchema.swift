@@ -8,7 +8,7 @@
     typealias Apply = @Sendable (PGConnection, MigrationContext) throws -> Void
 
     /// Each version's DDL, in order; `Schema.migrations` has the same count (a test holds).
-    static let steps: [Apply] = [adoptUsers, addTables, outboxRecipientKey]
+    static let steps: [Apply] = [adoptUsers, addTables, outboxRecipientKey, lifecycle]
 
     static var migrations: [(step: SchemaStep, apply: Apply)] {
       zip(Schema.migrations.map(\.step), steps).map { ($0, $1) }
@@ -153,6 +153,42 @@
           [rows.text(i, 0), RecipientKey.of(rows.text(i, 1))])
       }
       try db.execute("CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at)")
+    }
+
+    /// Issue 16, as on SQLite (`Schema.lifecycle`): the account lifecycle's columns; rows the
+    /// original app inserts from now on dated by a trigger (so `users purge` sees them) and
+    /// undated ones dated now; a blank `activated_at` made NULL, now and by the same trigger.
+    static func lifecycle(_ db: PGConnection, _ context: MigrationContext) throws {
+      try db.execute(
+        #"""
+        ALTER TABLE users ADD COLUMN valid_from TEXT COLLATE "C",
+          ADD COLUMN expires_at TEXT COLLATE "C", ADD COLUMN must_reset_at TEXT COLLATE "C",
+          ADD COLUMN must_reset_reason TEXT, ADD COLUMN pending_email TEXT,
+          ADD COLUMN pending_email_at TEXT COLLATE "C";
+        CREATE INDEX users_expires ON users(expires_at) WHERE expires_at IS NOT NULL;
+        CREATE FUNCTION authctl_users_row() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+          IF TG_OP = 'INSERT' AND NEW.created_at IS NULL THEN
+            NEW.created_at := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+            NEW.updated_at := coalesce(NEW.updated_at, NEW.created_at);
+          END IF;
+          IF NEW.activated_at IS NOT NULL AND btrim(NEW.activated_at, E' \t\n\r') = '' THEN
+            NEW.activated_at := NULL;
+          END IF;
+          RETURN NEW;
+        END
+        $body$;
+        CREATE TRIGGER users_dated BEFORE INSERT ON users
+          FOR EACH ROW EXECUTE FUNCTION authctl_users_row();
+        CREATE TRIGGER users_blank_activation BEFORE UPDATE OF activated_at ON users
+          FOR EACH ROW EXECUTE FUNCTION authctl_users_row();
+        UPDATE users SET activated_at = NULL WHERE btrim(activated_at, E' \t\n\r') = '';
+        """#)
+      try db.query(
+        """
+        UPDATE users SET created_at = $1, updated_at = coalesce(updated_at, $1)
+        WHERE created_at IS NULL
+        """, [PGTime.text(context.now)])
     }
   }
 #endif

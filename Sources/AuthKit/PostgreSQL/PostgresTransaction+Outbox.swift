@@ -51,10 +51,13 @@
         [], Self.item)
     }
 
-    func deferredMessageCount(now: Instant) throws(StoreError) -> Int {
-      try integer(
-        "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > $1",
-        [PGTime.text(now)])
+    func deferredMessages(now: Instant) throws(StoreError) -> (count: Int, nextDue: Instant?) {
+      try first(
+        """
+        SELECT count(*), min(next_attempt_at) FROM outbox
+        WHERE status = 'queued' AND next_attempt_at > $1
+        """, [PGTime.text(now)]
+      ) { r, i in (Int(r.int(i, 0)), r.optionalInstant(i, 1)) } ?? (0, nil)
     }
 
     func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {

@@ -46,6 +46,13 @@
     }
 
     @discardableResult
+    func revokeAllSessions(at: Instant, reason: String) throws(StoreError) -> Int {
+      try run(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE revoked_at IS NULL",
+        [PGTime.text(at), reason])
+    }
+
+    @discardableResult
     func revokeSessions(userID: String, at: Instant, reason: String) throws(StoreError) -> Int {
       try revoke(where: "user_id", userID, at: at, reason: reason)
     }

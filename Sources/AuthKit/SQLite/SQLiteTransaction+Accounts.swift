@@ -2,39 +2,52 @@
 extension SQLiteTransaction {
   static let accountColumns = """
     id, email, password, activated_at, created_at, updated_at, disabled_at, failed_logins, \
-    locked_until, last_login_at, password_generated, stamp, security_changed_at
+    locked_until, last_login_at, password_generated, stamp, security_changed_at, valid_from, \
+    expires_at, must_reset_at, must_reset_reason, pending_email, pending_email_at
     """
 
+  /// An account from a row of `accountColumns`. A blank `activated_at` (`''` or white space,
+  /// which the original app may write) reads as nil: unconfirmed, everywhere.
   static func account(_ s: Statement) -> Account {
     Account(
       id: s.text(0), email: s.optionalText(1) ?? "", passwordHash: s.optionalText(2),
-      activatedAt: s.optionalInstant(3), createdAt: s.optionalInstant(4),
+      activatedAt: StoredTime.activation(s.optionalText(3)), createdAt: s.optionalInstant(4),
       updatedAt: s.optionalInstant(5), disabledAt: s.optionalInstant(6),
       failedLogins: Int(s.int(7)), lockedUntil: s.optionalInstant(8),
       lastLoginAt: s.optionalInstant(9), passwordGenerated: s.int(10) != 0,
-      stamp: s.optionalText(11), securityChangedAt: s.optionalInstant(12))
+      stamp: s.optionalText(11), securityChangedAt: s.optionalInstant(12),
+      validFrom: s.optionalInstant(13), expiresAt: s.optionalInstant(14),
+      mustResetAt: s.optionalInstant(15), mustResetReason: s.optionalText(16),
+      pendingEmail: s.optionalText(17), pendingEmailAt: s.optionalInstant(18))
   }
 
-  /// The time columns of `users`, in `accountColumns` order (`?4`…`?7`, `?9`, `?10`, `?13`).
+  /// The time columns of `users`, in `accountColumns` order (`?4`…`?7`, `?9`, `?10`, `?13`,
+  /// `?14`…`?16`, `?19`).
   static let accountTimeColumns = """
     activated_at, created_at, updated_at, disabled_at, locked_until, last_login_at, \
-    security_changed_at
+    security_changed_at, valid_from, expires_at, must_reset_at, pending_email_at
     """
 
-  /// Every column of `a`, as `?1`…`?13` in `accountColumns` order. `stored` are the row's
-  /// time texts (`accountTimeColumns`), kept where they name the same instant.
-  static func values(_ a: Account, stored: [String?] = Array(repeating: nil, count: 7))
+  /// Every column of `a`, as `?1`…`?19` in `accountColumns` order. `stored` are the row's
+  /// time texts (`accountTimeColumns`), kept where they name the same instant; a new
+  /// `activated_at` is written in the form the original app's Python reads
+  /// (`StoredTime.activationValue`).
+  static func values(_ a: Account, stored: [String?] = Array(repeating: nil, count: 11))
     -> [SQLValue]
   {
     [
       .text(a.id), .text(a.email), .optional(a.passwordHash),
-      StoredTime.value(a.activatedAt, keeping: stored[0]),
+      StoredTime.activationValue(a.activatedAt, keeping: stored[0]),
       StoredTime.value(a.createdAt, keeping: stored[1]),
       StoredTime.value(a.updatedAt, keeping: stored[2]),
       StoredTime.value(a.disabledAt, keeping: stored[3]), .integer(Int64(a.failedLogins)),
       StoredTime.value(a.lockedUntil, keeping: stored[4]),
       StoredTime.value(a.lastLoginAt, keeping: stored[5]), .integer(a.passwordGenerated ? 1 : 0),
       .optional(a.stamp), StoredTime.value(a.securityChangedAt, keeping: stored[6]),
+      StoredTime.value(a.validFrom, keeping: stored[7]),
+      StoredTime.value(a.expiresAt, keeping: stored[8]),
+      StoredTime.value(a.mustResetAt, keeping: stored[9]), .optional(a.mustResetReason),
+      .optional(a.pendingEmail), StoredTime.value(a.pendingEmailAt, keeping: stored[10]),
     ]
   }
 
@@ -57,26 +70,41 @@ extension SQLiteTransaction {
     try run(
       """
       INSERT INTO users (\(Self.accountColumns))
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
       """, Self.values(a))
   }
 
   /// A time field the account's row already holds in another form that names the same instant
-  /// (the original app's `activated_at`) is written back as it was.
+  /// (the original app's `activated_at`) is written back as it was. A password hash the
+  /// original app stored as a BLOB (python bcrypt's `hashpw` returns bytes) stays a BLOB when
+  /// authctl writes a new one, so the original's `bcrypt.checkpw(password, user.password)`
+  /// keeps getting bytes.
   @discardableResult
   func updateAccount(_ a: Account) throws(StoreError) -> Bool {
     guard
       let stored = try first(
         "SELECT \(Self.accountTimeColumns) FROM users WHERE id = ?1", [.text(a.id)],
-        { s in (0..<7).map { s.optionalText(Int32($0)) } })
+        { s in (0..<11).map { s.optionalText(Int32($0)) } })
     else { return false }
     return try run(
       """
-      UPDATE users SET email = ?2, password = ?3, activated_at = ?4, created_at = ?5,
-        updated_at = ?6, disabled_at = ?7, failed_logins = ?8, locked_until = ?9,
-        last_login_at = ?10, password_generated = ?11, stamp = ?12, security_changed_at = ?13
+      UPDATE users SET email = ?2,
+        password = CASE WHEN typeof(password) = 'blob' THEN CAST(?3 AS BLOB) ELSE ?3 END,
+        activated_at = ?4, created_at = ?5, updated_at = ?6, disabled_at = ?7,
+        failed_logins = ?8, locked_until = ?9, last_login_at = ?10, password_generated = ?11,
+        stamp = ?12, security_changed_at = ?13, valid_from = ?14, expires_at = ?15,
+        must_reset_at = ?16, must_reset_reason = ?17, pending_email = ?18,
+        pending_email_at = ?19
       WHERE id = ?1
       """, Self.values(a, stored: stored)) == 1
+  }
+
+  func requireResetAll(at: Instant, reason: String?) throws(StoreError) -> Int {
+    try run(
+      """
+      UPDATE users SET must_reset_at = ?1, must_reset_reason = ?2, updated_at = ?1
+      WHERE must_reset_at IS NULL
+      """, [StoredTime.value(at), .optional(reason)])
   }
 
   /// Sessions and codes go by `ON DELETE CASCADE`, outbox rows (queued, failed, sent)
@@ -105,21 +133,40 @@ extension SQLiteTransaction {
     return try run("DELETE FROM users WHERE \(Self.unconfirmedBefore)", [cutoff])
   }
 
+  /// `activated_at` as the account reads it: NULL when blank (`StoredTime.activation`).
+  static let activation = "nullif(trim(activated_at, ' ' || char(9, 10, 13)), '')"
+  static let expiredCondition = "(expires_at IS NOT NULL AND expires_at <= ?1)"
+  static let notYetValidCondition = "(valid_from IS NOT NULL AND valid_from > ?1)"
+
   /// The status of a `users` row (as `Account.status`), given the time as parameter `?1`.
   static let statusExpression = """
     CASE WHEN disabled_at IS NOT NULL THEN 'disabled' \
+    WHEN \(expiredCondition) THEN 'expired' \
+    WHEN \(notYetValidCondition) THEN 'not-yet-valid' \
     WHEN locked_until IS NOT NULL AND locked_until > ?1 THEN 'locked' \
-    WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END
+    WHEN \(activation) IS NULL THEN 'unconfirmed' \
+    WHEN must_reset_at IS NOT NULL THEN 'must-reset' ELSE 'active' END
     """
+
+  /// A stored time as UTC ISO 8601 (`…Z`), whatever form the original app wrote it in; text
+  /// SQLite cannot read as a time is kept as it is.
+  static func utc(_ column: String) -> String {
+    "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', \(column)), \(column))"
+  }
 
   func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor {
     var sql = """
-      SELECT id, email, \(Self.statusExpression) AS status, created_at, activated_at, \
-      last_login_at FROM users
+      SELECT id, email, \(Self.statusExpression) AS status, \(Self.utc("created_at")), \
+      \(Self.utc(Self.activation)), \(Self.utc("last_login_at")) FROM users
       """
     var conditions: [String] = []
     var values: [SQLValue] = [StoredTime.value(now)]
-    if let status = filter.status {
+    switch filter.status {
+    case nil: break
+    case .expired?: conditions.append(Self.expiredCondition)
+    case .notYetValid?: conditions.append(Self.notYetValidCondition)
+    case .mustReset?: conditions.append("must_reset_at IS NOT NULL")
+    case let status?:
       values.append(.text(status.rawValue))
       conditions.append("status = ?\(values.count)")
     }
@@ -138,11 +185,17 @@ extension SQLiteTransaction {
       columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
   }
 
+  func eachAccount(_ body: (Account) throws -> Void) throws {
+    let s = try db.prepare("SELECT \(Self.accountColumns) FROM users ORDER BY rowid")
+    while try s.step() { try body(Self.account(s)) }
+  }
+
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
     try cursor(
       """
-      SELECT email, \(withHashes ? "password" : "NULL"), activated_at, created_at FROM users
-      ORDER BY rowid
-      """, [], columns: ["email", "password_hash", "activated_at", "created_at"])
+      SELECT email, \(withHashes ? "CAST(password AS TEXT)" : "NULL"), \(Self.activation),
+        created_at, expires_at
+      FROM users ORDER BY rowid
+      """, [], columns: ["email", "password_hash", "activated_at", "created_at", "expires_at"])
   }
 }

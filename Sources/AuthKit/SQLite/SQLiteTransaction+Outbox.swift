@@ -48,11 +48,14 @@ extension SQLiteTransaction {
       [], Self.item)
   }
 
-  func deferredMessageCount(now: Instant) throws(StoreError) -> Int {
+  func deferredMessages(now: Instant) throws(StoreError) -> (count: Int, nextDue: Instant?) {
     try first(
-      "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > ?1",
+      """
+      SELECT count(*), min(next_attempt_at) FROM outbox
+      WHERE status = 'queued' AND next_attempt_at > ?1
+      """,
       [StoredTime.value(now)]
-    ) { Int($0.int(0)) } ?? 0
+    ) { (Int($0.int(0)), $0.optionalInstant(1)) } ?? (0, nil)
   }
 
   func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {

@@ -55,6 +55,13 @@ extension SQLiteTransaction {
     try revoke(where: "user_id", userID, at: at, reason: reason)
   }
 
+  @discardableResult
+  func revokeAllSessions(at: Instant, reason: String) throws(StoreError) -> Int {
+    try run(
+      "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 WHERE revoked_at IS NULL",
+      [StoredTime.value(at), .text(reason)])
+  }
+
   private func revoke(where column: String, _ key: String, at: Instant, reason: String)
     throws(StoreError) -> Int
   {

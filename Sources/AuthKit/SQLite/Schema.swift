@@ -18,6 +18,11 @@ public enum Schema {
     Migration(
       version: 3, name: "outbox: flood guard per mailbox, no bodies of failed mail",
       apply: outboxRecipientKey),
+    Migration(
+      version: 4,
+      name:
+        "account lifecycle: validity window, required reset, address change; the original's rows dated",
+      apply: lifecycle),
   ]
 
   /// The latest version this binary knows.
@@ -157,5 +162,57 @@ public enum Schema {
         [.integer(id), .text(RecipientKey.of(recipient))])
     }
     try db.execute("CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at)")
+  }
+
+  /// The blanks `activated_at` may hold and still mean "not confirmed" (SQLite's `trim`).
+  static let blanks = "' ' || char(9, 10, 13)"
+
+  /// Issue 16: the columns of the account lifecycle, and the original app's rows kept right.
+  ///
+  /// - `valid_from`, `expires_at`: the validity window (`users valid-from`, `users expire`).
+  /// - `must_reset_at`, `must_reset_reason`: a required password change (`users
+  ///   require-reset`).
+  /// - `pending_email`, `pending_email_at`: an address change waiting for its token.
+  /// - Rows the original app inserts from now on get `created_at` (and `updated_at`) from a
+  ///   trigger, so `users purge` sees them. Rows it inserted since adoption, still undated,
+  ///   take this migration's time: each existed by then, so a purge counts its age from a
+  ///   time no later than its true creation and never removes it early.
+  /// - A blank `activated_at` (`''` or white space) becomes NULL, now and by trigger when the
+  ///   original writes one: unconfirmed, for authctl and for the original alike (Python reads
+  ///   both `''` and `None` as false).
+  static func lifecycle(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      ALTER TABLE users ADD COLUMN valid_from TEXT;
+      ALTER TABLE users ADD COLUMN expires_at TEXT;
+      ALTER TABLE users ADD COLUMN must_reset_at TEXT;
+      ALTER TABLE users ADD COLUMN must_reset_reason TEXT;
+      ALTER TABLE users ADD COLUMN pending_email TEXT;
+      ALTER TABLE users ADD COLUMN pending_email_at TEXT;
+      CREATE INDEX users_expires ON users(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TRIGGER users_dated AFTER INSERT ON users WHEN NEW.created_at IS NULL
+      BEGIN
+        UPDATE users SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          updated_at = coalesce(updated_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER users_blank_activation_insert AFTER INSERT ON users
+      WHEN NEW.activated_at IS NOT NULL AND trim(NEW.activated_at, \(blanks)) = ''
+      BEGIN
+        UPDATE users SET activated_at = NULL WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER users_blank_activation_update AFTER UPDATE OF activated_at ON users
+      WHEN NEW.activated_at IS NOT NULL AND trim(NEW.activated_at, \(blanks)) = ''
+      BEGIN
+        UPDATE users SET activated_at = NULL WHERE id = NEW.id;
+      END;
+      """)
+    try db.run(
+      "UPDATE users SET activated_at = NULL WHERE trim(activated_at, \(blanks)) = ''")
+    try db.run(
+      """
+      UPDATE users SET created_at = ?1, updated_at = coalesce(updated_at, ?1)
+      WHERE created_at IS NULL
+      """, [StoredTime.value(context.now)])
   }
 }

@@ -24,6 +24,24 @@ enum StoredTime {
   }
 }
 
+extension StoredTime {
+  /// The instant of the original app's `activated_at`: a blank text (`''` or white space, which
+  /// the app may write and its Python reads as false) is no activation at all.
+  static func activation(_ text: String?) -> Instant? {
+    guard let text, !text.trimmingASCIIWhitespace().isEmpty else { return nil }
+    return instant(text)
+  }
+
+  /// The text of `activated_at`: kept as the row holds it while it names the same instant,
+  /// else written as `2026-11-29T19:59:08+00:00`, the form the original app's Python 3.7 to
+  /// 3.10 `datetime.fromisoformat` reads (they refuse a `Z`).
+  static func activationValue(_ instant: Instant?, keeping stored: String?) -> SQLValue {
+    guard let instant else { return .null }
+    if let stored, activation(stored) == instant { return .text(stored) }
+    return .text(Timestamp.formatWithOffset(instant))
+  }
+}
+
 extension Statement {
   /// The instant a time column holds.
   func instant(_ column: Int32) -> Instant { StoredTime.instant(text(column)) }

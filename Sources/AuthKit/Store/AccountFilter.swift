@@ -1,5 +1,7 @@
 /// Which accounts `users list` shows.
 public struct AccountFilter: Sendable {
+  /// Accounts with this status. `expired`, `not-yet-valid` and `must-reset` select every
+  /// account in that state, whatever status shows first; the others the status as shown.
   public var status: AccountStatus?
   /// Only accounts created before this time.
   public var createdBefore: Instant?

@@ -16,9 +16,16 @@ public protocol AccountRecords {
   /// many.
   func deleteUnconfirmed(createdBefore cutoff: Instant) throws(StoreError) -> Int
   /// `id, email, status, created_at, activated_at, last_login_at` of the matching accounts, in
-  /// the order they were added, `status` as at `now`. Never the hash.
+  /// the order they were added, `status` as at `now` (`Account.status`), the times as UTC
+  /// ISO 8601 (`…Z`) whatever form the original app stored them in. Never the hash.
   func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor
-  /// `email, password_hash, activated_at, created_at` of every account, in the order they were
-  /// added (the import format); the hash column is null unless `withHashes`.
+  /// Calls `body` with every account, whole, in the order they were added; rows stream (the
+  /// htpasswd export decides each one with `AccountAccess`).
+  func eachAccount(_ body: (Account) throws -> Void) throws
+  /// `email, password_hash, activated_at, created_at, expires_at` of every account, in the
+  /// order they were added (the import format); the hash column is null unless `withHashes`.
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor
+  /// Marks every account not yet marked as needing a new password (`users require-reset
+  /// --all`); returns how many were marked.
+  func requireResetAll(at: Instant, reason: String?) throws(StoreError) -> Int
 }

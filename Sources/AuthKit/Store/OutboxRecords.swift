@@ -11,8 +11,8 @@ public protocol OutboxRecords {
   func dueMessages(now: Instant, all: Bool) throws(StoreError) -> [OutboxItem]
   /// Queued and failed messages, for `mail queue`.
   func pendingMessages() throws(StoreError) -> [OutboxItem]
-  /// Queued messages still deferred (not due) at `now`.
-  func deferredMessageCount(now: Instant) throws(StoreError) -> Int
+  /// Queued messages still deferred (not due) at `now`, and when the first of them is due.
+  func deferredMessages(now: Instant) throws(StoreError) -> (count: Int, nextDue: Instant?)
   /// Messages to the mailbox of `recipient` (its `RecipientKey`) queued since `since`, for the
   /// flood guard; cheap however large the outbox grows (it runs at every enqueue).
   func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int

@@ -8,6 +8,9 @@ public protocol SessionRecords {
   /// Revokes every live session of an account; returns how many.
   @discardableResult
   func revokeSessions(userID: String, at: Instant, reason: String) throws(StoreError) -> Int
+  /// Revokes every live session of every account; returns how many.
+  @discardableResult
+  func revokeAllSessions(at: Instant, reason: String) throws(StoreError) -> Int
   /// Live sessions of an account at `now`.
   func liveSessionCount(userID: String, now: Instant) throws(StoreError) -> Int
   /// Live sessions of an account at `now`, newest first (ties in the second by insertion).

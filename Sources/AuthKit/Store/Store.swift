@@ -10,6 +10,11 @@ public protocol Store: AnyObject {
   /// server), so a readable generated secret can be called out.
   var file: FileOwner? { get }
 
+  /// True when the data this store opened is no longer what its location holds — a database
+  /// file moved over by `mv`, or removed — so a long-running caller (`check --batch`) opens the
+  /// store anew. A server's store is never replaced.
+  var wasReplaced: Bool { get }
+
   /// Runs `body` over one consistent snapshot; writes nothing.
   func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
@@ -55,4 +60,8 @@ public protocol Store: AnyObject {
   /// Applies every pending step, each in its own write transaction, and returns them. A schema
   /// newer than the binary is refused before anything runs.
   func migrate(_ context: MigrationContext) throws -> [SchemaStep]
+}
+
+extension Store {
+  public var wasReplaced: Bool { false }
 }

@@ -40,6 +40,13 @@ public enum Timestamp {
   /// `instant` as `YYYY-MM-DDTHH:MM:SSZ` (clamped to `range`, as `format(_:)` of its seconds).
   public static func format(_ instant: Instant) -> String { format(instant.seconds) }
 
+  /// `instant` as `YYYY-MM-DDTHH:MM:SS+00:00`: the form authctl writes into the original app's
+  /// `activated_at`, since Python's `datetime.fromisoformat` reads a `+00:00` offset from 3.7
+  /// on but a `Z` only from 3.11 (the original runs on older Pythons).
+  public static func formatWithOffset(_ instant: Instant) -> String {
+    String(format(instant).dropLast()) + "+00:00"
+  }
+
   /// The instant `text` names (any form `parse(_:)` reads), or nil.
   public static func instant(_ text: String) -> Instant? { parse(text).map(Instant.init(seconds:)) }
 

@@ -35,6 +35,10 @@ func runConfirm(_ ctx: Context) throws {
     return try Prompt.readLine(
       prompt: "Password chosen at registration (Enter to have a new one mailed): ", echo: false)
   }
+  if let old = result.previousEmail {
+    ctx.out.line("address changed from \(old) to \(result.account.email); every session ended")
+    return
+  }
   let how = result.generated ? "; the chosen password was dropped and a new one mailed" : ""
   ctx.out.line("confirmed \(result.account.email)\(how)")
 }
@@ -154,4 +158,34 @@ func runUsersSetPassword(_ ctx: Context) throws {
   ctx.out.line(
     "password \(chosen == nil ? "generated and mailed" : "set") for \(account.email); sessions ended"
   )
+}
+
+/// `authctl email change NEW [--password-stdin]`.
+func runEmailChange(_ ctx: Context) throws {
+  let flows = try ctx.flows()
+  let file = ctx.sessionFile
+  // The session first, so a person not logged in is not asked for a password.
+  _ = try CurrentSession.load(flows, file: file)
+  let password =
+    ctx.invocation.flag(.passwordStdin)
+    ? try Prompt.stdinLine("current password") : try Prompt.secret("Current password")
+  let result = try EmailChange(flows).request(
+    file: file, newEmail: ctx.invocation.arguments[0], password: password)
+  ctx.out.line(
+    "a token was mailed to \(result.newEmail); confirm it with 'authctl confirm -' to make the change"
+  )
+}
+
+/// `users set-email EMAIL NEW [--no-confirm]`.
+func runUsersSetEmail(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  let flows = try ctx.flows()
+  let result = try EmailChange(flows).set(
+    inv.arguments[0], newEmail: inv.arguments[1], confirm: !inv.flag(.noConfirm))
+  if result.changed {
+    ctx.out.line("address changed to \(result.newEmail); every session ended")
+  } else {
+    ctx.out.line(
+      "a token was mailed to \(result.newEmail); the change is made when it is confirmed")
+  }
 }

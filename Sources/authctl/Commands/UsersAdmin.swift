@@ -61,3 +61,54 @@ func runUsersDelete(_ ctx: Context) throws {
   let gone = try admin.delete(key)
   ctx.out.line("deleted \(gone.email)")
 }
+
+/// A TIME argument of the lifecycle commands: ISO 8601, or `now`; `never` (when `allowNever`)
+/// is nil.
+private func lifecycleTime(_ text: String, _ what: String, _ ctx: Context, allowNever: Bool)
+  throws -> Instant?
+{
+  switch text.trimmingASCIIWhitespace().lowercased() {
+  case "now": return ctx.clock.now()
+  case "never" where allowNever: return nil
+  default:
+    guard let instant = Timestamp.instant(text) else {
+      throw UsageError(
+        "invalid time '\(text)' for \(what); expected ISO 8601 (2026-12-31 or 2026-12-31T18:00:00Z), 'now'\(allowNever ? " or 'never'" : "")."
+      )
+    }
+    return instant
+  }
+}
+
+/// `users expire EMAIL --at TIME|now|never`.
+func runUsersExpire(_ ctx: Context) throws {
+  let at = try lifecycleTime(ctx.invocation.required(.at), "'--at'", ctx, allowNever: true)
+  let done = at.map { "\($0) is the end of the validity of" } ?? "no expiry for"
+  try adminChange(ctx, done) { try $0.expire($1, at: at) }
+}
+
+/// `users valid-from EMAIL TIME|now`: `now` clears the start.
+func runUsersValidFrom(_ ctx: Context) throws {
+  let text = ctx.invocation.arguments[1]
+  let now = text.trimmingASCIIWhitespace().lowercased() == "now"
+  let at = now ? nil : try lifecycleTime(text, "TIME", ctx, allowNever: false)
+  let done = at.map { "\($0) is the start of the validity of" } ?? "no start for"
+  try adminChange(ctx, done) { try $0.validFrom($1, at: at) }
+}
+
+/// `users require-reset EMAIL|--all [--reason TEXT]`.
+func runUsersRequireReset(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  let reason = inv.value(.reason)
+  switch (inv.arguments.first, inv.flag(.all)) {
+  case (nil, false), (.some, true):
+    throw UsageError("'users require-reset' needs exactly one of EMAIL and --all.")
+  case (nil, true):
+    let (marked, ended) = try Admin(try ctx.adminFlows()).requireResetAll(reason: reason)
+    ctx.out.line("a new password is required of \(marked) account(s); \(ended) session(s) ended")
+  case (.some, false):
+    try adminChange(ctx, "a new password is required of") {
+      try $0.requireReset($1, reason: reason)
+    }
+  }
+}
