@@ -51,6 +51,31 @@ final class FlowWorld {
 
   var store: any Store { ctx.store }
 
+  /// Runs `sql` straight on the store's connection, as another program sharing the database
+  /// would (the same text on SQLite and PostgreSQL); returns the changed row count.
+  @discardableResult
+  func execute(_ sql: String) throws -> Int {
+    if let sqlite = store as? SQLiteStore { return try sqlite.connection.run(sql) }
+    #if PostgreSQL
+      if let pg = store as? PostgresStore { return try pg.connection.query(sql).changes }
+    #endif
+    throw TestSupportError("no raw SQL for \(store.location)")
+  }
+
+  /// One integer from `sql`, on either store.
+  func integer(_ sql: String) throws -> Int64 {
+    if let sqlite = store as? SQLiteStore {
+      return try sqlite.connection.first(sql) { $0.int(0) } ?? -1
+    }
+    #if PostgreSQL
+      if let pg = store as? PostgresStore {
+        let r = try pg.connection.query(sql)
+        return r.rowCount > 0 ? r.int(0, 0) : -1
+      }
+    #endif
+    throw TestSupportError("no raw SQL for \(store.location)")
+  }
+
   // MARK: The mailbox
 
   /// Every mail delivered so far, oldest first.
