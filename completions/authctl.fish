@@ -31,6 +31,8 @@ function __authctl_takes_value
             'sessions prune:--older-than' \
             'mail queue:--format' \
             'mail show:--to' \
+            'db copy:--from' \
+            'db copy:--to' \
             'log:--user' \
             'log:--event' \
             'log:--since' \
@@ -61,7 +63,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd email users sessions mail
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail db
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -74,7 +76,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] email users sessions mail help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail db help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -95,7 +97,7 @@ end
 complete -c authctl -f
 
 # Global options, before or after the command.
-complete -c authctl -l db -r -F -d 'the SQLite database (env AUTHCTL_DB, default ./authctl.sqlite)'
+complete -c authctl -l db -r -F -d 'the database: a SQLite path or a postgres:// URL (env AUTHCTL_DB, default ./authctl.sqlite)'
 complete -c authctl -l env-file -r -F -d 'read variables from PATH (default ./.env when it exists)'
 complete -c authctl -l session-file -r -F -d 'the session token file (env AUTHCTL_SESSION_FILE)'
 complete -c authctl -s q -l quiet -d 'print no notices or warnings'
@@ -120,6 +122,7 @@ complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the datab
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
 complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
+complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
 complete -c authctl -n $__authctl_top -a completion -d 'print the shell completion script for bash, zsh or fish'
@@ -127,7 +130,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -136,6 +139,8 @@ complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nar
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
+complete -c authctl -n "__authctl_using 'help db'; and test (__authctl_nargs) -eq 0" \
+    -a 'copy'
 
 # email COMMAND
 complete -c authctl -n "__authctl_using email" -a change -d 'change the logged-in account\'s address, confirmed from the new one'
@@ -165,6 +170,9 @@ complete -c authctl -n "__authctl_using mail" -a queue -d 'list queued and faile
 complete -c authctl -n "__authctl_using mail" -a flush -d 'deliver queued messages that are due'
 complete -c authctl -n "__authctl_using mail" -a test -d 'send a test message and show each server reply'
 complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from the local mailbox, decoded'
+
+# db COMMAND
+complete -c authctl -n "__authctl_using db" -a copy -d 'copy every table to an empty database (SQLite ⇄ PostgreSQL)'
 
 # register
 complete -c authctl -n "__authctl_using register" -l password-stdin -d 'read the chosen password from stdin instead of generating one'
@@ -281,6 +289,10 @@ complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every q
 # mail show
 complete -c authctl -n "__authctl_using 'mail show'" -l last -d 'the newest message (the default)'
 complete -c authctl -n "__authctl_using 'mail show'" -l to -x -d 'the newest message to EMAIL'
+
+# db copy
+complete -c authctl -n "__authctl_using 'db copy'" -l from -r -F -d 'the database to copy: a SQLite path or a postgres:// URL'
+complete -c authctl -n "__authctl_using 'db copy'" -l to -r -F -d 'the empty database to fill: a SQLite path or a postgres:// URL'
 
 # log
 complete -c authctl -n "__authctl_using log" -l user -x -d 'only events of this account'

@@ -80,7 +80,9 @@ struct CommandSpec: Sendable {
 
 /// Options every command takes, before or after the command's name.
 let globalOptions: [OptionSpec] = [
-  .value(.db, "the SQLite database (env AUTHCTL_DB, default ./authctl.sqlite)"),
+  .value(
+    .db,
+    "the database: a SQLite path or a postgres:// URL (env AUTHCTL_DB, default ./authctl.sqlite)"),
   .value(.envFile, "read variables from PATH (default ./.env when it exists)"),
   .value(.sessionFile, "the session token file (env AUTHCTL_SESSION_FILE)"),
   .flag(.quiet, "print no notices or warnings"),

@@ -267,6 +267,21 @@ let commands: [CommandSpec] = [
       .value(.to, "the newest message to EMAIL"),
     ], run: runMailShow),
   CommandSpec(
+    "db copy", "copy every table to an empty database (SQLite ⇄ PostgreSQL)",
+    options: [
+      .value(.from, "the database to copy: a SQLite path or a postgres:// URL"),
+      .value(.toDatabase, "the empty database to fill: a SQLite path or a postgres:// URL"),
+    ],
+    constraints: [
+      .required(ValueOption.from, hint: "e.g. --from ./authctl.sqlite"),
+      .required(ValueOption.toDatabase, hint: "e.g. --to postgres://db.example.com/auth"),
+    ],
+    details: """
+      All or nothing: the target must be empty (a new SQLite file, or a database made with
+      createdb); each table's row count and SHA-256 are checked against the source before
+      the copy commits. The generated JWT secret is copied with the settings.
+      """, run: runDbCopy),
+  CommandSpec(
     "log", "show audit events",
     options: [
       .value(.user, "only events of this account"),
@@ -298,6 +313,7 @@ let commandGroups: [String: String] = [
   "users": "manage accounts",
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
+  "db": "move the database between stores",
   "email": "the logged-in account's address",
 ]
 

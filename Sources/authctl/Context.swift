@@ -71,7 +71,7 @@ struct Context {
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try SQLiteStore(path: settings.databasePath, create: create)
+    try settings.database.open(create: create)
   }
 
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
@@ -85,12 +85,22 @@ struct Context {
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
   func openOrCreateDatabase() throws -> any Store {
-    let path = settings.databasePath
-    let existed = FileManager.default.fileExists(atPath: path)
+    let location = settings.database
+    let existed: Bool
+    if case .sqlite(let path) = location {
+      existed = FileManager.default.fileExists(atPath: path)
+    } else {
+      existed = true  // a PostgreSQL database is made by its server's tools (createdb)
+    }
     let store = try openStoreAsIs(create: true)
     if try !existed || store.isEmpty() {
       let done = try store.migrate(migrationContext())
-      if !done.isEmpty { diagnostics.notice("created database \(path)") }
+      if !done.isEmpty {
+        diagnostics.notice(
+          location.isPostgres
+            ? "created the authctl tables in \(location.display)"
+            : "created database \(location.display)")
+      }
     } else {
       try store.requireCurrentSchema()
     }
@@ -154,6 +164,18 @@ struct Context {
   func secretLocation() -> String {
     if let source = config.source(\.jwtSecret), settings.jwtSecret != nil {
       return source.description
+    }
+    let database = settings.database
+    if database.isPostgres {
+      let stored: Bool?
+      do {
+        stored = try openStoreAsIs().read { try $0.setting(.jwtSecret) } != nil
+      } catch {
+        return "database \(database.display)? (cannot be read: \(describe(error).message))"
+      }
+      return stored == true
+        ? "database \(database.display) (its settings table)"
+        : "none: the database \(database.display) keeps no secret"
     }
     let path = settings.databasePath
     guard let file = FileOwner(path: path), file.isRegular else {

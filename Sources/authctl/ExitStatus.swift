@@ -77,7 +77,9 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
 /// The status of a store failure, by its kind alone (the same for every engine).
 private func status(of error: StoreError) -> ExitStatus {
   switch error.kind {
-  case .busy: return .tempFail
+  case .busy, .unreachable: return .tempFail
+  case .authentication: return .noPermission
+  case .unsupported: return .config
   case .missing, .cannotOpen: return .noInput
   case .schema: return .config
   case .conflict, .constraint, .corrupt: return .dataError

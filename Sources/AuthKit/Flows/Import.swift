@@ -35,6 +35,7 @@ public struct Import {
     defer { progress.finish() }
     return try ctx.run("admin.import") { run in
       try run.write(bulk: true) { tx in
+        problems = parseProblems  // the body may run again (Store.write)
         var accounts: [Account] = []
         accounts.reserveCapacity(records.count)
         var seen: [String: Int] = [:]

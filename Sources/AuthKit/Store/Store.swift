@@ -21,10 +21,27 @@ public protocol Store: AnyObject {
   /// Runs `body` in one write transaction, all or nothing. The write lock is taken first, so a
   /// read-then-write never fails half-way: busy past the timeout is `StoreErrorKind.busy`
   /// before anything changed.
+  ///
+  /// `body` may run more than once: an adapter whose transactions can fail on a conflict
+  /// (PostgreSQL's serializable ones) rolls back and runs it again. So a body keeps its
+  /// effects inside the transaction, and a value it hands out is its result (or is reset at
+  /// its start), never appended to from one run to the next.
   func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
   /// `write` for a change of many rows (an import): the adapter may size its caches for it.
   func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+  // MARK: Delivery claims
+
+  /// Claims the outbox messages `ids` for delivery by this process and returns those it now
+  /// holds: one another process holds (a flusher on another host) is left out. A claim lasts
+  /// until `releaseMessages` or until the store closes — a killed process's claims end with
+  /// it, so nothing waits for a lease to run out. The caller re-reads the claimed messages
+  /// afterwards (another flusher may have delivered one meanwhile).
+  func claimMessages(_ ids: [Int64]) throws(StoreError) -> [Int64]
+
+  /// Lets claimed messages go (once they are marked, or left queued).
+  func releaseMessages(_ ids: [Int64])
 
   // MARK: Schema
 

@@ -28,6 +28,14 @@ public enum StoreErrorKind: Sendable, Equatable {
   case io
   /// The schema is older or newer than this binary.
   case schema
+  /// The database server cannot be reached now (connection refused, timed out, restarting,
+  /// or the connection broke mid-command): retry.
+  case unreachable
+  /// The database server refused the credentials.
+  case authentication
+  /// This build or this server cannot serve the store (a binary built without PostgreSQL, a
+  /// server older than the oldest supported).
+  case unsupported
   /// Anything else: a bug or an engine failure not foreseen.
   case other
 }
