@@ -102,8 +102,7 @@ import Testing
     let args = argv.map { strdup($0) } + [nil]
     let envp = env.map { strdup($0) } + [nil]
     defer {
-      args.forEach { free($0) }
-      envp.forEach { free($0) }
+      for pointer in args + envp { free(pointer) }
     }
     var start = timespec()
     var end = timespec()

@@ -159,7 +159,7 @@ final class ServerProcess: @unchecked Sendable {
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_APPEND, 0)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for pointer in argv { free(pointer) } }
     var child: pid_t = 0
     let rc = posix_spawn(&child, executable, &actions, &attr, argv, environ)
     guard rc == 0 else { throw TestSupportError("posix_spawn \(executable): \(rc)") }

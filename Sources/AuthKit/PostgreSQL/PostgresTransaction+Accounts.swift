@@ -187,7 +187,9 @@
     func eachAccount(_ body: (Account) throws -> Void) throws {
       db.cursors += 1
       let name = "authctl_cursor_\(db.cursors)"
-      try db.query("DECLARE \(name) NO SCROLL CURSOR FOR SELECT \(Self.accountColumns) FROM users ORDER BY seq")
+      try db.query(
+        "DECLARE \(name) NO SCROLL CURSOR FOR SELECT \(Self.accountColumns) FROM users ORDER BY seq"
+      )
       while true {
         let r = try db.execute("FETCH FORWARD \(PGCursor.batch) FROM \(name)")
         for i in 0..<r.rowCount { try body(Self.account(r, i)) }

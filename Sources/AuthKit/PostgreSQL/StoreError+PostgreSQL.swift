@@ -78,7 +78,8 @@
     /// The kind of a SQLSTATE, by its class (the first two characters) or the whole code.
     init(sqlState s: String) {
       switch s {
-      case "40001", "40P01", "55P03", "57014": self = .busy  // serialization, deadlock, lock, timeout
+      // serialization failure, deadlock, lock not available, statement timeout
+      case "40001", "40P01", "55P03", "57014": self = .busy
       case "57P01", "57P02", "57P03", "53300": self = .unreachable  // shutdown, starting, too many
       case "28000", "28P01": self = .authentication
       case "3D000": self = .missing
