@@ -267,6 +267,19 @@ let commands: [CommandSpec] = [
       .value(.to, "the newest message to EMAIL"),
     ], run: runMailShow),
   CommandSpec(
+    "hooks queue", "list hook events waiting for AUTHCTL_HOOK, and those it gave up on",
+    options: [.format(["table", "json"])], run: runHooksQueue),
+  CommandSpec(
+    "hooks flush", "run AUTHCTL_HOOK once per queued audit event that is due",
+    options: [.flag(.all, "run every queued event, backoff or not")],
+    details: """
+      Each event goes to the program as one JSON object on stdin, oldest first and in order
+      per account. Exit 0 marks it delivered; any other exit, a signal or AUTHCTL_HOOK_TIMEOUT
+      defers it with the outbox's backoff, and the tenth failed attempt gives it up. authctl
+      also runs this after each command when AUTHCTL_HOOK is set. Exit 75 when events still
+      wait for their retry time.
+      """, run: runHooksFlush),
+  CommandSpec(
     "db copy", "copy every table to an empty database (SQLite ⇄ PostgreSQL)",
     options: [
       .value(.from, "the database to copy: a SQLite path or a postgres:// URL"),
@@ -314,6 +327,7 @@ let commandGroups: [String: String] = [
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
   "db": "move the database between stores",
+  "hooks": "the audit events queued for the hook program (AUTHCTL_HOOK)",
   "email": "the logged-in account's address",
 ]
 

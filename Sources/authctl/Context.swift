@@ -17,6 +17,8 @@ struct Context {
   /// Notices, warnings, progress and the SMTP transcript, on stderr.
   let diagnostics: Diagnostics
   let clock = Clock.system
+  /// The database the command opened (current schema), for the hook run after it.
+  let opened = OpenedStore()
 
   init(
     _ invocation: Invocation, environment: [String: String], out: Output,
@@ -79,6 +81,7 @@ struct Context {
   func openDatabase() throws -> any Store {
     let store = try openStoreAsIs()
     try store.requireCurrentSchema()
+    opened.store = store
     return store
   }
 
@@ -104,6 +107,7 @@ struct Context {
     } else {
       try store.requireCurrentSchema()
     }
+    opened.store = store
     return store
   }
 

@@ -92,6 +92,12 @@ public struct Settings: Sendable {
   /// `AUTHCTL_HTTP_TIMEOUT`: the timeout of each HTTPS request.
   public internal(set) var httpTimeout = Duration.zero
 
+  /// `AUTHCTL_HOOK`: the program every audit event is handed to (issue 15); nil: no events
+  /// are queued for it.
+  public internal(set) var hookProgram: String?
+  /// `AUTHCTL_HOOK_TIMEOUT`: how long one run of the hook program may take.
+  public internal(set) var hookTimeout = Duration.zero
+
   init() {}
 }
 

@@ -68,6 +68,9 @@ public final class FlowContext {
 
   public func now() -> Instant { clock.now() }
 
+  /// True when audit events are queued for the hook program (`AUTHCTL_HOOK` is set).
+  public var hooks: Bool { settings.hookProgram != nil }
+
   /// A password a person chose, checked against the rules (`PasswordPolicy`) and then the
   /// breach corpora (`BreachCheck`); its NFC form, or the refusal (65, or 75/78 when the
   /// breach check cannot be made). Runs before any write lock is taken.

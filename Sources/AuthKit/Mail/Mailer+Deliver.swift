@@ -143,10 +143,11 @@ extension Mailer {
   ) throws {
     try store.write { tx in
       try mark(tx)
-      try tx.record(
+      try tx.audit(
         AuditEvent(
           at: clock.now(), event: event, userID: item.userID,
-          email: item.recipient, ok: false, reason: error, detail: item.kind))
+          email: item.recipient, ok: false, reason: error, detail: item.kind),
+        hooks: settings.hookProgram != nil)
     }
   }
 }

@@ -23,6 +23,7 @@ public enum Schema {
       name:
         "account lifecycle: validity window, required reset, address change; the original's rows dated",
       apply: lifecycle),
+    Migration(version: 5, name: "hook events: audit events queued for AUTHCTL_HOOK", apply: hookEvents),
   ]
 
   /// The latest version this binary knows.
@@ -214,5 +215,32 @@ public enum Schema {
       UPDATE users SET created_at = ?1, updated_at = coalesce(updated_at, ?1)
       WHERE created_at IS NULL
       """, [StoredTime.value(context.now)])
+  }
+
+  /// Issue 15: the audit events queued for the hook program (`AUTHCTL_HOOK`), each a copy of
+  /// its audit row with its delivery state. `account_key` (`HookRecords`) orders an
+  /// account's events: one waits while an earlier one of its account is `queued`.
+  static func hookEvents(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      CREATE TABLE hook_events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        user_id TEXT,
+        email TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+        reason TEXT,
+        detail TEXT,
+        account_key TEXT,
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        sent_at TEXT
+      );
+      CREATE INDEX hook_events_due ON hook_events(status, next_attempt_at);
+      CREATE INDEX hook_events_account ON hook_events(account_key, id) WHERE status = 'queued';
+      """)
   }
 }

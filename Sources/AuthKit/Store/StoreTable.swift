@@ -2,4 +2,5 @@
 /// `sessions` and `codes` that name them): `authctl db copy` moves them in this order.
 public enum StoreTable: String, CaseIterable, Sendable {
   case users, settings, sessions, codes, outbox, audit
+  case hookEvents = "hook_events"
 }
