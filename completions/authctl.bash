@@ -33,6 +33,8 @@ _authctl_command_opts() {
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
+        'hooks queue') echo '--format' ;;
+        'hooks flush') echo '--all' ;;
         'db copy') echo '--from --to' ;;
         log) echo '--user --event --since --failed --format' ;;
         config) echo '--format' ;;
@@ -67,6 +69,7 @@ _authctl_takes_value() {
             'sessions prune:--older-than' | \
             'mail queue:--format' | \
             'mail show:--to' | \
+            'hooks queue:--format' | \
             'db copy:--from' | \
             'db copy:--to' | \
             log:--user | \
@@ -102,6 +105,7 @@ _authctl_value() {
         'users export:--format') _authctl_words 'csv jsonl htpasswd' ;;
         'users export:--output') _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
+        'hooks queue:--format') _authctl_words 'table json' ;;
         'db copy:--from') _authctl_files ;;
         'db copy:--to') _authctl_files ;;
         log:--format) _authctl_words 'table json jsonl' ;;
@@ -170,7 +174,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        email | users | sessions | mail | db) cmd="$cmd $w" ;;
+                        email | users | sessions | mail | hooks | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -191,15 +195,16 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail db log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail hooks db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
+        hooks) ((nargs == 0)) && _authctl_words 'queue flush' ;;
         db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail hooks db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
@@ -208,6 +213,8 @@ _authctl() {
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
+            elif ((nargs == 1)) && [[ ${positional[1]} == hooks ]]; then
+                _authctl_words 'queue flush'
             elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
                 _authctl_words 'copy'
             fi

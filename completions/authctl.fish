@@ -31,6 +31,7 @@ function __authctl_takes_value
             'sessions prune:--older-than' \
             'mail queue:--format' \
             'mail show:--to' \
+            'hooks queue:--format' \
             'db copy:--from' \
             'db copy:--to' \
             'log:--user' \
@@ -63,7 +64,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd email users sessions mail db
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail hooks db
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -76,7 +77,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] email users sessions mail db help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail hooks db help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -122,6 +123,7 @@ complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the datab
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
 complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
+complete -c authctl -n $__authctl_top -a hooks -d 'the audit events queued for the hook program (AUTHCTL_HOOK)'
 complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
@@ -130,7 +132,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail db log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail hooks db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -139,6 +141,8 @@ complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nar
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
+complete -c authctl -n "__authctl_using 'help hooks'; and test (__authctl_nargs) -eq 0" \
+    -a 'queue flush'
 complete -c authctl -n "__authctl_using 'help db'; and test (__authctl_nargs) -eq 0" \
     -a 'copy'
 
@@ -170,6 +174,10 @@ complete -c authctl -n "__authctl_using mail" -a queue -d 'list queued and faile
 complete -c authctl -n "__authctl_using mail" -a flush -d 'deliver queued messages that are due'
 complete -c authctl -n "__authctl_using mail" -a test -d 'send a test message and show each server reply'
 complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from the local mailbox, decoded'
+
+# hooks COMMAND
+complete -c authctl -n "__authctl_using hooks" -a queue -d 'list hook events waiting for AUTHCTL_HOOK, and those it gave up on'
+complete -c authctl -n "__authctl_using hooks" -a flush -d 'run AUTHCTL_HOOK once per queued audit event that is due'
 
 # db COMMAND
 complete -c authctl -n "__authctl_using db" -a copy -d 'copy every table to an empty database (SQLite ⇄ PostgreSQL)'
@@ -289,6 +297,12 @@ complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every q
 # mail show
 complete -c authctl -n "__authctl_using 'mail show'" -l last -d 'the newest message (the default)'
 complete -c authctl -n "__authctl_using 'mail show'" -l to -x -d 'the newest message to EMAIL'
+
+# hooks queue
+complete -c authctl -n "__authctl_using 'hooks queue'" -l format -x -a 'table json' -d 'output format: table, json (default table)'
+
+# hooks flush
+complete -c authctl -n "__authctl_using 'hooks flush'" -l all -d 'run every queued event, backoff or not'
 
 # db copy
 complete -c authctl -n "__authctl_using 'db copy'" -l from -r -F -d 'the database to copy: a SQLite path or a postgres:// URL'
