@@ -46,7 +46,8 @@ extension FlowTests {
     static func delivered(_ dir: String) throws -> [String] {
       let text = (try? String(contentsOfFile: dir + "/events", encoding: .utf8)) ?? ""
       return try text.split(separator: "\n").map {
-        let o = try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        let o = try #require(
+          try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         return "\(o["event"] as? String ?? "") \(o["email"] as? String ?? "-")"
       }
     }

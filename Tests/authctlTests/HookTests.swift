@@ -82,7 +82,8 @@ import Testing
     try walk.run(["confirm", token, "--password-stdin"], stdin: first + "\n")
     try walk.run(
       ["login", "me@example.com", "--password-stdin"], stdin: "not the password 1\n", expect: 77)
-    try walk.run(["login", "nobody@example.com", "--password-stdin"], stdin: first + "\n", expect: 67)
+    try walk.run(
+      ["login", "nobody@example.com", "--password-stdin"], stdin: first + "\n", expect: 67)
     try walk.run(["login", "me@example.com", "--password-stdin"], stdin: first + "\n")
     try walk.run(["passwd", "--request", "--password-stdin"], stdin: first + "\n")
     let code = try #require(
@@ -100,7 +101,10 @@ import Testing
       #expect(names.contains(kind), "\(kind) in \(names)")
     }
     let refusals = events.filter { $0["outcome"] as? String == "failed" }
-    #expect(refusals.map { $0["reason"] as? String } == ["wrong password", "no account with email nobody@example.com"])
+    #expect(
+      refusals.map { $0["reason"] as? String } == [
+        "wrong password", "no account with email nobody@example.com",
+      ])
     #expect(refusals.map { $0["email"] as? String } == ["me@example.com", "nobody@example.com"])
     let ids = events.compactMap { $0["id"] as? Int }
     #expect(ids == ids.sorted() && Set(ids).count == events.count)
@@ -152,9 +156,12 @@ import Testing
     #expect(early.stderr.contains("1 hook event(s) wait") && early.stderr.contains("--all"))
     #expect(try hook.objects("runs").count == 1, "not run again before its time")
     let queue = try walk.run(["hooks", "queue", "--format", "json"])
-    let listed = try #require(try JSONSerialization.jsonObject(with: queue.stdoutData) as? [[String: Any]])
+    let listed = try #require(
+      try JSONSerialization.jsonObject(with: queue.stdoutData) as? [[String: Any]])
     #expect(listed.count == 1 && listed[0]["attempts"] as? Int == 1)
-    #expect(listed[0]["event"] as? String == "register" && listed[0]["email"] as? String == "b@example.com")
+    #expect(
+      listed[0]["event"] as? String == "register"
+        && listed[0]["email"] as? String == "b@example.com")
     #expect((listed[0]["last_error"] as? String)?.contains("boom") == true)
 
     // Its time comes (the stored time moved, not waited for): the second backoff step.

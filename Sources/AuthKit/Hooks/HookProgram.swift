@@ -67,11 +67,14 @@ struct HookProgram {
   /// so) as its whole stdin.
   func run(_ input: [UInt8]) -> Outcome {
     guard input.count <= Int(PIPE_BUF) else {
-      return .failed(cause: "the event is \(input.count) bytes, more than a pipe holds at once", output: "")
+      return .failed(
+        cause: "the event is \(input.count) bytes, more than a pipe holds at once", output: "")
     }
     var stdin: [Int32] = [-1, -1]
     var output: [Int32] = [-1, -1]
-    guard pipe(&stdin) == 0 else { return .failed(cause: "pipe: \(String(cString: strerror(errno)))", output: "") }
+    guard pipe(&stdin) == 0 else {
+      return .failed(cause: "pipe: \(String(cString: strerror(errno)))", output: "")
+    }
     guard pipe(&output) == 0 else {
       close(stdin[0])
       close(stdin[1])
@@ -181,7 +184,9 @@ struct HookProgram {
         cause: "timed out after \(DurationText.format(timeout.components.seconds)); killed",
         output: text)
     }
-    if status & 0x7f != 0 { return .failed(cause: "killed by signal \(status & 0x7f)", output: text) }
+    if status & 0x7f != 0 {
+      return .failed(cause: "killed by signal \(status & 0x7f)", output: text)
+    }
     let code = (status >> 8) & 0xff
     if code == 0 { return .delivered }
     return .failed(cause: "exited with status \(code)", output: text)

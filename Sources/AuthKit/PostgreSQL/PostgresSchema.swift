@@ -192,7 +192,7 @@
         WHERE created_at IS NULL
         """, [PGTime.text(context.now)])
     }
-  
+
     /// Issue 15, as on SQLite (`Schema.hookEvents`): the audit events queued for the hook
     /// program, with their delivery state and the key that orders an account's events.
     static func hookEvents(_ db: PGConnection, _ context: MigrationContext) throws {

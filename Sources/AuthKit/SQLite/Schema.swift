@@ -23,7 +23,8 @@ public enum Schema {
       name:
         "account lifecycle: validity window, required reset, address change; the original's rows dated",
       apply: lifecycle),
-    Migration(version: 5, name: "hook events: audit events queued for AUTHCTL_HOOK", apply: hookEvents),
+    Migration(
+      version: 5, name: "hook events: audit events queued for AUTHCTL_HOOK", apply: hookEvents),
   ]
 
   /// The latest version this binary knows.
