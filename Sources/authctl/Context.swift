@@ -17,7 +17,7 @@ struct Context {
   /// Notices, warnings, progress and the SMTP transcript, on stderr.
   let diagnostics: Diagnostics
   let clock = Clock.system
-  /// The database the command opened (current schema), for the hook run after it.
+  /// The flows' contexts the command made, for the hook run after it.
   let opened = OpenedStore()
 
   init(
@@ -81,7 +81,6 @@ struct Context {
   func openDatabase() throws -> any Store {
     let store = try openStoreAsIs()
     try store.requireCurrentSchema()
-    opened.store = store
     return store
   }
 
@@ -107,7 +106,6 @@ struct Context {
     } else {
       try store.requireCurrentSchema()
     }
-    opened.store = store
     return store
   }
 
@@ -125,6 +123,7 @@ struct Context {
       _ = try ctx.keys
     }
     ctx.deliveries = { report($0) }
+    if runsHooksAfter { opened.contexts.append(ctx) }
     if settings.jwtSecret == nil && !checks { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
@@ -149,6 +148,7 @@ struct Context {
       store: create ? openOrCreateDatabase() : openDatabase(), settings: settings, clock: clock,
       observer: diagnostics)
     ctx.deliveries = { report($0) }
+    if runsHooksAfter { opened.contexts.append(ctx) }
     return ctx
   }
 

@@ -66,7 +66,7 @@ public final class FlowRun {
       do {
         return .success(try body(tx))
       } catch let refusal as CommitAndRefuse {
-        try tx.audit(self.failure(refusal.error), hooks: self.ctx.hooks)
+        try self.audit(tx, self.failure(refusal.error))
         return .failure(refusal.error)
       }
     }
@@ -97,10 +97,11 @@ public final class FlowRun {
   public func succeeded(
     _ tx: any StoreTransaction, _ account: Account?, reason: String? = nil, detail: String? = nil
   ) throws {
-    try tx.audit(
+    try audit(
+      tx,
       AuditEvent(
         at: ctx.now(), event: event, userID: account?.id, email: account?.email ?? email,
-        ok: true, reason: reason, detail: detail), hooks: ctx.hooks)
+        ok: true, reason: reason, detail: detail))
   }
 
   /// Records a side event of the run (`lockout`, `session.limit`) in the caller's write
@@ -109,10 +110,17 @@ public final class FlowRun {
     _ tx: any StoreTransaction, _ event: String, _ account: Account, ok: Bool, reason: String,
     detail: String? = nil
   ) throws {
-    try tx.audit(
+    try audit(
+      tx,
       AuditEvent(
         at: ctx.now(), event: event, userID: account.id, email: account.email, ok: ok,
-        reason: reason, detail: detail), hooks: ctx.hooks)
+        reason: reason, detail: detail))
+  }
+
+  /// Records `event` through the one audit writer, queued for the hook when it is set.
+  private func audit(_ tx: any StoreTransaction, _ event: AuditEvent) throws {
+    try tx.audit(event, hooks: ctx.hooks)
+    if ctx.hooks { ctx.hookEventsQueued += 1 }
   }
 
   /// Delivers what the committed transaction queued, and reports it.
@@ -136,7 +144,7 @@ public final class FlowRun {
   /// the store's own failure. The record is best effort: it never hides the refusal.
   func ended(by error: any Error) {
     if refusalRecorded || !Self.isRefusal(error) { return }
-    _ = try? ctx.store.write { try $0.audit(failure(error), hooks: ctx.hooks) }
+    _ = try? ctx.store.write { try audit($0, failure(error)) }
   }
 
   /// False for bad input (exit 65: the request was malformed, nothing was decided) and for the

@@ -149,6 +149,7 @@ extension Mailer {
           email: item.recipient, ok: false, reason: error, detail: item.kind),
         hooks: settings.hookProgram != nil)
     }
+    if settings.hookProgram != nil { hookEventsQueued += 1 }
   }
 }
 

@@ -56,6 +56,8 @@ public final class Mailer {
   public var transport: Transport
   /// Hears the progress of a delivery and, with `MAIL_DEBUG`, the SMTP transcript.
   public let observer: any Observer
+  /// Hook events its delivery's audit records queued (`mail.deferred`, `mail.failed`).
+  public internal(set) var hookEventsQueued = 0
   /// The senders of the settings, in their written order (`senders()` shuffles them).
   let pool: [MailSender]
 

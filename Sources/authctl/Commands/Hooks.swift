@@ -58,19 +58,24 @@ func reportHooks(_ report: HookReport, _ diagnostics: Diagnostics) {
 }
 
 extension Context {
-  /// After a command (done or refused), when AUTHCTL_HOOK is set and the command opened the
-  /// database: runs the hook for what is due, as mail is delivered after a commit. A problem
-  /// is a warning, never the command's exit status; another run holding the lock is left to
-  /// deliver. Not after `hooks` commands themselves, nor in the protocol modes and `check
-  /// --batch`, which answer a server at each request (cron's `hooks flush` delivers theirs).
-  func flushHooksAfterCommand() {
-    guard settings.hookProgram != nil, let store = opened.store else { return }
+  /// True when the hook runs after this command (`flushHooksAfterCommand`): AUTHCTL_HOOK is
+  /// set and the command is not a `hooks` command, a protocol mode or `check --batch` — whose
+  /// flows' contexts are then not kept (a batch helper lets a replaced database's go).
+  var runsHooksAfter: Bool {
     let name = invocation.command?.name ?? ""
-    if name.hasPrefix("hooks ") || Self.isProtocolMode(invocation)
-      || (name == "check" && invocation.flag(.batch))
-    {
-      return
-    }
+    return settings.hookProgram != nil && !name.hasPrefix("hooks ")
+      && !Self.isProtocolMode(invocation) && !(name == "check" && invocation.flag(.batch))
+  }
+
+  /// After a command (done or refused) that queued hook events: runs the hook for what is
+  /// due, as mail is delivered after a commit. A problem is a warning, never the command's
+  /// exit status; another run holding the lock is left to deliver. A command that queued
+  /// nothing runs nothing (a read-only question stays one: DESIGN.md, "Transactions" 5), nor
+  /// do the protocol modes and `check --batch`, which answer a server at each request
+  /// (cron's `hooks flush` delivers theirs).
+  func flushHooksAfterCommand() {
+    guard runsHooksAfter, let store = opened.contexts.first(where: \.queuedHookEvents)?.store
+    else { return }
     do {
       let report = try HookDelivery(
         store: store, settings: settings, clock: clock, observer: diagnostics
@@ -82,7 +87,7 @@ extension Context {
   }
 }
 
-/// The database a command opened, for what runs after it (`flushHooksAfterCommand`).
+/// The flows' contexts a command made, for what runs after it (`flushHooksAfterCommand`).
 final class OpenedStore {
-  var store: (any Store)?
+  var contexts: [FlowContext] = []
 }
