@@ -160,6 +160,28 @@ extension FlowTests {
       #expect(try Self.delivered(dir) == ["admin.disable me@example.com"])
     }
 
+    /// Retention: sent and failed events older than a cutoff go, in batches; queued ones
+    /// stay whatever their age.
+    @Test func finishedEventsArePrunedQueuedOnesStay() throws {
+      let (w, folder) = try Self.world()
+      let dir = folder.path
+      try Register(w.ctx).run("a@example.com", chosenPassword: FlowWorld.password)
+      try Register(w.ctx).run("c@example.com", chosenPassword: FlowWorld.password)
+      try Register(w.ctx).run("d@example.com", chosenPassword: FlowWorld.password)
+      Self.flag(dir, "refuse-a", true)
+      #expect(try Self.run(w).delivered == 2)
+      let a = try #require(try Self.pending(w).first)
+      try w.store.write { try $0.markHookFailed(id: a.id, error: "given up") }
+      try Register(w.ctx).run("e@example.com", chosenPassword: FlowWorld.password)
+      w.clock.advance(by: .seconds(86_400))
+      let cutoff = w.clock.now
+      #expect(try w.store.read { try $0.finishedHookEventCount(before: cutoff) } == 3)
+      #expect(try w.store.write { try $0.deleteFinishedHookEvents(before: cutoff, limit: 2) } == 2)
+      #expect(try w.store.write { try $0.deleteFinishedHookEvents(before: cutoff, limit: 2) } == 1)
+      #expect(try w.store.read { try $0.finishedHookEventCount(before: cutoff) } == 0)
+      #expect(try Self.pending(w).map(\.audit.email) == ["e@example.com"], "the queued one stays")
+    }
+
     /// Two runs never hold one event: on SQLite the second run finds the lock file taken; on
     /// PostgreSQL the event claimed by one connection is skipped by another, then delivered
     /// once let go.

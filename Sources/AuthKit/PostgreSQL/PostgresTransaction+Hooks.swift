@@ -98,5 +98,19 @@
         WHERE id = $1
         """, [id.bound, error])
     }
+
+    func finishedHookEventCount(before cutoff: Instant) throws(StoreError) -> Int {
+      try integer(
+        "SELECT count(*) FROM hook_events WHERE status IN ('sent', 'failed') AND at < $1",
+        [PGTime.text(cutoff)])
+    }
+
+    func deleteFinishedHookEvents(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+      try run(
+        """
+        DELETE FROM hook_events WHERE id IN (SELECT id FROM hook_events
+          WHERE status IN ('sent', 'failed') AND at < $1 ORDER BY id LIMIT $2)
+        """, [PGTime.text(cutoff), limit.bound])
+    }
   }
 #endif

@@ -98,4 +98,19 @@ extension SQLiteTransaction {
       WHERE id = ?1
       """, [.integer(id), .text(error)])
   }
+
+  func finishedHookEventCount(before cutoff: Instant) throws(StoreError) -> Int {
+    try first(
+      "SELECT count(*) FROM hook_events WHERE status IN ('sent', 'failed') AND at < ?1",
+      [StoredTime.value(cutoff)]
+    ) { Int($0.int(0)) } ?? 0
+  }
+
+  func deleteFinishedHookEvents(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+    try run(
+      """
+      DELETE FROM hook_events WHERE id IN (SELECT id FROM hook_events
+        WHERE status IN ('sent', 'failed') AND at < ?1 ORDER BY id LIMIT ?2)
+      """, [StoredTime.value(cutoff), .integer(Int64(limit))])
+  }
 }

@@ -25,4 +25,9 @@ public protocol HookRecords {
   func markHookDeferred(id: Int64, error: String, next: Instant) throws(StoreError)
   /// The last attempt failed: given up, kept with its error.
   func markHookFailed(id: Int64, error: String) throws(StoreError)
+  /// Sent and failed events queued before `cutoff` (what a prune removes).
+  func finishedHookEventCount(before cutoff: Instant) throws(StoreError) -> Int
+  /// Deletes at most `limit` of the oldest sent and failed events queued before `cutoff`;
+  /// queued ones stay whatever their age. Returns how many.
+  func deleteFinishedHookEvents(before cutoff: Instant, limit: Int) throws(StoreError) -> Int
 }
