@@ -7,7 +7,7 @@ extension QRCode {
     case quartile
     case high
 
-    /// The two bits the format information carries for the level (§6.9.1, Table 12).
+    /// The two bits the format information carries for the level (§6.9).
     var formatBits: Int {
       switch self {
       case .low: return 1

@@ -1,15 +1,16 @@
 extension QRCode {
   /// The symbol as text for a terminal: Unicode half blocks (U+2580 ▀, U+2584 ▄, U+2588 █ and
   /// space), two module rows per line, with `quietZone` light modules around it (ISO/IEC
-  /// 18004:2006 §6.3.7 asks for 4).
+  /// 18004:2006 §5.3 asks for 4).
   ///
-  /// Light modules are drawn as block characters and dark modules as spaces. A reader looks for
-  /// dark modules on a light ground (§6.1; many phone cameras read nothing else), and the
-  /// usual terminal is light text on black: there the blocks, in the foreground colour, are
-  /// the light ground and the black background shows through as the dark modules. Drawing
-  /// dark modules as blocks would give an inverted symbol on such a terminal. (`qrencode -t
-  /// UTF8` draws the same way.) On a dark-on-light terminal the symbol comes out inverted,
-  /// which some readers do not accept. Each line ends with a newline.
+  /// Light modules are drawn as block characters and dark modules as spaces. Readers look for
+  /// dark modules on a light ground; reflectance reversal (light on dark) is allowed by the
+  /// 2005 edition (§5.2) but many phone camera apps do not try it. The usual terminal is light
+  /// text on black: there the blocks, in the foreground colour, are the light ground and the
+  /// black background shows through as the dark modules, a symbol of normal reflectance.
+  /// Drawing dark modules as blocks would give a reversed one. (`qrencode -t UTF8` draws the
+  /// same way.) On a dark-on-light terminal the symbol comes out reversed, which readers that
+  /// handle reversal still read. Each line ends with a newline.
   public func terminalText(quietZone: Int = 4) -> String {
     let range = -quietZone..<(size + quietZone)
     var text = ""

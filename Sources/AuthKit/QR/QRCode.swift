@@ -2,9 +2,9 @@
 /// link; versions 1–40, the smallest that fits being chosen, at a selectable
 /// error-correction level.
 ///
-/// Encoding (§6.1): mode indicator 0100, the byte count (8 bits up to version 9, 16 after,
+/// Encoding (§6): mode indicator 0100, the byte count (8 bits up to version 9, 16 after,
 /// Table 3), the bytes, a terminator of up to four 0 bits, 0 bits to a byte boundary and pad
-/// codewords 0xEC 0x11 (§6.4.10); Reed–Solomon codewords per block (§6.5), blocks interleaved
+/// codewords 0xEC 0x11 (§6.4); Reed–Solomon codewords per block (§6.5), blocks interleaved
 /// (§6.6); placed around the function patterns, masked with the pattern of lowest penalty
 /// (§6.8), with format and version information (§6.9, §6.10).
 public struct QRCode: Sendable {
@@ -72,7 +72,7 @@ public struct QRCode: Sendable {
     return (dataCodewordCount(version: version, level: level) * 8 - 4 - countBits) / 8
   }
 
-  /// All codewords, data and error correction, of a version (§6.4.10 Table 1): the modules
+  /// All codewords, data and error correction, of a version (Table 1): the modules
   /// left once the function patterns — finders with separators (3 × 64), timing (2 × (size −
   /// 16)), format information and dark module (31), alignment patterns less their overlap
   /// with timing, version information (2 × 18) — are taken, in whole bytes.

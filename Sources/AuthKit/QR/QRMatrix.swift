@@ -1,4 +1,4 @@
-/// The module grid of one QR Code symbol while it is built (ISO/IEC 18004:2006 §6.3, §6.7–6.10):
+/// The module grid of one QR Code symbol while it is built (ISO/IEC 18004:2006 §5.3, §6.7–6.10):
 /// function patterns, data placement, masking and the masking penalty. Coordinates are
 /// (x = column, y = row) from the top left; `true` is a dark module.
 struct QRMatrix {
@@ -38,12 +38,12 @@ struct QRMatrix {
   }
 
   private mutating func drawFunctionPatterns() {
-    // Timing patterns (§6.3.5): alternating, dark on even positions of row and column 6.
+    // Timing patterns (§5.3): alternating, dark on even positions of row and column 6.
     for i in 0..<size {
       setFunction(6, i, i % 2 == 0)
       setFunction(i, 6, i % 2 == 0)
     }
-    // Finder patterns with their light separators (§6.3.3, §6.3.4): 7×7 rings 1:1:3:1:1.
+    // Finder patterns with their light separators (§5.3): 7×7 rings 1:1:3:1:1.
     for (cx, cy) in [(3, 3), (size - 4, 3), (3, size - 4)] {
       for dy in -4...4 {
         for dx in -4...4 where (0..<size).contains(cx + dx) && (0..<size).contains(cy + dy) {
@@ -52,7 +52,7 @@ struct QRMatrix {
         }
       }
     }
-    // Alignment patterns (§6.3.6): 5×5, except where they would overlap a finder pattern.
+    // Alignment patterns (§5.3, Annex E): 5×5, except where they would overlap a finder pattern.
     let centres = Self.alignmentCentres(version: version)
     for (i, cy) in centres.enumerated() {
       for (j, cx) in centres.enumerated() {
@@ -100,7 +100,7 @@ struct QRMatrix {
   }
 
   /// Places the codewords' bits, most significant first, in two-module-wide columns from the
-  /// bottom right, upwards then downwards, skipping the vertical timing pattern (§6.7.3).
+  /// bottom right, upwards then downwards, skipping the vertical timing pattern (§6.7).
   /// Modules left over (remainder bits) stay light.
   mutating func place(_ codewords: [UInt8]) {
     var bitIndex = 0
@@ -141,7 +141,7 @@ struct QRMatrix {
     }
   }
 
-  /// The masking penalty (§6.8.2.1, Table 11), lower is better: N1 = 3 for each run of 5 same
+  /// The masking penalty (§6.8.2, Table 11), lower is better: N1 = 3 for each run of 5 same
   /// modules plus 1 per further module, N2 = 3 per 2×2 block of one colour, N3 = 40 per
   /// 1:1:3:1:1 finder-like pattern with 4 light modules on a side (outside the symbol counts
   /// as light: the quiet zone), N4 = 10 per 5 % the dark share strays from 50 %.
