@@ -26,7 +26,7 @@ public struct HookReport: Sendable {
 /// - Exit 0 marks the event `sent`, in its own small transaction after the program's exit:
 ///   a kill in between runs it again at the next flush (at least once, never lost).
 /// - Any other end (exit status, signal, `AUTHCTL_HOOK_TIMEOUT`) defers it with the outbox's
-///   backoff (`Mailer.backoff`); the last of `Mailer.maxAttempts` attempts fails it for good
+///   backoff (`Outbox.backoff`); the last of `Outbox.maxAttempts` attempts fails it for good
 ///   and records `hook.failed`, and its account's later events then go on (else one event the
 ///   program refuses would hold an account's events forever).
 /// - Two runs never run one event at once: on SQLite one run holds the lock file beside the
@@ -122,15 +122,15 @@ public struct HookDelivery {
         at: now, event: event, userID: e.audit.userID, email: e.audit.email, ok: false,
         reason: reason, detail: "\(e.audit.event) #\(e.id)")
     }
-    if attempts >= Mailer.maxAttempts {
-      let gaveUp = "gave up after \(Mailer.maxAttempts) attempts: "
+    if attempts >= Outbox.maxAttempts {
+      let gaveUp = "gave up after \(Outbox.maxAttempts) attempts: "
       try store.write { tx in
         try tx.markHookFailed(id: e.id, error: gaveUp + error)
         try tx.audit(record("hook.failed", gaveUp + cause), hooks: false)
       }
       report.failed.append(problem)
     } else {
-      let next = now + Mailer.backoff(afterAttempts: attempts)
+      let next = now + Outbox.backoff(afterAttempts: attempts)
       try store.write { tx in
         try tx.markHookDeferred(id: e.id, error: error, next: next)
         try tx.audit(record("hook.deferred", cause), hooks: false)

@@ -5,7 +5,7 @@ public struct HookEvent: Sendable, Equatable {
   public var id: Int64
   public var audit: AuditEvent
   /// `queued` (waiting, or deferred until `nextAttemptAt`), `sent` (the program exited 0) or
-  /// `failed` (given up after `Mailer.maxAttempts`).
+  /// `failed` (given up after `Outbox.maxAttempts`).
   public var status: String
   public var attempts: Int
   public var nextAttemptAt: Instant
