@@ -1,5 +1,6 @@
 /// What every flow runs over (DESIGN.md): the store, the typed settings, a clock, the keys, the
-/// password rules, the mailer and the observer that hears its notices and warnings. Every flow
+/// password rules, the outbox with its notifiers, and the observer that hears its notices and
+/// warnings. Every flow
 /// takes one (`Register(ctx)`, `Admin(ctx)`, `Import(ctx)`, …) and runs on its kernel (`run`,
 /// `FlowRun`). Tests build one over a temporary store, an advanceable clock and a recording
 /// observer.
@@ -11,7 +12,8 @@ public final class FlowContext {
   public let policy: PasswordPolicy
   /// The breached-password lookup of every chosen password (issue 16).
   public let breach: BreachCheck
-  public let mailer: Mailer
+  /// Queues notifications and delivers them through the channels' notifiers.
+  public let outbox: Outbox
   /// Hears the flows' notices, warnings and progress, and the mail transcript.
   public let observer: any Observer
   /// Hears every delivery a flow makes after its commit (the CLI says where the mail went),
@@ -24,9 +26,11 @@ public final class FlowContext {
   /// secret nor starts OpenSSL (issue 14: its start-up is the check's overhead).
   private var keyRing: Result<KeyRing, any Error>?
 
+  /// `notifiers`: the channels' notifiers; by default those the settings configure
+  /// (`Notifiers.configured`; tests give a recording one).
   public init(
     store: any Store, settings: Settings, clock: Clock, observer: any Observer,
-    derivesKeys: Bool = true
+    notifiers: Notifiers? = nil, derivesKeys: Bool = true
   ) throws {
     self.store = store
     self.settings = settings
@@ -36,7 +40,10 @@ public final class FlowContext {
     hasher = try PasswordHasher(cost: settings.bcryptCost)
     policy = PasswordPolicy(minLength: settings.minPasswordLength)
     breach = BreachCheck(settings: settings)
-    mailer = Mailer(settings: settings, clock: clock, observer: observer)
+    outbox = Outbox(
+      settings: settings, clock: clock, observer: observer,
+      notifiers: notifiers
+        ?? .configured(settings, clock: clock, observer: observer, database: store.file))
   }
 
   /// The keys derived from the JWT secret (`keys(settings:store:)`); throws when there is none.
