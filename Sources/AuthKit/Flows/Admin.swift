@@ -10,7 +10,9 @@ public struct Admin {
     return try ctx.store.read { tx in
       let a = try Accounts.lookup(tx, key, orID: true)
       let live = try tx.liveSessionCount(userID: a.id, now: now)
-      return AccountDetails(account: a, status: a.status(now: now), liveSessions: live, now: now)
+      return AccountDetails(
+        account: a, status: a.status(now: now), liveSessions: live,
+        telegram: try tx.telegramLink(userID: a.id), now: now)
     }
   }
 

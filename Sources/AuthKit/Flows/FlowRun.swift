@@ -158,6 +158,7 @@ public final class FlowRun {
     case let e as CryptoError: return e.message
     case let e as StoreError: return e.message
     case let e as ConfigError: return e.message
+    case let e as TelegramError: return e.message
     default: return "internal error: \(error)"
     }
   }
