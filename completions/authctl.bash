@@ -115,6 +115,7 @@ _authctl_argument() {
         confirm:0) _authctl_words '-' ;;
         reset:0) _authctl_words '-' ;;
         'users import:0') _authctl_files; _authctl_words '-' ;;
+        'telegram prefer:0') _authctl_words 'on off' ;;
         completion:0) _authctl_words 'bash zsh fish' ;;
     esac
 }
@@ -170,7 +171,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        email | users | sessions | mail | db) cmd="$cmd $w" ;;
+                        email | users | sessions | mail | telegram | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -191,15 +192,16 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail db log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail telegram db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
+        telegram) ((nargs == 0)) && _authctl_words 'link poll unlink prefer' ;;
         db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail telegram db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
@@ -208,6 +210,8 @@ _authctl() {
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
+            elif ((nargs == 1)) && [[ ${positional[1]} == telegram ]]; then
+                _authctl_words 'link poll unlink prefer'
             elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
                 _authctl_words 'copy'
             fi
