@@ -46,7 +46,9 @@ import Testing
     #expect(api.botID == "123456789")
     try api.sendMessage(chatID: 4242, text: "Code: 123456\nline two ✓")
     #expect(try server.sentMessages() == [.init(chat: 4242, text: "Code: 123456\nline two ✓")])
-    try server.setUpdates([(7, 10, "/start abc"), (8, 11, "hello"), (9, 12, "/start@authctl_test_bot xyz")])
+    try server.setUpdates([
+      (7, 10, "/start abc"), (8, 11, "hello"), (9, 12, "/start@authctl_test_bot xyz"),
+    ])
     let all = try api.updates(offset: nil, limit: 100)
     #expect(all.map(\.updateID) == [7, 8, 9])
     #expect(all.map(\.startParameter) == ["abc", nil, "xyz"])
@@ -56,7 +58,8 @@ import Testing
     let polls = try server.polls()
     #expect(polls.count == 2)
     #expect(polls[0].offset == nil && polls[1].offset == 9)
-    #expect(polls.allSatisfy { $0.timeout == 0 && $0.allowed_updates == ["message"] && $0.limit == 100 })
+    #expect(
+      polls.allSatisfy { $0.timeout == 0 && $0.allowedUpdates == ["message"] && $0.limit == 100 })
     // Every request went to /bot<token>/<method> by POST.
     let requests = try server.requests()
     #expect(requests.map(\.method) == Array(repeating: "POST", count: 4))
@@ -88,7 +91,8 @@ import Testing
     #expect(e502?.isTemporary == true)
     if case .temporary(_, let after)? = e502 { #expect(after == nil) }
     let e400 = Self.failure { try api.sendMessage(chatID: 2, text: "b") }
-    #expect(e400 == .refused("sendMessage at localhost:\(server.port): 400 Bad Request: chat not found"))
+    #expect(
+      e400 == .refused("sendMessage at localhost:\(server.port): 400 Bad Request: chat not found"))
     let e403 = Self.failure { try api.sendMessage(chatID: 3, text: "c") }
     #expect(e403?.isTemporary == false && e403?.message.contains("blocked") == true)
   }
@@ -101,16 +105,20 @@ import Testing
     #expect(unknown?.isTemporary == true)
     // An untrusted certificate, and a closed port.
     let untrusted = Self.failure { _ = try Self.api(server, token: wrong, ca: false).username() }
-    #expect(untrusted?.message.contains("certificate verify failed") == true, "\(String(describing: untrusted))")
+    #expect(
+      untrusted?.message.contains("certificate verify failed") == true,
+      "\(String(describing: untrusted))")
     server.stop()
-    let closed = try HTTPSTestServer(.init(mode: .status, status: 500, body: "{\"ok\":false,\"description\":\"echo \(wrong)\"}"))
+    let closed = try HTTPSTestServer(
+      .init(mode: .status, status: 500, body: "{\"ok\":false,\"description\":\"echo \(wrong)\"}"))
     let echoed = Self.failure { _ = try Self.api(closed, token: wrong).username() }
     for e in [unknown, untrusted, echoed] {
       let text = e?.message ?? ""
       #expect(!text.isEmpty)
       #expect(!text.contains(wrong) && !text.contains("ZZZsecretKey"), "\(text)")
     }
-    #expect(echoed?.message.contains("<token>") == true, "a token in the server's words is scrubbed")
+    #expect(
+      echoed?.message.contains("<token>") == true, "a token in the server's words is scrubbed")
   }
 
   @Test func aBadOrMissingTokenIsAConfigurationError() throws {
@@ -120,8 +128,11 @@ import Testing
     }
     let dir = try TempDir()
     _ = FileManager.default.createFile(atPath: dir.file("e.env"), contents: Data())
-    let config = try Config(environment: [:], envFile: dir.file("e.env"), observer: SilentObserver())
-    #expect(throws: TelegramError.notConfigured) { _ = try TelegramBotAPI(settings: config.settings) }
+    let config = try Config(
+      environment: [:], envFile: dir.file("e.env"), observer: SilentObserver())
+    #expect(throws: TelegramError.notConfigured) {
+      _ = try TelegramBotAPI(settings: config.settings)
+    }
     #expect(config.settings.telegramAPIURL.hostHeader == "api.telegram.org")
   }
 

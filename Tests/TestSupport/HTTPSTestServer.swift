@@ -54,12 +54,17 @@ public final class HTTPSTestServer: @unchecked Sendable {
 
   /// A message the bot stand-in was asked to send.
   public struct SentMessage: Sendable, Decodable, Equatable {
-    public var chat_id: Int64
+    public var chat: Int64
     public var text: String
 
     public init(chat: Int64, text: String) {
-      chat_id = chat
+      self.chat = chat
       self.text = text
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case chat = "chat_id"
+      case text
     }
   }
 
@@ -68,7 +73,12 @@ public final class HTTPSTestServer: @unchecked Sendable {
     public var offset: Int64?
     public var limit: Int?
     public var timeout: Int?
-    public var allowed_updates: [String]?
+    public var allowedUpdates: [String]?
+
+    enum CodingKeys: String, CodingKey {
+      case offset, limit, timeout
+      case allowedUpdates = "allowed_updates"
+    }
   }
 
   public struct Options: Sendable {

@@ -69,7 +69,9 @@ public struct TelegramBotAPI: Sendable {
     let result = try call("getMe", JSONWriter())
     guard case .object(let bot) = result, let name = bot["username"]?.string,
       !name.isEmpty, name.utf8.allSatisfy(Self.isNameByte)
-    else { throw .temporary("getMe at \(base.hostHeader): no username in the answer", retryAfter: nil) }
+    else {
+      throw .temporary("getMe at \(base.hostHeader): no username in the answer", retryAfter: nil)
+    }
     return name
   }
 
@@ -98,11 +100,13 @@ public struct TelegramBotAPI: Sendable {
     body.add("timeout", 0)
     body.add("allowed_updates", ["message"])
     guard case .array(let items) = try call("getUpdates", body) else {
-      throw .temporary("getUpdates at \(base.hostHeader): the result is not a list", retryAfter: nil)
+      throw .temporary(
+        "getUpdates at \(base.hostHeader): the result is not a list", retryAfter: nil)
     }
     return try items.map { (item) throws(TelegramError) -> TelegramUpdate in
       guard case .object(let u) = item, let id = u["update_id"]?.integer else {
-        throw .temporary("getUpdates at \(base.hostHeader): an update without an id", retryAfter: nil)
+        throw .temporary(
+          "getUpdates at \(base.hostHeader): an update without an id", retryAfter: nil)
       }
       guard case .object(let message)? = u["message"] else {
         return TelegramUpdate(updateID: id, chatID: nil, text: nil)
