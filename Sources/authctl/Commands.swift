@@ -258,6 +258,12 @@ let commands: [CommandSpec] = [
     "mail flush", "deliver queued messages that are due",
     options: [.flag(.all, "deliver every queued message, backoff or not")], run: runMailFlush),
   CommandSpec(
+    "outbox queue", "list queued and failed messages of every channel (mail queue)",
+    options: [.format(["table", "json"])], run: runMailQueue),
+  CommandSpec(
+    "outbox flush", "deliver queued messages of every channel that are due (mail flush)",
+    options: [.flag(.all, "deliver every queued message, backoff or not")], run: runMailFlush),
+  CommandSpec(
     "mail test", "send a test message and show each server reply",
     arguments: [.init(name: "ADDRESS", optional: false, help: "the recipient")], run: runMailTest),
   CommandSpec(
@@ -339,6 +345,7 @@ let commandGroups: [String: String] = [
   "users": "manage accounts",
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
+  "outbox": "queued messages of every channel (mail and Telegram)",
   "db": "move the database between stores",
   "email": "the logged-in account's address",
   "telegram": "codes and notices through a Telegram bot",
