@@ -125,7 +125,11 @@ public struct SettingSpec: Sendable {
       "AUTHCTL_HTTP_TIMEOUT", \.httpTimeout, default: "10s", "timeout of each HTTPS request"),
     .secret(
       "TELEGRAM_BOT_TOKEN", \.telegramBotToken,
-      "the Telegram bot's token from @BotFather; set, linked accounts get codes and notices there"),
+      "the Telegram bot's token from @BotFather; set, linked accounts get codes and notices there",
+      check: {
+        TelegramBotAPI.isBotToken($0)
+          ? nil : "not a bot token from @BotFather (digits, ':', then the key)"
+      }),
     .https(
       "TELEGRAM_API_URL", \.telegramAPIURL, default: "https://api.telegram.org",
       "the Telegram Bot API's base URL"),
@@ -230,12 +234,15 @@ extension SettingSpec {
     "'\(EmailAddress.printable(text))' is not an address or Name <address>: \(error.reason)"
   }
 
-  /// A secret; unset or empty is nil. May hold anything but NUL.
+  /// A secret; unset or empty is nil. May hold anything but NUL, and what `check` takes (its
+  /// problem, which must not quote the value).
   static func secret(
-    _ name: String, _ field: WritableKeyPath<Settings, Secret?> & Sendable, _ summary: String
+    _ name: String, _ field: WritableKeyPath<Settings, Secret?> & Sendable, _ summary: String,
+    check: @escaping @Sendable (String) -> String? = { _ in nil }
   ) -> SettingSpec {
     SettingSpec(name, .secret, nil, summary, field) { s, text in
       if text.utf8.contains(0) { return "the value contains a NUL" }
+      if !text.isEmpty, let problem = check(text) { return problem }
       s[keyPath: field] = text.isEmpty ? nil : Secret(text)
       return nil
     }

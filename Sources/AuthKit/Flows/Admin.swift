@@ -17,10 +17,12 @@ public struct Admin {
   }
 
   /// Runs `change` on the named account inside one write transaction and records `event`.
-  /// `change` returns nil when it changed the account, or the reason nothing was to be done.
+  /// `change` returns nil when it changed the account, or the reason nothing was to be done;
+  /// then `notify` queues what the change tells its owner.
   @discardableResult
   func change(
     _ key: String, event: String, detail: String? = nil,
+    notify: (FlowRun, any StoreTransaction, Account) throws -> Void = { _, _, _ in },
     _ change: (any StoreTransaction, inout Account, Instant) throws -> String?
   ) throws -> (account: Account, unchanged: String?) {
     try ctx.run(event, email: key) { run in
@@ -31,6 +33,7 @@ public struct Admin {
         if unchanged == nil {
           a.updatedAt = now
           try tx.updateAccount(a)
+          try notify(run, tx, a)
         }
         try run.succeeded(tx, a, reason: unchanged, detail: detail)
         return (a, unchanged)
@@ -43,7 +46,14 @@ public struct Admin {
   /// a later `users enable` does not bring them back. Returns nil, or why nothing changed.
   @discardableResult
   public func disable(_ key: String) throws -> String? {
-    try change(key, event: "admin.disable") { tx, a, now in
+    try change(
+      key, event: "admin.disable",
+      notify: { run, tx, a in
+        try run.queueTelegram(
+          tx, "disabled", to: a, TelegramTemplates.accountDisabled(email: a.email),
+          optional: true)
+      }
+    ) { tx, a, now in
       if a.disabledAt != nil { return "already disabled" }
       a.disabledAt = now
       a.stamp = try ctx.newStamp()

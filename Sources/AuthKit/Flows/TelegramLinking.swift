@@ -153,8 +153,9 @@ public struct TelegramLinking {
 
   /// The answer in the newly linked chat.
   func queueLinked(_ run: FlowRun, _ tx: any StoreTransaction, _ a: Account, chat: Int64) throws {
-    // TELEGRAM-NOTIFIER: queue `Notices.telegramLinked` to the chat once the outbox has
-    // channels (issue 12).
+    try run.queueTelegram(
+      tx, "telegram-linked", to: a, chat: chat, TelegramTemplates.linked(email: a.email),
+      optional: true)
   }
 
   /// Removes the logged-in account's link; false when there was none.

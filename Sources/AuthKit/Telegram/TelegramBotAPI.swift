@@ -35,7 +35,7 @@ public struct TelegramBotAPI: Sendable {
   }
 
   /// BotFather's form: the bot's numeric id, `:`, and a key of letters, digits, `_` and `-`.
-  static func isBotToken(_ text: String) -> Bool {
+  public static func isBotToken(_ text: String) -> Bool {
     let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
     guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 20, !parts[1].isEmpty,
       parts[1].utf8.count <= 128
