@@ -137,4 +137,160 @@ import Testing
     let key = String(Self.token.split(separator: ":")[1])
     #expect(!w.printed.contains(key), "the bot token's key was printed")
   }
+
+  /// The Telegram rows of the outbox: status, attempts, next attempt, created.
+  static func telegramRows(_ w: Walk) throws -> [[String?]] {
+    try w.probe.rows(
+      """
+      SELECT status, attempts, next_attempt_at, created_at, kind FROM outbox
+      WHERE channel = 'telegram' ORDER BY id
+      """)
+  }
+
+  @Test(arguments: StoreKind.available) func codesGoToTheChatAndNeverInMail(_ store: StoreKind)
+    throws
+  {
+    let server = try Self.bot()
+    let w = try Self.walk(server, store: store)
+    let password = try Self.loggedIn(w)
+    try Self.linked(w, server, chat: 555)
+    // passwd: the code to the chat, the mail says so.
+    let request = try w.run(["passwd", "--request", "--password-stdin"], stdin: password + "\n")
+    #expect(request.stdout.contains("Telegram"), "\(request.stdout)")
+    let sent = try server.sentMessages()
+    #expect(sent.map(\.chat) == [555, 555], "linked, then the code")
+    let code = try #require(Walk.line("Code", in: sent[1].text))
+    let mail = try w.run(["mail", "show", "--to", "ann@example.com"]).stdout
+    #expect(mail.contains("A code was sent to your Telegram") && Walk.line("Code", in: mail) == nil)
+    let next = "a new long passphrase 2026"
+    try w.run(["passwd", "--code", code, "--password-stdin"], stdin: next + "\n")
+    // The notice both ways.
+    #expect(try server.sentMessages().last?.text.contains("Your password was changed") == true)
+    #expect(
+      try w.run(["mail", "show", "--to", "ann@example.com"]).stdout.contains(
+        "Your password was changed"))
+    // A reset: the token in mail, the code in the chat.
+    try w.run(["recover", "ann@example.com"])
+    let reset = try w.run(["mail", "show", "--to", "ann@example.com"]).stdout
+    let token = try #require(Walk.line("Token", in: reset))
+    #expect(Walk.line("Code", in: reset) == nil)
+    let chat = try #require(try server.sentMessages().last)
+    #expect(chat.chat == 555 && !chat.text.contains(token))
+    let resetCode = try #require(Walk.line("Code", in: chat.text))
+    try w.run(
+      ["reset", "-", "--code", resetCode, "--password-stdin"],
+      stdin: "\(token)\n\("yet another passphrase 77")\n")
+    // No code ever reached the mailbox file, in any form.
+    let mbox = try String(contentsOfFile: w.mbox, encoding: .utf8)
+    for c in [code, resetCode] { #expect(!mbox.contains(c), "a Telegram code in the mbox") }
+    #expect(try Self.telegramRows(w).allSatisfy { $0[0] == "sent" })
+    // The old names and the new ones list the same (empty) queue.
+    let queue = try w.run(["outbox", "queue", "--format", "json"]).stdout
+    #expect(queue == (try w.run(["mail", "queue", "--format", "json"]).stdout))
+  }
+
+  /// A 429 defers the message until its `retry_after` (longer than the first backoff); a flush
+  /// before then sends nothing; after it, the message goes.
+  @Test func tooManyRequestsWaitsForRetryAfter() throws {
+    let server = try Self.bot([.tooMany(retryAfter: 600)])
+    let w = try Self.walk(server)
+    try Self.loggedIn(w)
+    try Self.linked(w, server, chat: 321)
+    let rows = try Self.telegramRows(w)
+    #expect(rows.count == 1 && rows[0][0] == "queued" && rows[0][1] == "1")
+    let next = try #require(rows[0][2].flatMap(Timestamp.parse))
+    let created = try #require(rows[0][3].flatMap(Timestamp.parse))
+    #expect(next - created >= 600, "not before retry_after (600 s), not the 60 s backoff")
+    let early = try w.run(["outbox", "flush"], expect: 75)
+    #expect(early.stdout.hasPrefix("delivered 0"))
+    #expect(early.stderr.contains("wait for their retry time"))
+    #expect(try server.sentMessages().count == 1, "nothing sent before retry_after")
+    // Time passes (the stored time moves): the next flush sends it.
+    try w.probe.run(
+      "UPDATE outbox SET next_attempt_at = ?1 WHERE channel = 'telegram'",
+      [.text("2000-01-01T00:00:00Z")])
+    try w.run(["mail", "flush"])
+    #expect(try server.sentMessages().count == 2)
+    #expect(try Self.telegramRows(w).map { $0[0] } == ["sent"])
+  }
+
+  /// A 5xx defers with the backoff; the retry succeeds.
+  @Test func serverErrorThenTheRetrySucceeds() throws {
+    let server = try Self.bot([.init(status: 502, description: "Bad Gateway")])
+    let w = try Self.walk(server)
+    try Self.loggedIn(w)
+    try Self.linked(w, server, chat: 322)
+    #expect(try Self.telegramRows(w).map { $0[0] } == ["queued"])
+    try w.run(["outbox", "flush"], expect: 75)
+    #expect(try server.sentMessages().count == 1)
+    let flushed = try w.run(["outbox", "flush", "--all"])
+    #expect(flushed.stdout.hasPrefix("delivered 1"), "\(flushed.stdout)")
+    let rows = try Self.telegramRows(w)
+    #expect(rows.map { $0[0] } == ["sent"] && rows[0][1] == "2")
+    #expect(try server.sentMessages().map(\.chat) == [322, 322])
+  }
+
+  /// 400/403 fail the message for good (the chat blocked the bot), with the reason kept.
+  @Test func aBlockedBotFailsTheMessage() throws {
+    let server = try Self.bot([
+      .init(status: 403, description: "Forbidden: bot was blocked by the user")
+    ])
+    let w = try Self.walk(server)
+    try Self.loggedIn(w)
+    try Self.linked(w, server, chat: 323)
+    let queue = try w.run(["outbox", "queue", "--format", "json"]).stdout
+    #expect(queue.contains("blocked by the user") && queue.contains(#""status":"failed""#))
+    #expect(!queue.contains(Self.token))
+  }
+
+  /// Flushes of the Telegram queue killed mid-run (as CrashSafetyTests kills mail flushes): no
+  /// message is lost; a kill between the send and its mark may send one twice (counted).
+  @Test func killsDuringFlushLoseNothing() throws {
+    let server = try Self.bot()
+    let w = try Self.walk(server)
+    var chats: [Int64] = []
+    var passwords: [String: String] = [:]
+    for i in 0..<6 {
+      let email = "k\(i)@example.com"
+      passwords[email] = try Self.loggedIn(w, email)
+      try Self.linked(w, server, chat: 9000 + Int64(i), id: Int64(100 + i))
+      chats.append(9000 + Int64(i))
+    }
+    let live = server.baseURL
+    let down = "https://127.0.0.1:\(try closedPort())"
+    var random = TestSeed("TelegramTests: outbox flush kills")
+    var killed = 0
+    for trial in 0..<6 {
+      // Each login queues a notice to its chat; with the Bot API down it stays queued.
+      w.env["TELEGRAM_API_URL"] = down
+      for (email, password) in passwords.sorted(by: { $0.key < $1.key }) {
+        try w.run(["login", email, "--password-stdin"], stdin: password + "\n")
+      }
+      w.env["TELEGRAM_API_URL"] = live
+      let delay = Double.random(in: 0.01...0.4, using: &random)
+      var env = w.env
+      env["AUTHCTL_BCRYPT_COST"] = "4"
+      let p = try SpawnedProcess(
+        [
+          "-s", "KILL", String(format: "%.3f", delay), authctlPath, "-q", "outbox", "flush",
+          "--all",
+        ],
+        executable: "/usr/bin/timeout", environment: env, directory: w.dir.url, scratch: w.dir)
+      if p.wait() || p.status == 128 + SIGKILL { killed += 1 }
+      #expect(try integrityCheck(w.db) == "ok", "trial \(trial)")
+    }
+    try w.run(["outbox", "flush", "--all"])
+    let rows = try w.probe.rows(
+      "SELECT recipient, status FROM outbox WHERE channel = 'telegram' AND kind = 'login'")
+    #expect(rows.count == 36 && rows.allSatisfy { $0[1] == "sent" })
+    let received = try server.sentMessages().filter { $0.text.hasPrefix("New login") }
+    for chat in chats {
+      let committed = rows.filter { $0[0] == String(chat) }.count
+      let got = received.filter { $0.chat == chat }.count
+      #expect(got >= committed, "chat \(chat): \(committed) committed, \(got) received")
+    }
+    print(
+      "TelegramTests: 6 flush trials, \(killed) killed mid-run, "
+        + "\(received.count - rows.count) duplicate deliveries")
+  }
 }

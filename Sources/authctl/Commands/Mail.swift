@@ -36,8 +36,8 @@ func runMailFlush(_ ctx: Context) throws {
       "\(u.count) \(u.channel.rawValue) message(s) stay queued: no \(u.channel.rawValue) notifier is configured"
     )
   }
-  for p in report.deferred { ctx.diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
-  for p in report.failed { ctx.diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
+  for p in report.deferred { ctx.diagnostics.warn("\(p.place) deferred: \(p.error)") }
+  for p in report.failed { ctx.diagnostics.warn("\(p.place) failed: \(p.error)") }
   // Still waiting: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
   let now = flows.now()
