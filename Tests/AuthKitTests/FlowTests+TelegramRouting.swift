@@ -119,11 +119,12 @@ extension FlowTests {
       let (w, mail, telegram) = try Self.linked()
       let before = telegram.items.count
       // The same store without TELEGRAM_BOT_TOKEN: a context over it sends codes by mail.
+      let settings = try Config(
+        environment: ["JWT_SECRET": FlowWorld.secret, "AUTHCTL_BCRYPT_COST": "4"],
+        envFile: w.dir.file("empty.env"), observer: SilentObserver()
+      ).settings
       let ctx = try FlowContext(
-        store: w.store, settings: try Config(
-          environment: ["JWT_SECRET": FlowWorld.secret, "AUTHCTL_BCRYPT_COST": "4"],
-          envFile: w.dir.file("empty.env"), observer: SilentObserver()
-        ).settings, clock: w.clock.clock, observer: SilentObserver(),
+        store: w.store, settings: settings, clock: w.clock.clock, observer: SilentObserver(),
         notifiers: Notifiers([mail, telegram]))
       try ChangePassword(ctx).request(file: w.file, currentPassword: FlowWorld.password)
       #expect(telegram.items.count == before)

@@ -46,14 +46,11 @@ public struct Admin {
   /// a later `users enable` does not bring them back. Returns nil, or why nothing changed.
   @discardableResult
   public func disable(_ key: String) throws -> String? {
-    try change(
-      key, event: "admin.disable",
-      notify: { run, tx, a in
-        try run.queueTelegram(
-          tx, "disabled", to: a, TelegramTemplates.accountDisabled(email: a.email),
-          optional: true)
-      }
-    ) { tx, a, now in
+    let notice = { (run: FlowRun, tx: any StoreTransaction, a: Account) throws in
+      try run.queueTelegram(
+        tx, "disabled", to: a, TelegramTemplates.accountDisabled(email: a.email), optional: true)
+    }
+    return try change(key, event: "admin.disable", notify: notice) { tx, a, now in
       if a.disabledAt != nil { return "already disabled" }
       a.disabledAt = now
       a.stamp = try ctx.newStamp()
