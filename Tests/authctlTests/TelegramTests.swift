@@ -293,4 +293,43 @@ import Testing
       "TelegramTests: 6 flush trials, \(killed) killed mid-run, "
         + "\(received.count - rows.count) duplicate deliveries")
   }
+
+  /// On a terminal `telegram link` draws the link as a QR code (`QRCode`), for a phone.
+  @Test func theLinkAsAQRCodeOnATerminal() throws {
+    let server = try Self.bot()
+    let w = try Self.walk(server)
+    try Self.loggedIn(w)
+    var env = w.env
+    env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    env["AUTHCTL_BCRYPT_COST"] = "4"
+    let script = #"""
+      import json, os, pty, sys
+      exe, env, cwd = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+      pid, fd = pty.fork()
+      if pid == 0:
+          os.chdir(cwd)
+          os.execve(exe, [exe, "telegram", "link"], env)
+      screen = b""
+      while True:
+          try:
+              chunk = os.read(fd, 4096)
+          except OSError:
+              break
+          if not chunk: break
+          screen += chunk
+      _, status = os.waitpid(pid, 0)
+      sys.stdout.write(screen.decode(errors="replace"))
+      sys.exit(os.waitstatus_to_exitcode(status))
+      """#
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: env), as: UTF8.self)
+    let r = try python(script, [authctlPath, json, w.dir.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    // The terminal turns LF into CRLF.
+    let screen = r.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+    let url = try #require(screen.split(separator: "\n").first.map(String.init))
+    #expect(url.hasPrefix("https://t.me/authctl_test_bot?start="))
+    let qr = try QRCode(Array(url.utf8)).terminalText()
+    #expect(screen.contains(qr), "the QR code of the link follows it")
+    #expect(screen.contains("telegram poll"))
+  }
 }

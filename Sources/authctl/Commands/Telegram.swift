@@ -11,7 +11,7 @@ func runTelegramLink(_ ctx: Context) throws {
   let offer = try TelegramLinking(flows).link(file: ctx.sessionFile, bot: bot)
   ctx.out.line(offer.url)
   if isatty(1) == 1 {
-    // QR: the code of the link, for a phone's camera (issue 15), once the encoder is in.
+    // The link as a QR code, for a phone's camera.
     if let qr = telegramQR(offer.url) { ctx.out.write(qr) }
     ctx.out.line(
       "Open the link in Telegram and press Start before \(offer.expiresAt); then run (or let cron run) 'authctl telegram poll'."
@@ -19,10 +19,9 @@ func runTelegramLink(_ ctx: Context) throws {
   }
 }
 
-/// The QR code of `url` as terminal text, nil when it cannot be made.
+/// The QR code of `url` as terminal text (`QRCode`), nil when it cannot be made.
 func telegramQR(_ url: String) -> String? {
-  // QR-ENCODER: `try? QRCode(Array(url.utf8)).terminalText()` once Sources/AuthKit/QR lands.
-  nil
+  try? QRCode(Array(url.utf8)).terminalText()
 }
 
 /// `authctl telegram poll`: links the chats that sent a valid `/start NONCE`.
