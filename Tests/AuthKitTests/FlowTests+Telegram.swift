@@ -119,6 +119,21 @@ extension FlowTests {
       #expect(try w.audit("telegram.link").filter(\.ok).count == 1)
     }
 
+    @Test func aDisabledAccountIsNotLinked() throws {
+      let w = try FlowWorld()
+      try w.loggedIn()
+      let bot = ScriptedBot()
+      let flow = TelegramLinking(w.ctx)
+      let nonce = try Self.nonce(try flow.link(file: w.file, bot: bot))
+      try Admin(w.ctx).disable("me@example.com")
+      bot.send("/start \(nonce)", from: 8)
+      let report = try flow.poll(bot: bot)
+      #expect(
+        report.linked.isEmpty
+          && report.refused == ["me@example.com: account me@example.com is disabled"])
+      #expect(try Admin(w.ctx).show("me@example.com").telegram == nil)
+    }
+
     @Test func linkNeedsASessionAndUnlinkAndPreferNeedALink() throws {
       let w = try FlowWorld()
       let bot = ScriptedBot()

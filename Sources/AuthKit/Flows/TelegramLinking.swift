@@ -145,6 +145,10 @@ public struct TelegramLinking {
     if row.expiresAt <= now {
       return .failure(Refusal(reason: "link nonce expired", userID: a.id, email: a.email))
     }
+    // Disabled, expired or not yet valid since the link was made: nothing is linked.
+    if let refusal = AccountAccess.standingRefusal(a, now: now) {
+      return .failure(Refusal(reason: refusal.message, userID: a.id, email: a.email))
+    }
     guard try tx.markTelegramNonceUsed(selector: row.selector, at: now) else {
       return .failure(Refusal(reason: "link nonce already used", userID: a.id, email: a.email))
     }
