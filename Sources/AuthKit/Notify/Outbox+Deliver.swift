@@ -10,16 +10,12 @@ extension Outbox {
   {
     let now = clock.now()
     let byChannel: [(NotificationChannel, [Int64])] = try store.read { tx in
-      try NotificationChannel.allCases.compactMap { channel in
-        let items: [Int64]
-        if let ids {
-          items = try ids.compactMap { try tx.outboxItem(id: $0) }.filter {
-            $0.channel == channel
-          }.map(\.id)
-        } else {
-          items = try tx.dueMessages(now: now, all: all, channel: channel).map(\.id)
-        }
-        return items.isEmpty ? nil : (channel, items)
+      let given = try ids.map { try $0.compactMap { try tx.outboxItem(id: $0) } }
+      return try NotificationChannel.allCases.compactMap { channel in
+        let items =
+          try given?.filter { $0.channel == channel }
+          ?? tx.dueMessages(now: now, all: all, channel: channel)
+        return items.isEmpty ? nil : (channel, items.map(\.id))
       }
     }
     var report = DeliveryReport(destination: destination)
