@@ -151,6 +151,53 @@ extension FlowTests {
       #expect(try w.integer("SELECT count(*) FROM telegram_nonces") == 0)
     }
 
+    /// Each Telegram store operation, on both stores.
+    @Test func theStoreOperations() throws {
+      let w = try FlowWorld()
+      let a = try w.confirmedAccount()
+      let now = w.clock.now
+      func nonce(_ selector: String) -> TelegramNonce {
+        TelegramNonce(
+          selector: selector, userID: a.id, nonceHash: "hash-\(selector)", createdAt: now,
+          expiresAt: now + .seconds(600), usedAt: nil)
+      }
+      try w.store.write { tx in
+        try tx.insertTelegramNonce(nonce("first-select"))
+        try tx.insertTelegramNonce(nonce("second-selec"))
+      }
+      let (first, second) = try w.store.read { tx in
+        (
+          try tx.telegramNonce(selector: "first-select"),
+          try tx.telegramNonce(selector: "second-selec")
+        )
+      }
+      #expect(first == nil, "a new nonce replaces the account's older ones")
+      #expect(second == nonce("second-selec"))
+      let marks = try w.store.write { tx in
+        [
+          try tx.markTelegramNonceUsed(selector: "second-selec", at: now),
+          try tx.markTelegramNonceUsed(selector: "second-selec", at: now),
+        ]
+      }
+      #expect(marks == [true, false], "used once")
+      #expect(try w.store.read { try $0.telegramNonce(selector: "second-selec")?.usedAt } == now)
+      let link = TelegramLink(userID: a.id, chatID: -1_001_234_567_890, linkedAt: now, prefer: true)
+      try w.store.write { try $0.setTelegramLink(link) }
+      #expect(
+        try w.store.read { try $0.telegramLink(userID: a.id) } == link, "a group's negative id")
+      var moved = link
+      moved.chatID = 42
+      moved.prefer = false
+      moved.linkedAt = now + .seconds(5)
+      try w.store.write { try $0.setTelegramLink(moved) }
+      #expect(try w.store.read { try $0.telegramLink(userID: a.id) } == moved, "replaced")
+      let removed = try w.store.write { tx in
+        [try tx.deleteTelegramLink(userID: a.id), try tx.deleteTelegramLink(userID: a.id)]
+      }
+      #expect(removed == [true, false])
+      #expect(try w.store.read { try $0.telegramNonce(selector: "second-selec") } == nil)
+    }
+
     /// Store operations on both stores: deleting the account removes its link and nonces.
     @Test func theLinkGoesWithTheAccount() throws {
       let w = try FlowWorld()
