@@ -224,7 +224,7 @@ import Testing
     try w.run(["outbox", "flush"], expect: 75)
     #expect(try server.sentMessages().count == 1)
     let flushed = try w.run(["outbox", "flush", "--all"])
-    #expect(flushed.stdout.hasPrefix("delivered 1"), "\(flushed.stdout)")
+    #expect(flushed.stdout == "delivered 1 (1 to Telegram)\n", "\(flushed.stdout)")
     let rows = try Self.telegramRows(w)
     #expect(rows.map { $0[0] } == ["sent"] && rows[0][1] == "2")
     #expect(try server.sentMessages().map(\.chat) == [322, 322])

@@ -49,8 +49,13 @@ func runMailFlush(_ ctx: Context) throws {
   if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
   if report.untried > 0 { parts.append("not tried \(report.untried)") }
   if !report.failed.isEmpty { parts.append("failed \(report.failed.count)") }
+  // Where they went: mail's destination, and how many of them went to Telegram.
+  let chats = report.delivered.filter { $0.channel == .telegram }.count
+  var places: [String] = []
+  if chats < report.delivered.count { places.append(report.destination) }
+  if chats > 0 { places.append("\(chats) to Telegram") }
   ctx.out.line(
-    parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
+    parts.joined(separator: ", ") + (places.isEmpty ? "" : " (\(places.joined(separator: "; ")))"))
   var later: [String] = []
   if report.untried > 0 {
     later.append(
