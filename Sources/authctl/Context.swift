@@ -71,8 +71,11 @@ struct Context {
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try settings.database.open(create: create)
+    try settings.database.open(create: create, frequent: isCheck)
   }
+
+  /// `check` and `checkpassword`: run once per request by a server.
+  var isCheck: Bool { ["check", "checkpassword"].contains(invocation.command?.name ?? "") }
 
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
   /// newer → 78.
@@ -110,12 +113,14 @@ struct Context {
   /// The flows' context over `store`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
   func flowContext(_ store: any Store) throws -> FlowContext {
-    let ctx = try FlowContext(
-      store: store, settings: settings, clock: clock, observer: diagnostics)
     // `check` and `checkpassword` sign and verify no token, and their stderr is a server's log
     // at every request, where a service group's shared database (0660) is expected: no key is
-    // derived for them (nor OpenSSL started), and no warning about a readable secret.
-    let checks = ["check", "checkpassword"].contains(invocation.command?.name ?? "")
+    // derived for them (nor the secret read, nor OpenSSL started), and no warning about a
+    // readable secret.
+    let checks = isCheck
+    let ctx = try FlowContext(
+      store: store, settings: settings, clock: clock, observer: diagnostics,
+      derivesKeys: !checks)
     if !checks {
       // The account flows sign and verify: no secret is refused before any of them starts.
       _ = try ctx.keys

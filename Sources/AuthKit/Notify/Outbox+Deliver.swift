@@ -46,6 +46,7 @@ extension Outbox {
     _ recorder: DeliveryRecorder, _ dueAt: Instant?
   ) throws {
     let size = max(1, notifier.batchSize)
+    defer { notifier.endRun() }
     var offset = 0
     while offset < candidates.count {
       let chunk = Array(candidates[offset..<min(offset + size, candidates.count)])
