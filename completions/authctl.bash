@@ -32,6 +32,8 @@ _authctl_command_opts() {
         'sessions prune') echo '--older-than --dry-run' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
+        'outbox queue') echo '--format' ;;
+        'outbox flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
         'hooks queue') echo '--format' ;;
         'hooks flush') echo '--all' ;;
@@ -68,6 +70,7 @@ _authctl_takes_value() {
             'users export:--output' | \
             'sessions prune:--older-than' | \
             'mail queue:--format' | \
+            'outbox queue:--format' | \
             'mail show:--to' | \
             'hooks queue:--format' | \
             'db copy:--from' | \
@@ -105,6 +108,7 @@ _authctl_value() {
         'users export:--format') _authctl_words 'csv jsonl htpasswd' ;;
         'users export:--output') _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
+        'outbox queue:--format') _authctl_words 'table json' ;;
         'hooks queue:--format') _authctl_words 'table json' ;;
         'db copy:--from') _authctl_files ;;
         'db copy:--to') _authctl_files ;;
@@ -119,6 +123,7 @@ _authctl_argument() {
         confirm:0) _authctl_words '-' ;;
         reset:0) _authctl_words '-' ;;
         'users import:0') _authctl_files; _authctl_words '-' ;;
+        'telegram prefer:0') _authctl_words 'on off' ;;
         completion:0) _authctl_words 'bash zsh fish' ;;
     esac
 }
@@ -174,7 +179,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        email | users | sessions | mail | hooks | db) cmd="$cmd $w" ;;
+                        email | users | sessions | mail | outbox | hooks | telegram | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -195,16 +200,18 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail hooks db log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail outbox hooks telegram db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
+        outbox) ((nargs == 0)) && _authctl_words 'queue flush' ;;
         hooks) ((nargs == 0)) && _authctl_words 'queue flush' ;;
+        telegram) ((nargs == 0)) && _authctl_words 'link poll unlink prefer' ;;
         db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail hooks db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail outbox hooks telegram db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
@@ -213,8 +220,12 @@ _authctl() {
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
+            elif ((nargs == 1)) && [[ ${positional[1]} == outbox ]]; then
+                _authctl_words 'queue flush'
             elif ((nargs == 1)) && [[ ${positional[1]} == hooks ]]; then
                 _authctl_words 'queue flush'
+            elif ((nargs == 1)) && [[ ${positional[1]} == telegram ]]; then
+                _authctl_words 'link poll unlink prefer'
             elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
                 _authctl_words 'copy'
             fi

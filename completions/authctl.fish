@@ -30,6 +30,7 @@ function __authctl_takes_value
             'users export:--output' \
             'sessions prune:--older-than' \
             'mail queue:--format' \
+            'outbox queue:--format' \
             'mail show:--to' \
             'hooks queue:--format' \
             'db copy:--from' \
@@ -64,7 +65,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd email users sessions mail hooks db
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail outbox hooks telegram db
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -77,7 +78,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] email users sessions mail hooks db help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail outbox hooks telegram db help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -123,7 +124,9 @@ complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the datab
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
 complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
+complete -c authctl -n $__authctl_top -a outbox -d 'queued messages of every channel (mail and Telegram)'
 complete -c authctl -n $__authctl_top -a hooks -d 'the audit events queued for the hook program (AUTHCTL_HOOK)'
+complete -c authctl -n $__authctl_top -a telegram -d 'codes and notices through a Telegram bot'
 complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
@@ -132,7 +135,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail hooks db log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail outbox hooks telegram db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -141,8 +144,12 @@ complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nar
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
+complete -c authctl -n "__authctl_using 'help outbox'; and test (__authctl_nargs) -eq 0" \
+    -a 'queue flush'
 complete -c authctl -n "__authctl_using 'help hooks'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush'
+complete -c authctl -n "__authctl_using 'help telegram'; and test (__authctl_nargs) -eq 0" \
+    -a 'link poll unlink prefer'
 complete -c authctl -n "__authctl_using 'help db'; and test (__authctl_nargs) -eq 0" \
     -a 'copy'
 
@@ -175,9 +182,19 @@ complete -c authctl -n "__authctl_using mail" -a flush -d 'deliver queued messag
 complete -c authctl -n "__authctl_using mail" -a test -d 'send a test message and show each server reply'
 complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from the local mailbox, decoded'
 
+# outbox COMMAND
+complete -c authctl -n "__authctl_using outbox" -a queue -d 'list queued and failed messages of every channel (mail queue)'
+complete -c authctl -n "__authctl_using outbox" -a flush -d 'deliver queued messages of every channel that are due (mail flush)'
+
 # hooks COMMAND
 complete -c authctl -n "__authctl_using hooks" -a queue -d 'list hook events waiting for AUTHCTL_HOOK, and those it gave up on'
 complete -c authctl -n "__authctl_using hooks" -a flush -d 'run AUTHCTL_HOOK once per queued audit event that is due'
+
+# telegram COMMAND
+complete -c authctl -n "__authctl_using telegram" -a link -d 'link the logged-in account to a Telegram chat (prints a t.me link)'
+complete -c authctl -n "__authctl_using telegram" -a poll -d 'read the bot\'s new messages and link the chats that sent a valid /start'
+complete -c authctl -n "__authctl_using telegram" -a unlink -d 'remove the logged-in account\'s Telegram link'
+complete -c authctl -n "__authctl_using telegram" -a prefer -d 'send the logged-in account\'s codes to Telegram (on) or by mail (off)'
 
 # db COMMAND
 complete -c authctl -n "__authctl_using db" -a copy -d 'copy every table to an empty database (SQLite ⇄ PostgreSQL)'
@@ -292,6 +309,12 @@ complete -c authctl -n "__authctl_using 'mail queue'" -l format -x -a 'table jso
 # mail flush
 complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every queued message, backoff or not'
 
+# outbox queue
+complete -c authctl -n "__authctl_using 'outbox queue'" -l format -x -a 'table json' -d 'output format: table, json (default table)'
+
+# outbox flush
+complete -c authctl -n "__authctl_using 'outbox flush'" -l all -d 'deliver every queued message, backoff or not'
+
 # mail test
 
 # mail show
@@ -303,6 +326,9 @@ complete -c authctl -n "__authctl_using 'hooks queue'" -l format -x -a 'table js
 
 # hooks flush
 complete -c authctl -n "__authctl_using 'hooks flush'" -l all -d 'run every queued event, backoff or not'
+
+# telegram prefer
+complete -c authctl -n "__authctl_using 'telegram prefer'; and test (__authctl_nargs) -eq 0" -a 'on off' -d 'on: passwd and reset codes go to Telegram, the mail says so; off: codes by mail'
 
 # db copy
 complete -c authctl -n "__authctl_using 'db copy'" -l from -r -F -d 'the database to copy: a SQLite path or a postgres:// URL'

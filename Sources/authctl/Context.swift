@@ -208,7 +208,9 @@ struct Context {
   /// Says where the mail of a flow went; warns when it could not be delivered now.
   func report(_ d: DeliveryReport) {
     for m in d.delivered {
-      if let path = d.mailboxPath {
+      if m.channel == .telegram {
+        diagnostics.notice("Telegram message sent to chat \(m.to)")
+      } else if let path = d.mailboxPath {
         diagnostics.notice(
           "mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
       } else {
@@ -220,9 +222,9 @@ struct Context {
     }
     for p in d.deferred {
       diagnostics.warn(
-        "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
+        "\(p.place) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
     }
-    for p in d.failed { diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
+    for p in d.failed { diagnostics.warn("the server refused the \(p.place): \(p.error)") }
     if d.untried > 0 {
       diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
     }

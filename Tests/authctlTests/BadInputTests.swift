@@ -470,8 +470,7 @@ import Testing
           "few.csv", "email,password_hash,activated_at,created_at\nfirst@example.com,,,\n"),
       ]).status == 0)
     let users = try scalar(db, "SELECT count(*) FROM users")
-    // 5,000 rows with bcrypt hashes: about 600 KB of rows and index, more than the 384 KiB
-    // disk (the schema and its WAL take about 260 KiB of it).
+    // 5,000 rows with bcrypt hashes: about 600 KB of rows and index, more than the 384 KiB disk.
     var csv = "email,password_hash,activated_at,created_at\n"
     let hash = "$2b$04$abcdefghijklmnopqrstuu5vQ1lE3H6d3rGx0ZcM2Jv1p2rmpV3g2"
     for i in 0..<5000 { csv += "bulk-user-number-\(i)@example.com,\(hash),2024-01-01T00:00:00Z,\n" }

@@ -91,6 +91,7 @@ public final class FlowRun {
         NotificationDraft(
           kind: kind, userID: account.id, channel: channel, address: address ?? account.email,
           notice: notice)))
+    delivery.queuedChannels.insert(channel)
   }
 
   /// Records the run's event as done, in the caller's write transaction. `reason` says why
@@ -118,8 +119,9 @@ public final class FlowRun {
         reason: reason, detail: detail))
   }
 
-  /// Records `event` through the one audit writer, queued for the hook when it is set.
-  private func audit(_ tx: any StoreTransaction, _ event: AuditEvent) throws {
+  /// Records `event` (any event a flow records besides its own outcome: a refused Telegram
+  /// nonce) through the one audit writer, queued for the hook when it is set.
+  public func audit(_ tx: any StoreTransaction, _ event: AuditEvent) throws {
     try tx.audit(event, hooks: ctx.hooks)
     if ctx.hooks { ctx.hookEventsQueued += 1 }
   }
@@ -169,6 +171,7 @@ public final class FlowRun {
     case let e as CryptoError: return e.message
     case let e as StoreError: return e.message
     case let e as ConfigError: return e.message
+    case let e as TelegramError: return e.message
     default: return "internal error: \(error)"
     }
   }

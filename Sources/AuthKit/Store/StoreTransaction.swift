@@ -2,7 +2,7 @@
 /// SQL; each adapter implements these in its own dialect.
 public protocol StoreTransaction:
   AccountRecords, SessionRecords, CodeRecords, OutboxRecords, AuditRecords, HookRecords,
-  SettingRecords, TableRecords
+  SettingRecords, TableRecords, TelegramRecords
 {}
 
 extension StoreTransaction {
