@@ -19,11 +19,13 @@ _authctl_command_opts() {
         'users show') echo '--format' ;;
         'users confirm') echo '--notify' ;;
         'users set-password') echo '--password-stdin --generate' ;;
-        'users delete') echo '--yes' ;;
+        'users delete') echo '--yes --forget' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
-        'users export') echo '--with-password-hashes --format' ;;
+        'users export') echo '--with-password-hashes --user --with-log --format' ;;
         'sessions prune') echo '--older-than --dry-run' ;;
+        prune) echo '--dry-run --format' ;;
+        stats) echo '--format --older-than --output' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
@@ -51,8 +53,13 @@ _authctl_takes_value() {
             'users purge:--older-than' | \
             'users purge:--format' | \
             'users import:--format' | \
+            'users export:--user' | \
             'users export:--format' | \
             'sessions prune:--older-than' | \
+            prune:--format | \
+            stats:--format | \
+            stats:--older-than | \
+            stats:--output | \
             'mail queue:--format' | \
             'mail show:--to' | \
             log:--user | \
@@ -71,6 +78,7 @@ _authctl_value() {
         --db) _authctl_files; return ;;
         --env-file) _authctl_files; return ;;
         --session-file) _authctl_files; return ;;
+        --output) _authctl_files; return ;;
     esac
     case "$1:$2" in
         register:--format) _authctl_words 'text json' ;;
@@ -80,7 +88,10 @@ _authctl_value() {
         'users show:--format') _authctl_words 'text json' ;;
         'users purge:--format') _authctl_words 'text json' ;;
         'users import:--format') _authctl_words 'csv jsonl' ;;
-        'users export:--format') _authctl_words 'csv jsonl' ;;
+        'users export:--format') _authctl_words 'csv jsonl json' ;;
+        prune:--format) _authctl_words 'text json' ;;
+        stats:--format) _authctl_words 'table json prom' ;;
+        stats:--output) _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
         log:--format) _authctl_words 'table json jsonl' ;;
         config:--format) _authctl_words 'text json' ;;
@@ -93,6 +104,8 @@ _authctl_argument() {
         confirm:0) _authctl_words '-' ;;
         reset:0) _authctl_words '-' ;;
         'users import:0') _authctl_files; _authctl_words '-' ;;
+        backup:0) _authctl_files ;;
+        restore:0) _authctl_files ;;
         completion:0) _authctl_words 'bash zsh fish' ;;
     esac
 }
@@ -169,13 +182,13 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions prune stats backup restore mail log config completion help' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions mail log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions prune stats backup restore mail log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
                 _authctl_words 'list show confirm disable enable unlock set-password delete purge import export'
             elif ((nargs == 1)) && [[ ${positional[1]} == sessions ]]; then

@@ -111,6 +111,14 @@ struct Context {
     return "database file \(path)\(readable)"
   }
 
+  /// How long audit events, finished mail and ended sessions are kept (`authctl prune`).
+  var retention: Retention {
+    Retention(
+      audit: config.duration("AUTHCTL_AUDIT_RETENTION"),
+      outbox: config.duration("AUTHCTL_OUTBOX_RETENTION"),
+      sessions: config.duration("AUTHCTL_SESSION_RETENTION"))
+  }
+
   var sessionFile: SessionFile { SessionFile(config: config, environment: environment) }
 
   /// Says where the mail of a flow went; warns when it could not be delivered now.

@@ -76,6 +76,7 @@ private func status(of error: StoreError) -> ExitStatus {
   case .cannotCreate: return .cannotCreate
   case .untrusted: return .noPermission
   case .full, .io, .readOnly, .permission: return .ioError
+  case .unsupported: return .unavailable
   case .other: return .software
   }
 }

@@ -27,6 +27,7 @@ struct ValueOption: OptionKey, Hashable {
   static let format = ValueOption("format", "FORMAT")
   static let limit = ValueOption("limit", "N")
   static let olderThan = ValueOption("older-than", "DURATION")
+  static let output = ValueOption("output", "FILE", completion: .files)
   static let since = ValueOption("since", "TIME")
   /// `users list --status STATUS`; `migrate --status` is `FlagOption.status`.
   static let status = ValueOption("status", "STATUS")

@@ -73,6 +73,15 @@ public struct SettingSpec: Sendable {
     .init(
       "AUTHCTL_MAIL_PER_HOUR", .integer(1...100_000), "20",
       "messages to one mailbox per hour (case and a +tag ignored)"),
+    .init(
+      "AUTHCTL_AUDIT_RETENTION", .duration, "365d",
+      "audit events older than this go at 'authctl prune'"),
+    .init(
+      "AUTHCTL_OUTBOX_RETENTION", .duration, "30d",
+      "sent, suppressed and failed mail older than this goes at 'authctl prune'"),
+    .init(
+      "AUTHCTL_SESSION_RETENTION", .duration, "30d",
+      "rows of sessions ended longer ago go at 'authctl prune' and 'sessions prune'"),
   ]
 
   init(_ name: String, _ kind: Kind, _ defaultValue: String?, _ summary: String) {

@@ -31,10 +31,16 @@ public final class SQLiteStore: Store {
     try connection.write { try body(SQLiteTransaction(connection)) }
   }
 
-  /// A write with a 64 MiB page cache for its duration: rows land at random places of the id
-  /// and email indexes (https://sqlite.org/pragma.html#pragma_cache_size).
+  /// The page cache of a bulk write, KiB: an import's peak RSS stays under 64 MiB at ten
+  /// million rows with it (issue 17; the program itself takes some 25 MiB, SQLite's WAL index
+  /// some MiB more). A larger cache barely helps: new ids land at random places of a primary
+  /// key index far larger than any cache (BENCHMARKS.md).
+  public static let bulkCacheKiB = 16384
+
+  /// A write with a `bulkCacheKiB` page cache for its duration
+  /// (https://sqlite.org/pragma.html#pragma_cache_size).
   public func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-    try connection.execute("PRAGMA cache_size = -65536")
+    try connection.execute("PRAGMA cache_size = -\(Self.bulkCacheKiB)")
     defer { try? connection.execute("PRAGMA cache_size = -2000") }
     return try write(body)
   }

@@ -47,6 +47,51 @@ extension SQLiteTransaction {
       """, Self.values(a))
   }
 
+  /// `INSERT OR IGNORE` with the rowid `importBase + line`: rows keep the file's order (and
+  /// `ORDER BY rowid` lists them so), and a taken email is told apart by its row's rowid —
+  /// above the base, an earlier line of this import; else an account from before.
+  func importAccount(_ a: Account, line: Int) throws(StoreError) -> ImportOutcome {
+    let base: Int64
+    let s: Statement
+    if let importBase, let importStatement {
+      (base, s) = (importBase, importStatement)
+    } else {
+      base = try first("SELECT coalesce(max(rowid), 0) FROM users") { $0.int(0) } ?? 0
+      s = try db.prepare(
+        """
+        INSERT OR IGNORE INTO users (rowid, \(Self.accountColumns))
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+        """)
+      (importBase, importStatement) = (base, s)
+    }
+    defer { s.reset() }
+    try s.bind(.integer(base + Int64(line)), at: 1)
+    try s.bind(.text(a.id), at: 2)
+    try s.bind(.text(a.email), at: 3)
+    try s.bind(.optional(a.passwordHash), at: 4)
+    try s.bind(.optional(a.activatedAt), at: 5)
+    try s.bind(.optional(a.createdAt), at: 6)
+    try s.bind(.optional(a.updatedAt), at: 7)
+    try s.bind(.optional(a.disabledAt), at: 8)
+    try s.bind(.integer(Int64(a.failedLogins)), at: 9)
+    try s.bind(.optional(a.lockedUntil), at: 10)
+    try s.bind(.optional(a.lastLoginAt), at: 11)
+    try s.bind(.integer(a.passwordGenerated ? 1 : 0), at: 12)
+    try s.bind(.optional(a.stamp), at: 13)
+    try s.bind(.optional(a.securityChangedAt), at: 14)
+    while try s.step() {}
+    if db.changes == 1 { return .added }
+    guard
+      let rowid = try first(
+        "SELECT rowid FROM users WHERE email = ?1 COLLATE NOCASE", [.text(a.email)], { $0.int(0) })
+    else {
+      throw .engine(
+        kind: .constraint,
+        message: "a new account id was drawn twice (line \(line)); nothing imported, run it again")
+    }
+    return rowid > base ? .repeated(line: Int(rowid - base)) : .existing
+  }
+
   @discardableResult
   func updateAccount(_ a: Account) throws(StoreError) -> Bool {
     try run(
@@ -113,6 +158,32 @@ extension SQLiteTransaction {
     return try cursor(
       sql, values,
       columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
+  }
+
+  /// Each count is one index: the partial indexes of disabled, locked (migration 4) and
+  /// unconfirmed accounts, and the email index for the total (SQLite counts its entries
+  /// without reading rows). The overlaps — an unconfirmed account that is disabled or locked —
+  /// are read from the small disabled and locked indexes.
+  func accountCounts(now: String, unconfirmedBefore: String) throws(StoreError) -> AccountCounts {
+    func count(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int {
+      try first(sql, values) { Int($0.int(0)) } ?? 0
+    }
+    let total = try count("SELECT count(*) FROM users INDEXED BY users_email")
+    let disabled = try count("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL")
+    let disabledUnconfirmed = try count(
+      "SELECT count(*) FROM users WHERE disabled_at IS NOT NULL AND activated_at IS NULL")
+    let lockedSQL =
+      "SELECT count(*) FROM users WHERE locked_until IS NOT NULL AND locked_until > ?1 AND disabled_at IS NULL"
+    let locked = try count(lockedSQL, [.text(now)])
+    let lockedUnconfirmed = try count(lockedSQL + " AND activated_at IS NULL", [.text(now)])
+    let unconfirmed =
+      try count("SELECT count(*) FROM users WHERE activated_at IS NULL")
+      - disabledUnconfirmed - lockedUnconfirmed
+    let old = try count(
+      "SELECT count(*) FROM users WHERE \(Self.unconfirmedBefore)", [.text(unconfirmedBefore)])
+    return AccountCounts(
+      active: total - disabled - locked - unconfirmed, unconfirmed: unconfirmed,
+      disabled: disabled, locked: locked, unconfirmedBeforeCutoff: old)
   }
 
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {

@@ -61,6 +61,53 @@ extension SQLiteTransaction {
     } ?? 0
   }
 
+  static let finishedBefore = "status IN ('sent', 'suppressed', 'failed') AND created_at < ?1"
+
+  func finishedMessageCount(before cutoff: String) throws(StoreError) -> Int {
+    try first("SELECT count(*) FROM outbox WHERE \(Self.finishedBefore)", [.text(cutoff)]) {
+      Int($0.int(0))
+    } ?? 0
+  }
+
+  /// The oldest first by id (ids grow with time), a batch at a time.
+  func deleteFinishedMessages(before cutoff: String, limit: Int) throws(StoreError) -> Int {
+    try run(
+      """
+      DELETE FROM outbox WHERE id IN (
+        SELECT id FROM outbox WHERE \(Self.finishedBefore) ORDER BY id LIMIT ?2)
+      """, [.text(cutoff), .integer(Int64(limit))])
+  }
+
+  /// Over the `outbox_due (status, next_attempt_at)` index.
+  func outboxSummary(now: String) throws(StoreError) -> OutboxSummary {
+    let waiting =
+      try first(
+        """
+        SELECT count(*), coalesce(sum(next_attempt_at > ?1), 0), min(created_at)
+        FROM outbox WHERE status = 'queued'
+        """, [.text(now)]
+      ) { (Int($0.int(0)), Int($0.int(1)), $0.optionalText(2)) } ?? (0, 0, nil)
+    let failed =
+      try first("SELECT count(*) FROM outbox WHERE status = 'failed'") { Int($0.int(0)) } ?? 0
+    return OutboxSummary(
+      due: waiting.0 - waiting.1, deferred: waiting.1, failed: failed, oldestWaitingAt: waiting.2)
+  }
+
+  static let ofPerson = "user_id = ?1 OR recipient = ?2 COLLATE NOCASE"
+
+  func messageHistory(userID: String, recipient: String) throws(StoreError) -> [OutboxItem] {
+    try all(
+      """
+      SELECT id, user_id, kind, recipient, subject, NULL, message_id, status, attempts,
+        last_error, created_at, next_attempt_at
+      FROM outbox WHERE \(Self.ofPerson) ORDER BY id
+      """, [.text(userID), .text(recipient)], Self.item)
+  }
+
+  func deleteMessages(userID: String, recipient: String) throws(StoreError) -> Int {
+    try run("DELETE FROM outbox WHERE \(Self.ofPerson)", [.text(userID), .text(recipient)])
+  }
+
   func markSent(id: Int64, at: String) throws(StoreError) {
     try run(
       """

@@ -40,6 +40,20 @@ extension SQLiteTransaction {
     try run("DELETE FROM sessions WHERE \(Self.endedBefore)", [.text(cutoff)])
   }
 
+  func deleteEndedSessions(before cutoff: String, limit: Int) throws(StoreError) -> Int {
+    try run(
+      """
+      DELETE FROM sessions WHERE rowid IN (
+        SELECT rowid FROM sessions WHERE \(Self.endedBefore) LIMIT ?2)
+      """, [.text(cutoff), .integer(Int64(limit))])
+  }
+
+  func sessions(userID: String) throws(StoreError) -> [Session] {
+    try all(
+      "SELECT \(Self.sessionColumns) FROM sessions WHERE user_id = ?1 ORDER BY created_at, rowid",
+      [.text(userID)], Self.session)
+  }
+
   @discardableResult
   func revokeSession(id: String, at: String, reason: String) throws(StoreError) -> Bool {
     try revoke(where: "id", id, at: at, reason: reason) == 1

@@ -18,6 +18,8 @@ public enum Schema {
     Migration(
       version: 3, name: "outbox: flood guard per mailbox, no bodies of failed mail",
       apply: outboxRecipientKey),
+    Migration(
+      version: 4, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
   ]
 
   /// The latest version this binary knows.
@@ -154,5 +156,18 @@ public enum Schema {
         [.integer(id), .text(RecipientKey.of(recipient))])
     }
     try db.execute("CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at)")
+  }
+
+  /// Issue 17: `authctl stats` counts over indexes, however many accounts and events (a
+  /// range of (event, outcome, at) per count; the small partial indexes of disabled and locked
+  /// accounts), and an account's events are found by its id (erasure, access export).
+  static func operationsIndexes(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      CREATE INDEX audit_event_outcome_at ON audit(event, outcome, at);
+      CREATE INDEX audit_user ON audit(user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX users_disabled ON users(disabled_at) WHERE disabled_at IS NOT NULL;
+      CREATE INDEX users_locked ON users(locked_until) WHERE locked_until IS NOT NULL;
+      """)
   }
 }

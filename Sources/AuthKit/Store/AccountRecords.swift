@@ -6,6 +6,12 @@ public protocol AccountRecords {
   func hasAccount(email: String) throws(StoreError) -> Bool
   /// Adds a new account row.
   func insertAccount(_ account: Account) throws(StoreError)
+  /// Adds an account read from line `line` of an import (issue 17: one pass, no list of the
+  /// file's emails in memory) unless its email is taken — by an account that was there before
+  /// this transaction's first `importAccount` (`.existing`), or by an earlier call's
+  /// (`.repeated`, with that call's line). Lines grow from call to call. Costs one statement
+  /// per row when the email is free.
+  func importAccount(_ account: Account, line: Int) throws(StoreError) -> ImportOutcome
   /// Writes every field of `account` back to its row; false when the row is gone.
   @discardableResult func updateAccount(_ account: Account) throws(StoreError) -> Bool
   /// Deletes the account with its sessions, codes and outbox rows; audit events stay.
@@ -18,6 +24,10 @@ public protocol AccountRecords {
   /// `id, email, status, created_at, activated_at, last_login_at` of the matching accounts, in
   /// the order they were added, `status` as at `now`. Never the hash.
   func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor
+  /// Accounts by status at `now` (disabled > locked > unconfirmed > active, as
+  /// `Account.status`), and the unconfirmed ones created before `unconfirmedBefore` (what a
+  /// purge at that age removes). Cheap on millions of accounts: counts over indexes.
+  func accountCounts(now: String, unconfirmedBefore: String) throws(StoreError) -> AccountCounts
   /// `email, password_hash, activated_at, created_at` of every account, in the order they were
   /// added (the import format); the hash column is null unless `withHashes`.
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor

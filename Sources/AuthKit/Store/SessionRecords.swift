@@ -16,4 +16,8 @@ public protocol SessionRecords {
   func endedSessionCount(before cutoff: String) throws(StoreError) -> Int
   /// Deletes the rows of sessions that ended before `cutoff`; returns how many.
   func deleteEndedSessions(before cutoff: String) throws(StoreError) -> Int
+  /// Deletes at most `limit` rows of sessions that ended before `cutoff`; returns how many.
+  func deleteEndedSessions(before cutoff: String, limit: Int) throws(StoreError) -> Int
+  /// Every session row of an account (live and ended), oldest first.
+  func sessions(userID: String) throws(StoreError) -> [Session]
 }

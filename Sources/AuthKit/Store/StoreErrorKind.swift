@@ -28,6 +28,9 @@ public enum StoreErrorKind: Sendable, Equatable {
   case io
   /// The schema is older or newer than this binary.
   case schema
+  /// The operation does not exist for this store (a file backup of a database server): the
+  /// message names what to use instead.
+  case unsupported
   /// Anything else: a bug or an engine failure not foreseen.
   case other
 }

@@ -2,12 +2,15 @@
 extension String {
   /// Without leading and trailing ASCII blanks and line ends.
   public func trimmingASCIIWhitespace() -> String {
-    let ws: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c]
-    let b = Array(utf8)
-    guard let start = b.firstIndex(where: { !ws.contains($0) }),
-      let end = b.lastIndex(where: { !ws.contains($0) })
+    func blank(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
+    let u = utf8
+    guard let first = u.first, let last = u.last else { return self }
+    // Nothing to trim (the common case): no copy.
+    if !blank(first) && !blank(last) { return self }
+    guard let start = u.firstIndex(where: { !blank($0) }),
+      let end = u.lastIndex(where: { !blank($0) })
     else { return "" }
-    return String(decoding: b[start...end], as: UTF8.self)
+    return String(decoding: u[start...end], as: UTF8.self)
   }
 
   func leftPadded(_ width: Int) -> String {

@@ -44,21 +44,39 @@ private func adminChange(
   }
 }
 
-/// `users delete EMAIL [--yes]`: asks on a terminal; without one `--yes` is required.
+/// `users delete EMAIL [--yes] [--forget]`: asks on a terminal; without one `--yes` is
+/// required. `--forget` erases the address from the audit log and the outbox too (`Erasure`).
 func runUsersDelete(_ ctx: Context) throws {
-  let store = try ctx.openDatabase()
+  let forget = ctx.invocation.flag(.forget)
+  // The erasure's pseudonyms need the keys (JWT_SECRET or the stored secret).
+  let flows = forget ? try ctx.flows() : nil
+  let store = try flows?.store ?? ctx.openDatabase()
   let key = ctx.invocation.arguments[0]
-  let admin = Admin(store: store, clock: ctx.clock)
   if !ctx.invocation.flag(.yes) {
     let account = try store.read { try Accounts.lookup($0, key) }
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
     }
-    guard try Prompt.confirm("Delete the account \(account.email), its sessions and mail?")
+    let what =
+      forget
+      ? ", its sessions and mail, and erase its address from the log" : ", its sessions and mail"
+    guard try Prompt.confirm("Delete the account \(account.email)\(what)?")
     else {
       throw FlowError.refused("not deleted")
     }
   }
-  let gone = try admin.delete(key)
+  if let flows {
+    let r = try Erasure(store: store, clock: ctx.clock, key: flows.keys.erasureKey).forget(key)
+    ctx.out.line(
+      "deleted and erased \(r.email): \(r.auditEvents) audit event(s) now name \(r.pseudonym), \(r.messages) message(s) removed"
+    )
+    if !r.complete {
+      Diagnostics.warn(
+        "another process was reading the database: older copies of the erased rows stay in its write-ahead log until the next checkpoint"
+      )
+    }
+    return
+  }
+  let gone = try Admin(store: store, clock: ctx.clock).delete(key)
   ctx.out.line("deleted \(gone.email)")
 }

@@ -1,5 +1,9 @@
 import AuthKit
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `users import FILE|- [--format csv|jsonl] [--skip-existing] [--allow-expensive-hashes]`.
 func runUsersImport(_ ctx: Context) throws {
   let inv = ctx.invocation
@@ -10,10 +14,12 @@ func runUsersImport(_ ctx: Context) throws {
   } else {
     format = path.hasSuffix(".jsonl") ? .jsonl : .csv
   }
-  let bytes = try Import.readInput(path)
+  // The input first: a missing file is 66 before any database is created.
+  let fd = try Import.open(path)
+  defer { if fd != 0 { close(fd) } }
   let store = try ctx.openOrCreateDatabase()
   let result = try Import(store: store, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
-    bytes, format: format, skipExisting: inv.flag(.skipExisting),
+    ByteSource(fd: fd), format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
@@ -22,6 +28,19 @@ func runUsersImport(_ ctx: Context) throws {
 /// `users export [--with-password-hashes] [--format csv|jsonl]`: the import format, streamed.
 func runUsersExport(_ ctx: Context) throws {
   let inv = ctx.invocation
+  if let user = inv.value(.user) {
+    guard inv.value(.format) == nil || inv.format == "json" else {
+      throw UsageError("'--user' writes one JSON document; use '--format json' or leave it out.")
+    }
+    let report = try PersonalData(store: try ctx.openDatabase(), clock: ctx.clock).report(
+      user, withLog: inv.flag(.withLog))
+    ctx.out.write(personalDataDocument(report).rendered)
+    return
+  }
+  if inv.format == "json" {
+    throw UsageError(
+      "'--format json' is for one person ('--user EMAIL'); all accounts come as csv or jsonl.")
+  }
   let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let store = try ctx.openDatabase()
   let hashes = inv.flag(.withPasswordHashes)
@@ -38,4 +57,55 @@ func runUsersExport(_ ctx: Context) throws {
   }
   progress.finish()
   writer.finish()
+}
+
+/// The JSON of an access request: the account's fields (as `users show` prints them), its
+/// sessions, its mail without bodies, and its audit events when asked for.
+func personalDataDocument(_ r: PersonalDataReport) -> JSONDocument {
+  func value(_ v: Any?) -> JSONDocument {
+    switch v {
+    case nil: return .null
+    case let s as String: return .string(s)
+    case let n as Int: return .int(n)
+    case let b as Bool: return .bool(b)
+    default: return .string("\(v!)")
+    }
+  }
+  let account = JSONDocument.object(r.account.fields.map { ($0.0, value($0.1)) })
+  let sessions = JSONDocument.array(
+    r.sessions.map { s in
+      .object([
+        ("id", .string(s.id)), ("created_at", .string(s.createdAt)),
+        ("expires_at", .string(s.expiresAt)), ("revoked_at", .text(s.revokedAt)),
+        ("revoked_reason", .text(s.revokedReason)),
+      ])
+    })
+  let mail = JSONDocument.array(
+    r.messages.map { m in
+      .object([
+        ("id", .integer(m.id)), ("kind", .string(m.kind)), ("to", .string(m.recipient)),
+        ("subject", .string(m.subject)), ("status", .string(m.status)),
+        ("attempts", .int(m.attempts)), ("last_error", .text(m.lastError)),
+        ("created_at", .string(m.createdAt)),
+        ("next_attempt_at", m.status == "queued" ? .string(m.nextAttemptAt) : .null),
+      ])
+    })
+  var members: [(String, JSONDocument)] = [
+    ("account", account), ("sessions", sessions), ("mail", mail),
+  ]
+  if let events = r.events {
+    members.append(
+      (
+        "audit",
+        .array(
+          events.map { e in
+            .object([
+              ("at", .string(e.at)), ("event", .string(e.event)), ("email", .text(e.email)),
+              ("user_id", .text(e.userID)), ("outcome", .string(e.ok ? "ok" : "failed")),
+              ("reason", .text(e.reason)), ("detail", .text(e.detail)),
+            ])
+          })
+      ))
+  }
+  return .object(members)
 }

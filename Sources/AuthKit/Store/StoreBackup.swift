@@ -1,0 +1,16 @@
+/// A backup made by `Store.backup(to:)`.
+public struct StoreBackup: Sendable, Equatable {
+  /// Where the copy is.
+  public var path: String
+  /// Its size in bytes.
+  public var bytes: Int64
+  /// The engine's own check of the copy (`PRAGMA integrity_check`): "ok" when sound; a copy
+  /// that fails it is not kept.
+  public var check: String
+
+  public init(path: String, bytes: Int64, check: String) {
+    self.path = path
+    self.bytes = bytes
+    self.check = check
+  }
+}

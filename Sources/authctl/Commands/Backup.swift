@@ -1,0 +1,28 @@
+import AuthKit
+
+/// `authctl backup PATH`: a consistent copy of the live database (`Store.backup`).
+func runBackup(_ ctx: Context) throws {
+  let path = ctx.invocation.arguments[0]
+  let store = try ctx.openStoreAsIs()
+  let backup = try store.backup(to: path)
+  ctx.out.line(
+    "backed up \(store.location) to \(backup.path) (\(backup.bytes) bytes, integrity_check: \(backup.check))"
+  )
+}
+
+/// `authctl restore PATH`: the backup in place of the database, the old one kept as `.bak`.
+func runRestore(_ ctx: Context) throws {
+  let backup = ctx.invocation.arguments[0]
+  let path = ctx.config.databasePath
+  let done = try SQLiteStore.restore(from: backup, into: path)
+  if let previous = done.previous {
+    ctx.out.line("restored \(path) from \(backup); the database it replaced is kept as \(previous)")
+  } else {
+    ctx.out.line("restored \(path) from \(backup)")
+  }
+  if done.schemaVersion < done.latestSchemaVersion {
+    Diagnostics.warn(
+      "the backup's schema is at version \(done.schemaVersion) of \(done.latestSchemaVersion): run 'authctl migrate'"
+    )
+  }
+}
