@@ -184,8 +184,8 @@ let commands: [CommandSpec] = [
       Audit events older than AUTHCTL_AUDIT_RETENTION (365d), sent, suppressed and failed mail
       older than AUTHCTL_OUTBOX_RETENTION (30d), and sessions that ended more than
       AUTHCTL_SESSION_RETENTION (30d) ago. Queued mail and live sessions stay. Rows go in
-      batches, each its own short transaction (aimed at 20 ms), so other commands wait for
-      the database no more than that; meant for cron, beside 'users purge'.
+      batches, each its own short transaction (aimed at 10 ms), so other commands wait for
+      the database about that long; meant for cron, beside 'users purge'.
       """, run: runPrune),
   CommandSpec(
     "stats", "counts for monitoring: accounts, recent logins, the outbox, the database size",

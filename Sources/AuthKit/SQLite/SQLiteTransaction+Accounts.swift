@@ -165,26 +165,38 @@ extension SQLiteTransaction {
   /// without reading rows). The overlaps — an unconfirmed account that is disabled or locked —
   /// are read from the small disabled and locked indexes.
   func accountCounts(now: String, unconfirmedBefore: String) throws(StoreError) -> AccountCounts {
+    let q = Self.accountCountSQL
     func count(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int {
       try first(sql, values) { Int($0.int(0)) } ?? 0
     }
-    let total = try count("SELECT count(*) FROM users INDEXED BY users_email")
-    let disabled = try count("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL")
-    let disabledUnconfirmed = try count(
-      "SELECT count(*) FROM users WHERE disabled_at IS NOT NULL AND activated_at IS NULL")
-    let lockedSQL =
-      "SELECT count(*) FROM users WHERE locked_until IS NOT NULL AND locked_until > ?1 AND disabled_at IS NULL"
-    let locked = try count(lockedSQL, [.text(now)])
-    let lockedUnconfirmed = try count(lockedSQL + " AND activated_at IS NULL", [.text(now)])
-    let unconfirmed =
-      try count("SELECT count(*) FROM users WHERE activated_at IS NULL")
-      - disabledUnconfirmed - lockedUnconfirmed
-    let old = try count(
-      "SELECT count(*) FROM users WHERE \(Self.unconfirmedBefore)", [.text(unconfirmedBefore)])
+    let total = try count(q.total)
+    let disabled = try count(q.disabled)
+    let disabledUnconfirmed = try count(q.disabledUnconfirmed)
+    let locked = try count(q.locked, [.text(now)])
+    let lockedUnconfirmed = try count(q.lockedUnconfirmed, [.text(now)])
+    let unconfirmed = try count(q.unconfirmed) - disabledUnconfirmed - lockedUnconfirmed
+    let old = try count(q.unconfirmedBefore, [.text(unconfirmedBefore)])
     return AccountCounts(
       active: total - disabled - locked - unconfirmed, unconfirmed: unconfirmed,
       disabled: disabled, locked: locked, unconfirmedBeforeCutoff: old)
   }
+
+  /// The counts of `accountCounts`, named for their query-plan test: each a range or a scan
+  /// of an index, never of the table.
+  static let accountCountSQL = (
+    total: "SELECT count(*) FROM users INDEXED BY users_email",
+    disabled: "SELECT count(*) FROM users WHERE disabled_at IS NOT NULL",
+    disabledUnconfirmed:
+      "SELECT count(*) FROM users WHERE disabled_at IS NOT NULL AND activated_at IS NULL",
+    locked: lockedCount,
+    lockedUnconfirmed: lockedCount + " AND activated_at IS NULL",
+    unconfirmed: "SELECT count(*) FROM users WHERE activated_at IS NULL",
+    unconfirmedBefore: "SELECT count(*) FROM users WHERE \(unconfirmedBefore)"
+  )
+  static let lockedCount = """
+    SELECT count(*) FROM users WHERE locked_until IS NOT NULL AND locked_until > ?1 \
+    AND disabled_at IS NULL
+    """
 
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
     try cursor(

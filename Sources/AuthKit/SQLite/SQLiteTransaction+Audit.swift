@@ -50,10 +50,12 @@ extension SQLiteTransaction {
 
   /// The oldest first, over the `audit_at` index: each batch starts where the last ended.
   func deleteAuditEvents(before cutoff: String, limit: Int) throws(StoreError) -> Int {
-    try run(
-      "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)",
-      [.text(cutoff), .integer(Int64(limit))])
+    try run(Self.deleteAuditBatchSQL, [.text(cutoff), .integer(Int64(limit))])
   }
+
+  /// A batch of `prune` (named for its query-plan test: a range of `audit_at`).
+  static let deleteAuditBatchSQL =
+    "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)"
 
   /// One range of the `audit_event_outcome_at` index per event and outcome (migration 4).
   func auditEventCounts(_ events: [String], since: String) throws(StoreError)

@@ -78,17 +78,22 @@ extension SQLiteTransaction {
       """, [.text(cutoff), .integer(Int64(limit))])
   }
 
-  /// Over the `outbox_due (status, next_attempt_at)` index.
+  /// The counts of `outboxSummary`, over the `outbox_due (status, next_attempt_at)` index
+  /// (named for their query-plan test).
+  static let outboxSummarySQL = (
+    waiting: """
+    SELECT count(*), coalesce(sum(next_attempt_at > ?1), 0), min(created_at)
+    FROM outbox WHERE status = 'queued'
+    """,
+    failed: "SELECT count(*) FROM outbox WHERE status = 'failed'"
+  )
+
   func outboxSummary(now: String) throws(StoreError) -> OutboxSummary {
     let waiting =
-      try first(
-        """
-        SELECT count(*), coalesce(sum(next_attempt_at > ?1), 0), min(created_at)
-        FROM outbox WHERE status = 'queued'
-        """, [.text(now)]
-      ) { (Int($0.int(0)), Int($0.int(1)), $0.optionalText(2)) } ?? (0, 0, nil)
-    let failed =
-      try first("SELECT count(*) FROM outbox WHERE status = 'failed'") { Int($0.int(0)) } ?? 0
+      try first(Self.outboxSummarySQL.waiting, [.text(now)]) {
+        (Int($0.int(0)), Int($0.int(1)), $0.optionalText(2))
+      } ?? (0, 0, nil)
+    let failed = try first(Self.outboxSummarySQL.failed) { Int($0.int(0)) } ?? 0
     return OutboxSummary(
       due: waiting.0 - waiting.1, deferred: waiting.1, failed: failed, oldestWaitingAt: waiting.2)
   }

@@ -160,10 +160,15 @@ public enum Schema {
 
   /// Issue 17: `authctl stats` counts over indexes, however many accounts and events (a
   /// range of (event, outcome, at) per count; the small partial indexes of disabled and locked
-  /// accounts), and an account's events are found by its id (erasure, access export).
+  /// accounts; the unconfirmed index made covering — with `activated_at` in it, SQLite counts
+  /// unconfirmed accounts without reading their rows), and an account's events are found by
+  /// its id (erasure, access export).
   static func operationsIndexes(_ db: Connection, _ context: MigrationContext) throws {
     try db.execute(
       """
+      DROP INDEX users_unconfirmed_created;
+      CREATE INDEX users_unconfirmed_created ON users(created_at, activated_at)
+        WHERE activated_at IS NULL;
       CREATE INDEX audit_event_outcome_at ON audit(event, outcome, at);
       CREATE INDEX audit_user ON audit(user_id) WHERE user_id IS NOT NULL;
       CREATE INDEX users_disabled ON users(disabled_at) WHERE disabled_at IS NOT NULL;

@@ -3,6 +3,10 @@ import AuthKit
 /// `authctl backup PATH`: a consistent copy of the live database (`Store.backup`).
 func runBackup(_ ctx: Context) throws {
   let path = ctx.invocation.arguments[0]
+  let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "."
+  guard FileOwner(path: folder)?.isDirectory == true else {
+    throw FlowError.cannotCreate("cannot create \(path): no folder \(folder)")
+  }
   let store = try ctx.openStoreAsIs()
   let backup = try store.backup(to: path)
   ctx.out.line(
@@ -13,6 +17,9 @@ func runBackup(_ ctx: Context) throws {
 /// `authctl restore PATH`: the backup in place of the database, the old one kept as `.bak`.
 func runRestore(_ ctx: Context) throws {
   let backup = ctx.invocation.arguments[0]
+  guard FileOwner(path: backup)?.isRegular == true else {
+    throw FlowError.noInput("no backup file at \(backup)")
+  }
   let path = ctx.config.databasePath
   let done = try SQLiteStore.restore(from: backup, into: path)
   if let previous = done.previous {

@@ -16,6 +16,7 @@ func runPrune(_ ctx: Context) throws {
     members += [
       ("batches", .int(result.batches)),
       ("longest_batch_ms", .number((result.longestBatch.milliseconds * 1000).rounded() / 1000)),
+      ("median_batch_ms", .number((result.medianBatch.milliseconds * 1000).rounded() / 1000)),
     ]
     ctx.out.write(JSONDocument.object(members).rendered)
     return
