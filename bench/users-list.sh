@@ -5,22 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 build_release
 db=$work/list-1m.sqlite
-if [ ! -f "$db" ]; then
-  rm -f "$db"
-  "$AUTHCTL" --db "$db" -q migrate
-  sqlite3 "$db" <<'SQL'
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
-INSERT INTO users (id, email, password, activated_at, created_at, updated_at, last_login_at)
-SELECT printf('%08x-%04x-4%03x-8%03x-%012x', i, i % 65536, i % 4096, i % 4096, i),
-       'user' || i || '@example.com',
-       '$2b$12$abcdefghijklmnopqrstuu5vQ1lE3H6d3rGx0ZcM2Jv1p2rmpV3g2',
-       CASE WHEN i % 3 = 0 THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 1700000000 + i, 'unixepoch') END,
-       strftime('%Y-%m-%dT%H:%M:%SZ', 1690000000 + i, 'unixepoch'),
-       strftime('%Y-%m-%dT%H:%M:%SZ', 1690000000 + i, 'unixepoch'),
-       CASE WHEN i % 2 = 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 1710000000 + i, 'unixepoch') END
-FROM n;
-SQL
-fi
+make_list_db "$db"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 sql="SELECT id, email, CASE WHEN disabled_at IS NOT NULL THEN 'disabled' WHEN locked_until IS NOT NULL AND locked_until > '$now' THEN 'locked' WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END AS status, created_at, activated_at, last_login_at FROM users ORDER BY rowid"
 results=$work/users-list.txt

@@ -6,31 +6,46 @@ import AuthKit
   import Foundation
 #endif
 
-/// What a command runs with: its parsed line, the configuration, and the database.
+/// What a command runs with: its parsed line, the configuration, stdout, the observer that
+/// writes its notices and warnings to stderr, and the database.
 struct Context {
   let invocation: Invocation
   let config: Config
   let environment: [String: String]
-  let out = Output.standard
+  /// Results.
+  let out: Output
+  /// Notices, warnings, progress and the SMTP transcript, on stderr.
+  let diagnostics: Diagnostics
   let clock = Clock.system
 
-  init(_ invocation: Invocation, environment: [String: String]) throws {
+  init(
+    _ invocation: Invocation, environment: [String: String], out: Output,
+    diagnostics: Diagnostics
+  ) throws {
     self.invocation = invocation
     self.environment = environment
-    var flags: [String: (value: String, flag: String)] = [:]
-    if let db = invocation.value(.db) { flags["AUTHCTL_DB"] = (db, "--db") }
+    self.out = out
+    self.diagnostics = diagnostics
+    var flags: [SettingFlag] = []
+    if let db = invocation.value(.db) {
+      flags.append(SettingFlag(\.databasePath, db, flag: "--db"))
+    }
     if let s = invocation.value(.sessionFile) {
-      flags["AUTHCTL_SESSION_FILE"] = (s, "--session-file")
+      flags.append(SettingFlag(\.sessionFile, s, flag: "--session-file"))
     }
     config = try Config(
-      flags: flags, environment: environment, envFile: invocation.value(.envFile))
+      flags: flags, environment: environment, envFile: invocation.value(.envFile),
+      observer: diagnostics)
   }
 
   var verbose: Bool { invocation.flag(.verbose) }
 
+  /// The typed settings.
+  var settings: Settings { config.settings }
+
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try SQLiteStore(path: config.databasePath, create: create)
+    try SQLiteStore(path: settings.databasePath, create: create)
   }
 
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
@@ -44,12 +59,12 @@ struct Context {
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
   func openOrCreateDatabase() throws -> any Store {
-    let path = config.databasePath
+    let path = settings.databasePath
     let existed = FileManager.default.fileExists(atPath: path)
     let store = try openStoreAsIs(create: true)
     if try !existed || store.isEmpty() {
       let done = try store.migrate(migrationContext())
-      if !done.isEmpty { Diagnostics.notice("created database \(path)") }
+      if !done.isEmpty { diagnostics.notice("created database \(path)") }
     } else {
       try store.requireCurrentSchema()
     }
@@ -59,21 +74,22 @@ struct Context {
   /// The flows' context over `store`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
   func flowContext(_ store: any Store) throws -> FlowContext {
-    let ctx = try FlowContext(store: store, config: config, clock: clock)
-    if config.string("JWT_SECRET") == nil { warnIfSecretReadable(store) }
+    let ctx = try FlowContext(
+      store: store, settings: settings, clock: clock, observer: diagnostics)
+    if settings.jwtSecret == nil { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
       let warning = PasswordHasher.costWarning(ctx.hasher.cost)
     {
-      Diagnostics.warn(warning)
+      diagnostics.warn(warning)
     }
     return ctx
   }
 
   /// Opens the database (creating it for `register`) and builds the flows' context.
   func flows(create: Bool = false) throws -> FlowContext {
-    try FlowContext.checkSecret(config)
+    try FlowContext.checkSecret(settings)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
   }
 
@@ -82,7 +98,7 @@ struct Context {
   func warnIfSecretReadable(_ store: any Store) {
     guard let file = store.file, file.groupOrOthersCanRead else { return }
     let path = store.location
-    Diagnostics.warn(
+    diagnostics.warn(
       "the generated JWT secret is kept in the database \(path), which group or others can read "
         + "(mode \(file.modeText)): whoever reads it can sign tokens; set JWT_SECRET outside "
         + "the database (an env file only you can read) or chmod 600 \(path)")
@@ -91,10 +107,10 @@ struct Context {
   /// Where the JWT secret comes from, for `authctl config`: its setting's source, else the
   /// database file that keeps the generated one (or will, once `migrate` runs).
   func secretLocation() -> String {
-    if let source = config.source("JWT_SECRET"), config.string("JWT_SECRET") != nil {
+    if let source = config.source(\.jwtSecret), settings.jwtSecret != nil {
       return source.description
     }
-    let path = config.databasePath
+    let path = settings.databasePath
     guard let file = FileOwner(path: path), file.isRegular else {
       return "none yet: 'authctl migrate' generates one into the database file \(path)"
     }
@@ -114,33 +130,33 @@ struct Context {
   /// How long audit events, finished mail and ended sessions are kept (`authctl prune`).
   var retention: Retention {
     Retention(
-      audit: config.duration("AUTHCTL_AUDIT_RETENTION"),
-      outbox: config.duration("AUTHCTL_OUTBOX_RETENTION"),
-      sessions: config.duration("AUTHCTL_SESSION_RETENTION"))
+      audit: settings.auditRetention.wholeSeconds,
+      outbox: settings.outboxRetention.wholeSeconds,
+      sessions: settings.sessionRetention.wholeSeconds)
   }
 
-  var sessionFile: SessionFile { SessionFile(config: config, environment: environment) }
+  var sessionFile: SessionFile { SessionFile(settings: settings, environment: environment) }
 
   /// Says where the mail of a flow went; warns when it could not be delivered now.
   func report(_ d: DeliveryReport) {
     for m in d.delivered {
       if let path = d.mailboxPath {
-        Diagnostics.notice(
+        diagnostics.notice(
           "mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
       } else {
-        Diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
+        diagnostics.notice("mail sent to \(m.to) through \(d.destination)")
       }
     }
     if d.suppressed > 0 {
-      Diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
+      diagnostics.notice("mail not sent (MAIL_SUPPRESS_SEND): \(d.suppressed) message(s)")
     }
     for p in d.deferred {
-      Diagnostics.warn(
+      diagnostics.warn(
         "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
     }
-    for p in d.failed { Diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
+    for p in d.failed { diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
     if d.untried > 0 {
-      Diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
+      diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
     }
   }
 
@@ -148,7 +164,7 @@ struct Context {
     MigrationContext(
       now: Timestamp.format(clock.now()),
       randomBytes: { try Random.bytes($0) },
-      jwtSecretConfigured: config.string("JWT_SECRET") != nil,
-      notice: { Diagnostics.notice($0) })
+      jwtSecretConfigured: settings.jwtSecret != nil,
+      notice: { [diagnostics] in diagnostics.notice($0) })
   }
 }

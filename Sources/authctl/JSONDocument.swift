@@ -1,10 +1,9 @@
 import AuthKit
 
 /// A JSON value written as one indented document (RFC 8259), members in the order given —
-/// for reports that are not rows (`users export --user`, `stats`, `prune`). Strings are
-/// escaped as `RowWriter` escapes them: quote, backslash and controls, and also DEL, the C1
-/// controls and the bidi formatting characters (`TerminalText.needsEscape`), so JSON shown on
-/// a terminal is safe.
+/// for reports that are not rows (`users export --user`, `stats`, `prune`). Strings go through
+/// `JSONWriter`, so they are escaped as every JSON authctl writes (controls, DEL, C1 and bidi
+/// characters too).
 indirect enum JSONDocument {
   case string(String)
   case integer(Int64)
@@ -60,24 +59,10 @@ indirect enum JSONDocument {
     }
   }
 
+  /// A JSON string, through AuthKit's one JSON writer.
   static func quoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if TerminalText.needsEscape(scalar) {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
+    var writer = JSONWriter(into: [UInt8]())
+    writer.string(s)
+    return String(decoding: writer.sink, as: UTF8.self)
   }
 }

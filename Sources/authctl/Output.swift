@@ -6,8 +6,6 @@ import AuthKit
 
 /// Buffered standard output: results only. Listing a million rows writes in 64 KiB blocks.
 final class Output {
-  nonisolated(unsafe) static let standard = Output(fd: 1)
-
   private let fd: Int32
   private let capacity = 1 << 16
   private let buffer: UnsafeMutablePointer<UInt8>
@@ -69,3 +67,6 @@ final class Output {
     }
   }
 }
+
+/// JSON rows are written straight into the buffer (`JSONWriter`).
+extension Output: ByteSink {}

@@ -1,4 +1,5 @@
 import AuthKit
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -17,7 +18,9 @@ enum Prompt {
   /// The most bytes of a token or link given as `-` (TokenInput's cap on a whole link).
   static let maxTokenLine = 16_384
 
-  nonisolated(unsafe) static let stdin = LineReader(fd: 0)
+  /// The one reader of stdin, for the whole process (what it read ahead stays for the next
+  /// question), behind a lock.
+  static let stdin = Mutex(LineReader(fd: 0))
 
   static var isInteractive: Bool { isatty(0) == 1 }
 
@@ -40,7 +43,9 @@ enum Prompt {
     if let prompt { Diagnostics.write(prompt) }
     let bytes: [UInt8]?
     do {
-      bytes = try stdin.readLine(limit: limit)
+      bytes = try stdin.withLock { (reader) throws(LineReader.Failure) in
+        try reader.readLine(limit: limit)
+      }
     } catch {
       switch error {
       case .tooLong(let limit):

@@ -12,16 +12,16 @@ final class RowWriter {
   private let widths: [Int]
   private let out: Output
   private var rows = 0
-  /// `"name":` of each column, with the comma before all but the first, ready to copy.
-  private let keys: [[UInt8]]
+  /// `"name":` of each column for JSON rows (`JSONWriter`, the one JSON writer), ready to copy.
+  private let keys: [JSONKey]
 
   /// `widths` pad the table's columns (a longer value still prints whole).
-  init(_ format: Format, columns: [String], widths: [Int] = [], out: Output = .standard) {
+  init(_ format: Format, columns: [String], widths: [Int] = [], out: Output) {
     self.format = format
     self.columns = columns
     self.widths = widths
     self.out = out
-    keys = columns.enumerated().map { i, c in Array(((i > 0 ? "," : "") + "\"\(c)\":").utf8) }
+    keys = columns.map(JSONKey.init)
     switch format {
     case .table: tableRow(columns.map { Array($0.uppercased().utf8) })
     case .csv:
@@ -50,18 +50,20 @@ final class RowWriter {
       }
       out.write("\r\n")
     case .json, .jsonl:
-      beginObject()
+      // A writer of the row's own, in a local: no exclusivity check on a class property at
+      // every value of a million rows.
+      var json = beginObject()
       for c in 0..<columns.count {
-        key(c)
+        json.key(keys[c])
         if cursor.isNull(c) {
-          out.write("null")
+          json.null()
         } else if cursor.isInteger(c) {
-          out.write(String(cursor.integer(c)))
+          json.integer(cursor.integer(c))
         } else {
-          cursor.withText(c) { jsonString($0) }
+          cursor.withText(c) { json.string($0) }
         }
       }
-      endObject()
+      endObject(&json)
     }
     rows += 1
   }
@@ -88,28 +90,19 @@ final class RowWriter {
       }
       out.write("\r\n")
     case .json, .jsonl:
-      beginObject()
+      var json = beginObject()
       for (i, v) in values.enumerated() {
-        key(i)
+        json.key(keys[i])
         switch v {
-        case nil: out.write("null")
-        case let n as Int: out.write(String(n))
-        case let n as Int64: out.write(String(n))
-        case let b as Bool: out.write(b ? "true" : "false")
-        case let a as JSONArray:
-          out.write(91)
-          for (k, item) in a.items.enumerated() {
-            if k > 0 { out.write(44) }
-            var s = item
-            s.withUTF8 { jsonString($0) }
-          }
-          out.write(93)
-        default:
-          var s = text(v)!
-          s.withUTF8 { jsonString($0) }
+        case nil: json.null()
+        case let n as Int: json.integer(n)
+        case let n as Int64: json.integer(n)
+        case let b as Bool: json.bool(b)
+        case let a as JSONArray: json.strings(a.items)
+        default: json.string(text(v)!)
         }
       }
-      endObject()
+      endObject(&json)
     }
     rows += 1
   }
@@ -119,17 +112,17 @@ final class RowWriter {
     if format == .json { out.write(rows == 0 ? "]\n" : "\n]\n") }
   }
 
-  private func beginObject() {
-    if format == .json { out.write(rows == 0 ? "\n{" : ",\n{") } else { out.write(123) }
+  /// A writer into `out` with the row's object begun (after the separator of a JSON array).
+  private func beginObject() -> JSONWriter<Output> {
+    if format == .json { out.write(rows == 0 ? "\n" : ",\n") }
+    var json = JSONWriter(into: out)
+    json.beginObject()
+    return json
   }
 
-  private func endObject() {
-    out.write(125)
+  private func endObject(_ json: inout JSONWriter<Output>) {
+    json.endObject()
     if format == .jsonl { out.write(10) }
-  }
-
-  private func key(_ i: Int) {
-    out.write(keys[i])
   }
 
   /// Cells escaped (`TerminalText`): a stored value may hold ESC or a bidi override.
@@ -162,56 +155,6 @@ final class RowWriter {
       out.write(b)
     }
     out.write(34)
-  }
-
-  /// RFC 8259 §7: quote, backslash and U+0000–U+001F escaped; so are DEL, the C1 controls
-  /// and the bidi formatting characters (as `\uXXXX`, still valid JSON), so that JSON shown
-  /// on a terminal is as safe as a table.
-  private func jsonString(_ raw: UnsafeBufferPointer<UInt8>) {
-    out.write(34)
-    if raw.contains(where: { $0 >= 0x7f }) {
-      var pending: [UInt8] = []
-      for s in String(decoding: raw, as: UTF8.self).unicodeScalars {
-        guard s.value >= 0x7f, TerminalText.needsEscape(s) else {
-          pending += Array(String(s).utf8)
-          continue
-        }
-        pending.withUnsafeBufferPointer { plainJSON($0) }
-        pending.removeAll()
-        let hex = String(s.value, radix: 16)
-        out.write("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-      }
-      pending.withUnsafeBufferPointer { plainJSON($0) }
-    } else {
-      plainJSON(raw)
-    }
-    out.write(34)
-  }
-
-  /// The inside of a JSON string: quote, backslash and C0 controls escaped.
-  private func plainJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
-    var start = 0
-    for (i, b) in bytes.enumerated() where b < 0x20 || b == 34 || b == 92 {
-      if i > start {
-        out.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<i])))
-      }
-      switch b {
-      case 34: out.write("\\\"")
-      case 92: out.write("\\\\")
-      case 10: out.write("\\n")
-      case 13: out.write("\\r")
-      case 9: out.write("\\t")
-      default:
-        let hex = Array("0123456789abcdef".utf8)
-        out.write("\\u00")
-        out.write(hex[Int(b >> 4)])
-        out.write(hex[Int(b & 0xf)])
-      }
-      start = i + 1
-    }
-    if start < bytes.count {
-      out.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
-    }
   }
 }
 

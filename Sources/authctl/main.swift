@@ -13,14 +13,13 @@ import AuthKit
 @MainActor func main() -> Int32 {
   signal(SIGPIPE, SIG_IGN)
   let arguments = Array(CommandLine.arguments.dropFirst())
-  let out = Output.standard
+  let out = Output(fd: 1)
   defer { out.flush() }
   do {
     // Before anything is read: no core file and no ptrace by the user's other processes for
     // the life of any command, since most hold a password or a secret at some point.
     try CoreDumps.disable()
     let inv = try ArgumentParser.parse(arguments)
-    Diagnostics.quiet = inv.flag(.quiet)
     if inv.version {
       out.line("authctl \(authctlVersion)")
       return 0
@@ -33,7 +32,9 @@ import AuthKit
       out.write(Help.command(spec))
       return 0
     }
-    let context = try Context(inv, environment: ProcessInfo.processInfo.environment)
+    let context = try Context(
+      inv, environment: ProcessInfo.processInfo.environment, out: out,
+      diagnostics: Diagnostics(quiet: inv.flag(.quiet)))
     try spec.run(context)
     return 0
   } catch {

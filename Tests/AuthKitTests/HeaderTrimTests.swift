@@ -12,7 +12,7 @@ import Testing
       date: 1_700_000_000, messageID: "1@example.com")
     let decoded = try #require(DecodedMessage.parse(try message.render()))
     #expect(Array(decoded.subject.unicodeScalars) == Array(subject.unicodeScalars))
-    #expect(MailEncoding.trimmed(" \u{0301}a\t") == "\u{0301}a")
+    #expect(" \u{0301}a\t".trimming(Blanks.spaceAndTab) == "\u{0301}a")
   }
 
   @Test func farFutureDatesDoNotTrap() {

@@ -18,8 +18,12 @@ import Testing
     var env = ["AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SUPPRESS_SEND": "true"]
     env.merge(environment) { $1 }
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
-    let config = try Config(environment: env, envFile: dir.file("empty.env"))
-    return (dir, store, Mailer(config: config, clock: .fixed(1_764_072_000)))
+    let config = try Config(
+      environment: env, envFile: dir.file("empty.env"), observer: SilentObserver())
+    return (
+      dir, store,
+      Mailer(settings: config.settings, clock: .fixed(1_764_072_000), observer: SilentObserver())
+    )
   }
 
   static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {
@@ -67,8 +71,8 @@ import Testing
     ["MAIL_USERNAME": "user\u{0}@example.com"],
   ])
   func configuredSender(environment: [String: String]) throws {
-    // Refused when the configuration loads (exit 78), before any mailer exists; the mailer's
-    // own check of the senders stays as a second line.
+    // Refused when the configuration loads (exit 78), before any mailer exists: `Settings`
+    // holds no sender with a line break or NUL.
     #expect(throws: ConfigError.self) { _ = try Self.setUp(environment) }
   }
 

@@ -8,23 +8,26 @@
   import Foundation
 #endif
 
-/// The effective settings: flags over environment over env file over defaults, each value
-/// checked once at load and kept with its source.
+/// The effective configuration: flags over environment over env file over defaults, each value
+/// checked once at load and kept with its source (for `authctl config`), and the typed
+/// `Settings` built from them.
 public struct Config: Sendable {
   /// The raw text and source of every variable that has a value.
   public private(set) var values: [String: (text: String, source: SettingSource)] = [:]
+  /// The typed settings: what flows, mail and commands read.
+  public let settings: Settings
   /// The env file that was read, if any.
   public let envFilePath: String?
 
   /// Loads and checks every setting.
   ///
   /// - Parameters:
-  ///   - flags: values given on the command line, by variable name (`--db` → `AUTHCTL_DB`),
-  ///     with the flag's spelling.
+  ///   - flags: values given on the command line (`--db` fills `databasePath`).
   ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
+  ///   - observer: hears a warning for each line of the env file that cannot be parsed.
   public init(
-    flags: [String: (value: String, flag: String)] = [:], environment: [String: String],
-    envFile: String? = nil
+    flags: [SettingFlag] = [], environment: [String: String],
+    envFile: String? = nil, observer: any Observer
   ) throws(ConfigError) {
     let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     envFilePath = path
@@ -32,7 +35,7 @@ public struct Config: Sendable {
     if let path {
       let file = EnvFile(parsing: String(decoding: try Config.readTrusted(path), as: UTF8.self))
       for line in file.badLines {
-        Diagnostics.warn("\(path):\(line): cannot parse this line; skipped (as python-dotenv does)")
+        observer.warn("\(path):\(line): cannot parse this line; skipped (as python-dotenv does)")
       }
       let secrets = Set(SettingSpec.all.filter(\.isSecret).map(\.name))
       for (key, origin) in file.derived(from: secrets).sorted(by: { $0.value.line < $1.value.line })
@@ -46,7 +49,7 @@ public struct Config: Sendable {
       fileValues = file.resolved(environment: environment)
     }
     for spec in SettingSpec.all {
-      if let f = flags[spec.name] {
+      if let f = flags.first(where: { $0.field == spec.field }) {
         values[spec.name] = (f.value, .flag(f.flag))
       } else if let v = environment[spec.name] {
         values[spec.name] = (v, .environment)
@@ -56,7 +59,9 @@ public struct Config: Sendable {
         values[spec.name] = (d, .builtIn)
       }
     }
-    for spec in SettingSpec.all { try check(spec) }
+    var settings = Settings()
+    for spec in SettingSpec.all { try Self.load(spec, values[spec.name], into: &settings) }
+    self.settings = settings
   }
 
   /// The longest env file read, in bytes.
@@ -104,89 +109,36 @@ public struct Config: Sendable {
     return data
   }
 
-  private func check(_ spec: SettingSpec) throws(ConfigError) {
-    guard let (text, source) = values[spec.name] else { return }
-    // A line break or NUL in a path, host, address, URL or number can only do harm (a header
-    // injection in From, a truncated C string, a message split over lines): refused at load,
-    // before anything changes, without echoing the value.
+  /// Checks the text of `spec` (`value`, nil when unset) and puts its value into `settings`. A line break or NUL in a
+  /// path, host, address, URL or number can only do harm (a header injection in From, a
+  /// truncated C string, a message split over lines): refused at load, before anything
+  /// changes, without echoing the value.
+  private static func load(
+    _ spec: SettingSpec, _ value: (text: String, source: SettingSource)?,
+    into settings: inout Settings
+  ) throws(ConfigError) {
+    guard let (text, source) = value else { return }
     if spec.kind != .secret, text.utf8.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
       throw ConfigError(
         name: spec.name, source: source, problem: "the value contains a line break or NUL")
     }
-    switch spec.kind {
-    case .bool:
-      if Config.bool(text) == nil {
-        throw ConfigError(
-          name: spec.name, source: source,
-          problem: "'\(text)' is not a boolean (True/False, true/false, 1/0, yes/no)")
-      }
-    case .integer(let range):
-      guard let n = Int(text.trimmingWhitespace()), range.contains(n) else {
-        throw ConfigError(
-          name: spec.name, source: source,
-          problem: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)"
-        )
-      }
-    case .duration:
-      guard let d = DurationText.parse(text), d > 0 else {
-        throw ConfigError(
-          name: spec.name, source: source,
-          problem: "'\(text)' is not a duration (90s, 30m, 48h, 7d, 2w)")
-      }
-      guard d <= DurationText.maximum else {
-        throw ConfigError(
-          name: spec.name, source: source,
-          problem:
-            "'\(text)' is longer than the longest duration authctl accepts (36525d, 100 years)")
-      }
-    case .text:
-      break
-    case .secret:
-      if text.utf8.contains(0) {
-        throw ConfigError(name: spec.name, source: source, problem: "the value contains a NUL")
-      }
+    if let problem = spec.load(&settings, text) {
+      throw ConfigError(name: spec.name, source: source, problem: problem)
     }
   }
 
-  static func bool(_ text: String) -> Bool? {
-    switch text.trimmingWhitespace().lowercased() {
-    case "true", "1", "yes", "on": return true
-    case "false", "0", "no", "off", "": return false
-    default: return nil
-    }
+  /// Where the value of `field` came from; nil when it is unset.
+  public func source(_ field: PartialKeyPath<Settings> & Sendable) -> SettingSource? {
+    guard let spec = SettingSpec.all.first(where: { $0.field == field }) else { return nil }
+    return values[spec.name]?.source
   }
 
-  // MARK: Typed access (values were checked at load)
-
-  /// The text of `name`, nil when unset or empty.
-  public func string(_ name: String) -> String? {
-    guard let v = values[name]?.text, !v.isEmpty else { return nil }
-    return v
-  }
-
-  public func source(_ name: String) -> SettingSource? { values[name]?.source }
-
-  public func bool(_ name: String) -> Bool {
-    values[name].flatMap { Config.bool($0.text) } ?? false
-  }
-
-  public func int(_ name: String) -> Int {
-    values[name].flatMap { Int($0.text.trimmingWhitespace()) } ?? 0
-  }
-
-  /// Seconds.
-  public func duration(_ name: String) -> Int64 {
-    values[name].flatMap { DurationText.parse($0.text) } ?? 0
-  }
-
-  /// The database path.
-  public var databasePath: String { string("AUTHCTL_DB") ?? "./authctl.sqlite" }
-
-  /// Settings as `authctl config` shows them: secrets as `****`, unset as nil.
-  public func described() -> [(name: String, value: String?, source: SettingSource?)] {
+  /// Settings as `authctl config` shows them, in the table's order: secrets as `****`, unset
+  /// as nil.
+  public func described() -> [(spec: SettingSpec, value: String?, source: SettingSource?)] {
     SettingSpec.all.map { spec in
-      guard let (text, source) = values[spec.name] else { return (spec.name, nil, nil) }
-      return (spec.name, spec.isSecret ? "****" : text, source)
+      guard let (text, source) = values[spec.name] else { return (spec, nil, nil) }
+      return (spec, spec.isSecret ? "****" : text, source)
     }
   }
 }

@@ -18,12 +18,11 @@ public struct ConfigError: Error, Sendable {
 }
 
 /// Where a setting's value came from; flags win over the environment, which wins over the
-/// env file, which wins over the database and the built-in default.
+/// env file, which wins over the built-in default.
 public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
   case flag(String)
   case environment
   case envFile(String)
-  case database
   case builtIn
 
   public var description: String {
@@ -31,7 +30,6 @@ public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
     case .flag(let f): return "flag \(f)"
     case .environment: return "environment"
     case .envFile(let path): return "env file \(path)"
-    case .database: return "database"
     case .builtIn: return "default"
     }
   }

@@ -180,7 +180,7 @@ extension EnvFile {
         }
         if !atEnd && peek() == "#" { while let x = peek(), x != "\n" { i += 1 } }
         if !atEnd { advance() }
-        let value = String(v).trimmingWhitespace()
+        let value = String(v).trimming(Blanks.spaceTabAndLineEnds)
         return .entry(Entry(key: key, value: value, line: startLine, expands: true))
       }
     }
@@ -237,15 +237,5 @@ extension EnvFile {
       }
       return nil
     }
-  }
-}
-
-extension String {
-  /// The text without leading and trailing spaces, tabs, CR and LF.
-  func trimmingWhitespace() -> String {
-    let ws: Set<Character> = [" ", "\t", "\r", "\n"]
-    guard let start = firstIndex(where: { !ws.contains($0) }) else { return "" }
-    let end = lastIndex(where: { !ws.contains($0) })!
-    return String(self[start...end])
   }
 }

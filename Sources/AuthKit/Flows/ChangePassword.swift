@@ -17,7 +17,7 @@ public struct ChangePassword {
       // As login: reserved before bcrypt and refused while locked; a wrong current password
       // counts toward the lockout (`PasswordAttempt`).
       let (_, stored) = try PasswordAttempt.verify(ctx, a, password: currentPassword)
-      let ttl = ctx.config.duration("AUTHCTL_CODE_TTL")
+      let ttl = ctx.settings.codeTTL.wholeSeconds
       var ids: [Int64] = []
       try ctx.store.write { tx in
         guard var fresh = try tx.account(id: a.id), fresh.passwordHash == stored

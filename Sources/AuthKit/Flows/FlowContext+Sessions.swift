@@ -9,7 +9,7 @@ extension FlowContext {
     throws -> Int
   {
     try tx.insertSession(session)
-    let limit = max(1, config.int("AUTHCTL_MAX_SESSIONS"))
+    let limit = max(1, settings.maxSessions)
     let now = Timestamp.format(self.now())
     let live = try tx.liveSessions(userID: account.id, now: now)
     guard live.count > limit else { return 0 }

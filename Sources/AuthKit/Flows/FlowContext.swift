@@ -1,39 +1,42 @@
-/// What every flow runs over (DESIGN.md): the store, the configuration, a clock, the keys, the
-/// password rules and the mailer. Tests build one over a temporary database and a fixed clock.
+/// What every flow runs over (DESIGN.md): the store, the typed settings, a clock, the keys, the
+/// password rules, the mailer and the observer that hears its notices and warnings. Tests build
+/// one over a temporary database, a fixed clock and a recording observer.
 public final class FlowContext {
   public let store: any Store
-  public let config: Config
+  public let settings: Settings
   public let clock: Clock
   public let keys: KeyRing
   public let signer: TokenSigner
   public let hasher: PasswordHasher
   public let policy: PasswordPolicy
   public let mailer: Mailer
+  /// Hears the flows' notices, warnings and progress, and the mail transcript.
+  public let observer: any Observer
 
-  public init(store: any Store, config: Config, clock: Clock) throws {
+  public init(store: any Store, settings: Settings, clock: Clock, observer: any Observer) throws {
     self.store = store
-    self.config = config
+    self.settings = settings
     self.clock = clock
-    keys = try Self.keys(config: config, store: store)
-    signer = TokenSigner(
-      key: keys.tokenKey, issuer: config.string("AUTHCTL_TOKEN_ISSUER") ?? "authctl")
-    hasher = try PasswordHasher(cost: config.int("AUTHCTL_BCRYPT_COST"))
-    policy = PasswordPolicy(minLength: config.int("AUTHCTL_MIN_PASSWORD_LENGTH"))
-    mailer = Mailer(config: config, clock: clock)
+    self.observer = observer
+    keys = try Self.keys(settings: settings, store: store)
+    signer = TokenSigner(key: keys.tokenKey, issuer: settings.tokenIssuer)
+    hasher = try PasswordHasher(cost: settings.bcryptCost)
+    policy = PasswordPolicy(minLength: settings.minPasswordLength)
+    mailer = Mailer(settings: settings, clock: clock, observer: observer)
   }
 
   /// Refuses a `JWT_SECRET` shorter than 32 bytes (RFC 7518 §3.2) — called before anything
   /// is created or changed.
-  public static func checkSecret(_ config: Config) throws(KeyError) {
-    if let s = config.string("JWT_SECRET"), s.utf8.count < 32 { throw .shortSecret(s.utf8.count) }
+  public static func checkSecret(_ settings: Settings) throws(KeyError) {
+    if let s = settings.jwtSecret, s.byteCount < 32 { throw .shortSecret(s.byteCount) }
   }
 
   /// `JWT_SECRET` when set (its UTF-8 bytes, as PyJWT uses a str key), else the secret the
   /// first migration generated and kept in `settings`.
-  static func keys(config: Config, store: any Store) throws -> KeyRing {
-    let secretKey = config.string("SECRET_KEY").map { Array($0.utf8) }
-    if let s = config.string("JWT_SECRET") {
-      return try KeyRing(jwtSecret: Array(s.utf8), secretKey: secretKey)
+  static func keys(settings: Settings, store: any Store) throws -> KeyRing {
+    let secretKey = settings.secretKey?.bytes
+    if let s = settings.jwtSecret {
+      return try KeyRing(jwtSecret: s.bytes, secretKey: secretKey)
     }
     let stored = try store.read { try $0.setting(.jwtSecret) }
     guard let stored, let bytes = Hex.decode(stored) else {

@@ -21,15 +21,21 @@ public struct Import {
   public let clock: Clock
   /// Makes the ids of `n` new accounts (UUID v4 from OpenSSL's generator).
   public let newIDs: (Int) throws -> [String]
+  /// Shows the import's progress.
+  public let observer: any Observer
 
   /// Problems listed in the error; the rest are counted.
   public static let maxProblemsShown = 20
   /// Ids drawn at once (one `RAND_bytes` call).
   static let idBlock = 4096
 
-  public init(store: any Store, clock: Clock, newIDs: @escaping (Int) throws -> [String]) {
+  public init(
+    store: any Store, clock: Clock, observer: any Observer,
+    newIDs: @escaping (Int) throws -> [String]
+  ) {
     self.store = store
     self.clock = clock
+    self.observer = observer
     self.newIDs = newIDs
   }
 
@@ -55,7 +61,7 @@ public struct Import {
   ) throws -> ImportResult {
     let nowText = Timestamp.format(clock.now())
     var reader = ImportReader(input, format: format)
-    let progress = Progress("importing")
+    let progress = observer.progress("importing", total: nil)
     defer { progress.finish() }
     return try store.bulkWrite { tx in
       var problems: [ImportParser.Problem] = []

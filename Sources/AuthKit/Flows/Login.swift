@@ -35,7 +35,7 @@ public struct Login {
       let newHash = ctx.hasher.needsRehash(stored) ? try ctx.hasher.hash(password) : nil
       let sessionID = try Random.uuid4()
       let now = ctx.now()
-      let ttl = ctx.config.duration("AUTHCTL_SESSION_TTL")
+      let ttl = ctx.settings.sessionTTL.wholeSeconds
       let expires = Timestamp.format(now + ttl)
       let account = try ctx.store.write { (tx) throws -> Account in
         guard var current = try tx.account(id: a.id), current.passwordHash == stored

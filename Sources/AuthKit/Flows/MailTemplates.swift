@@ -1,12 +1,10 @@
 /// The texts of the mails the flows send. Each secret stands on a line of its own —
 /// `Password: …`, `Code: …`, `Token: …` — so a person can copy it and a script can find it.
 enum MailTemplates {
-  static func link(_ appURL: String?, _ path: String, electricMail: String?, token: String)
+  static func link(_ appURL: WebAddress?, _ path: String, electricMail: String?, token: String)
     -> String?
   {
-    guard let appURL, !appURL.isEmpty else { return nil }
-    var base = appURL
-    while base.hasSuffix("/") { base.removeLast() }
+    guard let base = appURL?.base else { return nil }
     var query = "token=" + percentEncode(token)
     if let electricMail { query = "electric_mail=" + percentEncode(electricMail) + "&" + query }
     return "\(base)/\(path)?\(query)"

@@ -19,8 +19,8 @@ struct PasswordAttempt {
 
   /// Reserves one check of `a`'s password, or refuses (77) when the account is locked.
   static func reserve(_ ctx: FlowContext, _ a: Account) throws -> PasswordAttempt {
-    let threshold = max(1, ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD"))
-    let duration = ctx.config.duration("AUTHCTL_LOCKOUT_DURATION")
+    let threshold = max(1, ctx.settings.lockoutThreshold)
+    let duration = ctx.settings.lockoutDuration.wholeSeconds
     let (current, engaged) = try ctx.store.write { (tx) throws -> (Account, Bool) in
       guard var current = try tx.account(id: a.id) else {
         throw FlowError.noSuchAccount("no account with email \(a.email)")
@@ -74,8 +74,8 @@ struct PasswordAttempt {
   /// Settles a wrong password (already counted at the reservation) and returns the refusal to
   /// throw; the reservation that engaged the lock records the lockout.
   func wrong(hint: String? = nil) throws -> FlowError {
-    let threshold = max(1, ctx.config.int("AUTHCTL_LOCKOUT_THRESHOLD"))
-    let duration = ctx.config.duration("AUTHCTL_LOCKOUT_DURATION")
+    let threshold = max(1, ctx.settings.lockoutThreshold)
+    let duration = ctx.settings.lockoutDuration.wholeSeconds
     let why =
       account.hasPassword
       ? "wrong password" + (hint.map { " (\($0))" } ?? "")

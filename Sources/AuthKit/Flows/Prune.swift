@@ -50,11 +50,14 @@ public struct Prune {
   public let store: any Store
   public let clock: Clock
   public let retention: Retention
+  /// Shows the prune's progress.
+  public let observer: any Observer
 
-  public init(store: any Store, clock: Clock, retention: Retention) {
+  public init(store: any Store, clock: Clock, retention: Retention, observer: any Observer) {
     self.store = store
     self.clock = clock
     self.retention = retention
+    self.observer = observer
   }
 
   public func run(dryRun: Bool) throws -> PruneResult {
@@ -79,7 +82,7 @@ public struct Prune {
       return PruneResult(
         counts: counts, dryRun: true, batches: 0, longestBatch: .zero, medianBatch: .zero)
     }
-    let progress = Progress("pruning")
+    let progress = observer.progress("pruning", total: nil)
     defer { progress.finish() }
     var counts: [PruneCount] = []
     var held: [Duration] = []

@@ -11,10 +11,13 @@ public struct PurgeResult: Sendable {
 public struct Purge {
   public let store: any Store
   public let clock: Clock
+  /// Shows the purge under way.
+  public let observer: any Observer
 
-  public init(store: any Store, clock: Clock) {
+  public init(store: any Store, clock: Clock, observer: any Observer) {
     self.store = store
     self.clock = clock
+    self.observer = observer
   }
 
   /// Removes unconfirmed accounts created more than `olderThan` seconds ago. `listEmails`
@@ -23,8 +26,8 @@ public struct Purge {
     let now = clock.now()
     let nowText = Timestamp.format(now)
     let cutoff = Timestamp.format(now - olderThan)
-    let progress = Progress(
-      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts")
+    let progress = observer.progress(
+      dryRun ? "finding unconfirmed accounts" : "purging unconfirmed accounts", total: nil)
     progress.working()
     defer { progress.finish() }
     return try store.write { tx in

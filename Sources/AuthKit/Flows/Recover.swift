@@ -15,9 +15,9 @@ public struct Recover {
 
   public func run(_ rawEmail: String) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
-    let appURL = ctx.config.string("APP_URL")
+    let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.config.duration("AUTHCTL_RESET_TTL")
+    let ttl = ctx.settings.resetTTL.wholeSeconds
     var ids: [Int64] = []
     let account = try ctx.audited("recover", email: email) {
       try ctx.store.write { (tx) throws -> Account in

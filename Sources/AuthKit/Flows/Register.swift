@@ -34,9 +34,9 @@ public struct Register {
       generated = password
     }
     let hash = try ctx.hasher.hash(password)
-    let appURL = ctx.config.string("APP_URL")
+    let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.config.duration("AUTHCTL_CONFIRM_TTL")
+    let ttl = ctx.settings.confirmTTL.wholeSeconds
 
     var ids: [Int64] = []
     let (outcome, account) = try ctx.audited("register", email: email) {
@@ -90,7 +90,7 @@ public struct Register {
       purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
       fingerprint: ctx.fingerprint(a))
     let link = MailTemplates.link(
-      ctx.config.string("APP_URL"), "activate_account", electricMail: electric, token: token)
+      ctx.settings.appURL, "activate_account", electricMail: electric, token: token)
     return try ctx.queueMail(
       tx,
       "confirm", to: a,

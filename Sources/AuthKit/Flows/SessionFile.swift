@@ -11,15 +11,16 @@ public struct SessionFile: Sendable {
 
   public init(path: String) { self.path = path }
 
-  /// The path from the configuration and the environment.
-  public init(config: Config, environment: [String: String]) {
-    if let p = config.string("AUTHCTL_SESSION_FILE"), !p.isEmpty {
+  /// The path from the settings and the environment.
+  public init(settings: Settings, environment: [String: String]) {
+    if let p = settings.sessionFile {
       path = p
     } else if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
       path = state + "/authctl/session"
     } else {
       let home =
-        environment["HOME"] ?? String(cString: getpwuid(geteuid())?.pointee.pw_dir ?? strdup("/"))
+        environment["HOME"] ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_dir) }
+        ?? "/"
       path = home + "/.local/state/authctl/session"
     }
   }
@@ -54,11 +55,13 @@ public struct SessionFile: Sendable {
     let suffix = (try? Random.bytes(6)).map { Hex.encode($0) } ?? "0"
     let temp = "\(directory)/.session.\(getpid()).\(suffix)"
     do throws(SystemError) {
-      let fd = try systemCall("create \(temp)") {
-        open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      let fd: Int32
+      do {
+        fd = try PrivateFile.open(temp, openExisting: false).fd
+      } catch {
+        throw error.systemError(temp)
       }
       defer { close(fd) }
-      try systemCall("chmod \(temp)") { fchmod(fd, 0o600) }
       try writeAll(fd, Array((token + "\n").utf8), "write \(temp)")
       try systemCall("fsync \(temp)") { fsync(fd) }
       try systemCall("rename \(temp) to \(path)") { rename(temp, path) }

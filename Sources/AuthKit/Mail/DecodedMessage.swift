@@ -38,7 +38,7 @@ public struct DecodedMessage: Sendable {
       if let first = line.first, first == 32 || first == 9, !headers.isEmpty {
         headers[headers.count - 1].value += String(decoding: line, as: UTF8.self)
       } else if let colon = line.firstIndex(of: 58) {
-        let name = MailEncoding.trimmed(String(decoding: line[..<colon], as: UTF8.self))
+        let name = String(decoding: line[..<colon], as: UTF8.self).trimming(Blanks.spaceAndTab)
         headers.append((name, String(decoding: line[(colon + 1)...], as: UTF8.self)))
       } else if headers.isEmpty {
         return nil

@@ -66,21 +66,10 @@ enum MailEncoding {
   static func address(_ value: String) -> String {
     if value.utf8.allSatisfy({ $0 < 128 }) { return value }
     if let open = value.lastIndex(of: "<"), value.hasSuffix(">") {
-      let name = trimmed(value[..<open])
+      let name = value[..<open].trimming(Blanks.spaceAndTab)
       return encodedWords(name).joined(separator: " ") + " " + value[open...]
     }
     return value  // an internationalised address (RFC 6532): sent as UTF-8
-  }
-
-  /// `text` without leading and trailing spaces and tabs.
-  static func trimmed(_ text: some StringProtocol) -> String {
-    // By Unicode scalars, not Characters: a blank followed by a combining mark is one
-    // Character, and its blank must still go.
-    let scalars = text.unicodeScalars
-    let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
-    guard let first = scalars.firstIndex(where: { !blank($0) }) else { return "" }
-    let last = scalars.lastIndex(where: { !blank($0) })!
-    return String(String.UnicodeScalarView(scalars[first...last]))
   }
 
   /// `Wed, 25 Nov 2026 12:00:00 +0000` (RFC 5322 §3.3), in UTC.

@@ -51,17 +51,15 @@ public final class Mailbox {
   /// Opens (creating it as described above, no symlink), checks, locks, appends and syncs.
   /// Returns the reason a file is refused, or nil when the message was appended.
   private func appendLocked(_ bytes: [UInt8]) throws(SystemError) -> String? {
-    var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    let created = fd >= 0
-    if !created && errno == EEXIST {
-      fd = try systemCall("open \(path)") {
-        open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
-      }
-    } else if !created {
-      throw SystemError(operation: "create \(path)", code: errno)
+    let file: PrivateFile
+    do {
+      file = try PrivateFile.open(path, flags: O_APPEND, openExisting: true)
+    } catch {
+      throw error.systemError(path)
     }
+    let fd = file.fd
     defer { close(fd) }
-    if created {
+    if file.created {
       try adopt(fd)
     } else if let refusal = try refusal(fd) {
       return refusal
@@ -72,8 +70,9 @@ public final class Mailbox {
     return nil
   }
 
-  /// Gives a new mailbox its owner and mode: the database's (root gives it to the database's
-  /// owner; another user takes the database's group when it is one of theirs), else 0600.
+  /// Gives a new mailbox (0600 already) its owner and mode: the database's (root gives it to
+  /// the database's owner; another user takes the database's group when it is one of theirs),
+  /// else 0600.
   private func adopt(_ fd: Int32) throws(SystemError) {
     var mode: mode_t = 0o600
     if let db = database {
@@ -168,7 +167,7 @@ public final class Mailbox {
     var previousBlank = true
     for line in MailEncoding.lines(data) {
       if previousBlank && line.starts(with: from) {
-        if let done = current { messages.append(trimmed(done)) }
+        if let done = current { messages.append(withoutSeparator(done)) }
         current = []
         previousBlank = false
         continue
@@ -182,12 +181,12 @@ public final class Mailbox {
       current? += text
       current?.append(10)
     }
-    if let done = current { messages.append(trimmed(done)) }
+    if let done = current { messages.append(withoutSeparator(done)) }
     return messages
   }
 
   /// `message` without the blank separator line that ends it.
-  private static func trimmed(_ message: [UInt8]) -> [UInt8] {
+  private static func withoutSeparator(_ message: [UInt8]) -> [UInt8] {
     message.count >= 2 && message.suffix(2) == [10, 10] ? Array(message.dropLast()) : message
   }
 

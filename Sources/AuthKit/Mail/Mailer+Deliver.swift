@@ -14,7 +14,7 @@ extension Mailer {
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
     guard !items.isEmpty else { return report }
-    let progress = Progress("delivering", total: items.count)
+    let progress = observer.progress("delivering", total: items.count)
     defer { progress.finish() }
     switch transport {
     case .suppressed:
@@ -40,8 +40,8 @@ extension Mailer {
           }
         }
       }
-    case .smtp(let settings):
-      try deliverSMTP(store, items, settings, &report, progress)
+    case .smtp(let smtp):
+      try deliverSMTP(store, items, smtp, &report, progress)
     }
     return report
   }
@@ -101,10 +101,10 @@ extension Mailer {
   /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
   /// connection stops the run, leaving the rest queued and due.
   func deliverSMTP(
-    _ store: any Store, _ items: [OutboxItem], _ settings: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: Progress
+    _ store: any Store, _ items: [OutboxItem], _ smtp: SMTPSettings,
+    _ report: inout DeliveryReport, _ progress: any ProgressDisplay
   ) throws {
-    let maxPerConnection = max(1, config.int("MAIL_MAX_EMAILS"))
+    let maxPerConnection = max(1, settings.mailMaxEmails)
     var client: SMTPClient?
     var onConnection = 0
     var refusedSenders: Set<String> = []
@@ -113,7 +113,7 @@ extension Mailer {
       progress.update(n)
       if client == nil || onConnection >= maxPerConnection {
         client?.quit()
-        let c = SMTPClient(settings: settings)
+        let c = SMTPClient(settings: smtp, transcript: observer.transcript)
         do throws(MailError) {
           try c.connect()
         } catch {

@@ -49,19 +49,22 @@ public final class Mailer {
     case smtp(SMTPSettings)
   }
 
-  public let config: Config
+  public let settings: Settings
   public let clock: Clock
   public var transport: Transport
+  /// Hears the progress of a delivery and, with `MAIL_DEBUG`, the SMTP transcript.
+  public let observer: any Observer
 
-  public init(config: Config, clock: Clock) {
-    self.config = config
+  public init(settings: Settings, clock: Clock, observer: any Observer) {
+    self.settings = settings
     self.clock = clock
-    if config.bool("MAIL_SUPPRESS_SEND") {
+    self.observer = observer
+    if settings.mailSuppressSend {
       transport = .suppressed
-    } else if let host = config.string("MAIL_SERVER"), !host.isEmpty {
-      transport = .smtp(Self.settings(config, host: host))
+    } else if let host = settings.mailServer {
+      transport = .smtp(Self.smtpSettings(settings, host: host))
     } else {
-      transport = .mailbox(path: Self.mailboxPath(forDatabase: config.databasePath))
+      transport = .mailbox(path: Self.mailboxPath(forDatabase: settings.databasePath))
     }
   }
 
@@ -76,27 +79,26 @@ public final class Mailer {
     return path + ".mbox"
   }
 
-  static func settings(_ c: Config, host: String) -> SMTPSettings {
+  static func smtpSettings(_ s: Settings, host: String) -> SMTPSettings {
     let security: SMTPSettings.Security =
-      c.bool("MAIL_USE_SSL") ? .implicitTLS : c.bool("MAIL_USE_TLS") ? .startTLS : .none
+      s.mailUseSSL ? .implicitTLS : s.mailUseTLS ? .startTLS : .none
     var hostname = [CChar](repeating: 0, count: 256)
     gethostname(&hostname, hostname.count - 1)
     let helo = String(
       decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return SMTPSettings(
-      host: host, port: c.int("MAIL_PORT"), security: security,
-      username: c.string("MAIL_USERNAME"), password: c.string("MAIL_PASSWORD"),
-      timeout: c.duration("MAIL_TIMEOUT"), caFile: c.string("MAIL_TLS_CA_FILE"),
-      allowPlaintextAuth: c.bool("MAIL_ALLOW_PLAINTEXT_AUTH"),
-      heloName: helo.isEmpty ? "localhost" : helo, debug: c.bool("MAIL_DEBUG"))
+      host: host, port: s.mailPort, security: security,
+      username: s.mailUsername, password: s.mailPassword?.revealed,
+      timeout: s.mailTimeout.wholeSeconds, caFile: s.mailTLSCAFile,
+      allowPlaintextAuth: s.mailAllowPlaintextAuth,
+      heloName: helo.isEmpty ? "localhost" : helo, debug: s.mailDebug)
   }
 
   /// The From addresses to use, in the order to try them for one message: `MAIL_SENDERS`
   /// shuffled (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`,
   /// else `authctl@localhost`.
   public func senders() throws -> [String] {
-    let pool = (config.string("MAIL_SENDERS") ?? "").split(separator: ",")
-      .map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+    let pool = settings.mailSenders
     if !pool.isEmpty {
       var shuffled = pool
       for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
@@ -105,9 +107,7 @@ public final class Mailer {
       }
       return shuffled
     }
-    for name in ["MAIL_DEFAULT_SENDER", "MAIL_USERNAME"] {
-      if let s = config.string(name), !s.isEmpty { return [s] }
-    }
+    if let s = settings.mailDefaultSender ?? settings.mailUsername { return [s] }
     return ["authctl@localhost"]
   }
 
@@ -120,12 +120,10 @@ public final class Mailer {
     let senders = try senders()
     try MailMessage.checkHeaderValue(draft.to, field: "To")
     try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
-    // The From addresses come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS): a
-    // bad one is refused when the configuration loads; checked again here, before the change
-    // is stored, not at delivery.
-    for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
+    // The From addresses need no check here: they come from `Settings`, which refused a line
+    // break or NUL in MAIL_SENDERS, MAIL_DEFAULT_SENDER and MAIL_USERNAME when it loaded.
     let now = clock.now()
-    let limit = config.int("AUTHCTL_MAIL_PER_HOUR")
+    let limit = settings.mailPerHour
     let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
     if recent >= limit {
       let key = RecipientKey.of(draft.to)
@@ -145,10 +143,9 @@ public final class Mailer {
   }
 
   /// The message of `authctl mail test`, sent straight to the transport (not queued), and its
-  /// sender. Every configured sender is checked for header injection first.
+  /// sender.
   public func testMessage(to: String) throws -> (message: MailMessage, sender: String) {
     let senders = try senders()
-    for sender in senders { try MailMessage.checkHeaderValue(sender, field: "From") }
     let message = MailMessage(
       from: senders[0], to: to, subject: "authctl test message",
       body: "This is a test message from authctl to \(to).\nIf you can read it, mail works.",

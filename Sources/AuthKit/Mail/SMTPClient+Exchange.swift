@@ -73,15 +73,10 @@ extension SMTPClient {
     }
   }
 
-  /// One transcript line (with `debug` only), to the callback or else to stderr; the server's
-  /// text is escaped (`TerminalText`) so a reply cannot drive the terminal.
+  /// One transcript line (with `debug` only), to the callback; the server's text is escaped
+  /// (`TerminalText`) so a reply cannot drive the terminal.
   func log(_ line: String) {
-    guard settings.debug else { return }
-    let shown = TerminalText.escaped(line)
-    if let transcript {
-      transcript(shown)
-    } else {
-      Diagnostics.write(shown + "\n")
-    }
+    guard settings.debug, let transcript else { return }
+    transcript(TerminalText.escaped(line))
   }
 }

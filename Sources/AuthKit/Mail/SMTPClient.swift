@@ -23,8 +23,8 @@ public final class SMTPClient {
   private var transactions = 0
 
   /// With `settings.debug`, each line sent (`C: …`) and received (`S: …`) goes to
-  /// `transcript`, or to stderr when it is nil; AUTH payloads are replaced by `****` and the
-  /// message content by its size. Without `debug` there is no transcript.
+  /// `transcript` (authctl's observer writes it to stderr); AUTH payloads are replaced by
+  /// `****` and the message content by its size. Without `debug` there is no transcript.
   public init(settings: SMTPSettings, transcript: ((String) -> Void)? = nil) {
     self.settings = settings
     self.transcript = transcript
@@ -58,7 +58,7 @@ public final class SMTPClient {
         guard isEncrypted || settings.allowPlaintextAuth else {
           throw MailError.plaintextAuthRefused
         }
-        try authenticate(username: username, password: settings.password ?? "")
+        try authenticate(username: username, password: settings.password?.revealed ?? "")
       }
     } catch {
       if case .startTLSUnavailable = error { quit() }

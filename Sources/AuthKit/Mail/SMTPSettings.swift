@@ -15,8 +15,8 @@ public struct SMTPSettings: Sendable {
   public var port: Int
   public var security: Security
   public var username: String?
-  /// Never printed, never part of an error.
-  public var password: String?
+  /// Never printed (a `Secret`), never part of an error.
+  public var password: Secret?
   /// Seconds allowed for connecting and for each command's reply.
   public var timeout: Int64
   /// A PEM file of extra trusted CA certificates, beside the system store.
@@ -25,7 +25,7 @@ public struct SMTPSettings: Sendable {
   public var allowPlaintextAuth: Bool
   /// The name sent in EHLO / HELO.
   public var heloName: String
-  /// Print the transcript (`C: …` / `S: …`, AUTH redacted) to stderr.
+  /// Give the transcript (`C: …` / `S: …`, AUTH redacted) to the client's `transcript`.
   public var debug: Bool
 
   public init(
@@ -37,7 +37,7 @@ public struct SMTPSettings: Sendable {
     self.port = port
     self.security = security
     self.username = username
-    self.password = password
+    self.password = password.map(Secret.init)
     self.timeout = timeout
     self.caFile = caFile
     self.allowPlaintextAuth = allowPlaintextAuth

@@ -126,22 +126,26 @@ public final class Connection {
     )
   }
 
-  /// Creates `path` mode 0600 when it does not exist. An existing file is left as it is, but
-  /// an empty one of the caller's gets 0600 before anything is written into it. A failed
-  /// `fchmod` is an error.
+  /// Creates `path` mode 0600 when it does not exist (`PrivateFile`). An existing file is left
+  /// as it is, but an empty one of the caller's gets 0600 before anything is written into it.
+  /// A failed `fchmod` is an error.
   static func createFile(_ path: String) throws(StoreError) {
-    var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    let created = fd >= 0
-    if !created && errno == EEXIST {
-      fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+    let file: PrivateFile
+    do {
+      file = try PrivateFile.open(path, openExisting: true)
+    } catch .chmod(let code) {
+      throw .system(operation: "cannot chmod 600", path: path, errno: code)
+    } catch {
+      throw .system(operation: "cannot create", path: path, errno: error.code)
     }
-    guard fd >= 0 else { throw .system(operation: "cannot create", path: path, errno: errno) }
+    let fd = file.fd
     defer { close(fd) }
+    guard !file.created else { return }
     guard let f = FileOwner(fd: fd) else {
       throw .system(operation: "cannot stat", path: path, errno: errno)
     }
     let empty = lseek(fd, 0, SEEK_END) == 0
-    guard created || (empty && f.uid == geteuid()), f.mode != 0o600 else { return }
+    guard empty && f.uid == geteuid(), f.mode != 0o600 else { return }
     if fchmod(fd, 0o600) != 0 {
       throw .system(operation: "cannot chmod 600", path: path, errno: errno)
     }

@@ -130,8 +130,10 @@ extension SQLiteStore {
       throw .system(operation: "cannot read the backup", path: source, errno: errno)
     }
     defer { close(input) }
-    let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard output >= 0 else { throw .system(operation: "cannot create", path: target, errno: errno) }
+    let output: Int32
+    do { output = try PrivateFile.open(target, openExisting: false).fd } catch {
+      throw .system(operation: "cannot create", path: target, errno: error.code)
+    }
     defer { close(output) }
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     while true {

@@ -35,3 +35,8 @@ public enum DurationText {
     return "\(seconds)s"
   }
 }
+
+extension Duration {
+  /// The whole seconds of the duration (the settings hold whole seconds only).
+  public var wholeSeconds: Int64 { components.seconds }
+}

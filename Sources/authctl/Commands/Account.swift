@@ -16,7 +16,7 @@ func runRegister(_ ctx: Context) throws {
   switch result.outcome {
   case .created:
     if ctx.invocation.format == "json" {
-      let w = RowWriter(.jsonl, columns: ["id", "email", "status"])
+      let w = RowWriter(.jsonl, columns: ["id", "email", "status"], out: ctx.out)
       w.row([a.id, a.email, a.status(now: flows.now()).rawValue])
       w.finish()
     } else {
@@ -82,7 +82,7 @@ func runLogin(_ ctx: Context) throws {
     ? try Prompt.stdinLine("password") : try Prompt.secret("Password")
   let file = ctx.sessionFile
   let result = try Login(flows).run(ctx.invocation.arguments[0], password: password, file: file)
-  if ctx.verbose { Diagnostics.notice("session token written to \(file.path)") }
+  if ctx.verbose { ctx.diagnostics.notice("session token written to \(file.path)") }
   ctx.out.line("logged in as \(result.account.email) until \(result.expiresAt)")
 }
 
@@ -97,7 +97,7 @@ func runWhoami(_ ctx: Context) throws {
     ("session_id", current.session.id), ("session_expires_at", current.session.expiresAt),
   ]
   if ctx.invocation.format == "json" {
-    let w = RowWriter(.jsonl, columns: fields.map(\.0))
+    let w = RowWriter(.jsonl, columns: fields.map(\.0), out: ctx.out)
     w.row(fields.map(\.1))
     w.finish()
   } else {
@@ -157,7 +157,7 @@ func runUsersConfirm(_ ctx: Context) throws {
     key, notify: ctx.invocation.flag(.notify))
   ctx.report(delivery)
   if let unchanged {
-    Diagnostics.notice("\(key): \(unchanged); nothing changed")
+    ctx.diagnostics.notice("\(key): \(unchanged); nothing changed")
   } else {
     ctx.out.line("confirmed \(try EmailAddress.normalize(key))")
   }

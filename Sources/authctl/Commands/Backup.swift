@@ -20,7 +20,7 @@ func runRestore(_ ctx: Context) throws {
   guard FileOwner(path: backup)?.isRegular == true else {
     throw FlowError.noInput("no backup file at \(backup)")
   }
-  let path = ctx.config.databasePath
+  let path = ctx.settings.databasePath
   let done = try SQLiteStore.restore(from: backup, into: path)
   if let previous = done.previous {
     ctx.out.line("restored \(path) from \(backup); the database it replaced is kept as \(previous)")
@@ -28,7 +28,7 @@ func runRestore(_ ctx: Context) throws {
     ctx.out.line("restored \(path) from \(backup)")
   }
   if done.schemaVersion < done.latestSchemaVersion {
-    Diagnostics.warn(
+    ctx.diagnostics.warn(
       "the backup's schema is at version \(done.schemaVersion) of \(done.latestSchemaVersion): run 'authctl migrate'"
     )
   }

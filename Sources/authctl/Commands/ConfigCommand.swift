@@ -7,22 +7,26 @@ func runConfig(_ ctx: Context) throws {
   let rows = ctx.config.described()
   let secret = ctx.secretLocation()
   if ctx.invocation.format == "json" {
-    let writer = RowWriter(.json, columns: ["name", "value", "source"])
+    let writer = RowWriter(.json, columns: ["name", "value", "source"], out: ctx.out)
     for r in rows {
       // The generated secret shows where it lives, masked like any secret.
-      let stored = r.name == "JWT_SECRET" && r.value == nil && secret.hasPrefix("database")
-      writer.row([r.name, stored ? "****" : r.value, stored ? secret : r.source?.description])
+      let stored =
+        r.spec.field == \Settings.jwtSecret && r.value == nil
+        && secret.hasPrefix("database")
+      writer.row([
+        r.spec.name, stored ? "****" : r.value, stored ? secret : r.source?.description,
+      ])
     }
     writer.finish()
     return
   }
   if let path = ctx.config.envFilePath { ctx.out.line("# env file: \(path)") }
   ctx.out.line("# JWT_SECRET source: \(secret)")
-  let width = rows.map(\.name.count).max() ?? 0
+  let width = rows.map(\.spec.name.count).max() ?? 0
   for r in rows {
-    let pad = String(repeating: " ", count: width - r.name.count)
+    let pad = String(repeating: " ", count: width - r.spec.name.count)
     let value = r.value ?? "(unset)"
     let source = r.source.map { "  (\($0.description))" } ?? ""
-    ctx.out.line("\(r.name)\(pad)  \(value)\(source)")
+    ctx.out.line("\(r.spec.name)\(pad)  \(value)\(source)")
   }
 }

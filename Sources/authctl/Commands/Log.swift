@@ -19,7 +19,7 @@ func runLog(_ ctx: Context) throws {
     let events = try tx.auditEvents(filter)
     let writer = RowWriter(
       RowWriter.Format(rawValue: inv.format) ?? .table, columns: events.columns,
-      widths: [20, 22, 28, 36, 7, 24, 0])
+      widths: [20, 22, 28, 36, 7, 24, 0], out: ctx.out)
     while try events.next() { writer.row(from: events) }
     writer.finish()
   }

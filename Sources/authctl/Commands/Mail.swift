@@ -8,7 +8,7 @@ func runMailQueue(_ ctx: Context) throws {
     columns: [
       "id", "to", "subject", "status", "attempts", "last_error", "kind", "created_at",
       "next_attempt_at",
-    ], widths: [5, 28, 28, 7, 8, 40, 10, 20])
+    ], widths: [5, 28, 28, 7, 8, 40, 10, 20], out: ctx.out)
   for i in items {
     writer.row([
       i.id, i.recipient, i.subject, i.status, i.attempts, i.lastError, i.kind, i.createdAt,
@@ -23,8 +23,8 @@ func runMailQueue(_ ctx: Context) throws {
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag(.all))
-  for p in report.deferred { Diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
-  for p in report.failed { Diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
+  for p in report.deferred { ctx.diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
+  for p in report.failed { ctx.diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
   // Still deferred: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
   let backedOff = try flows.store.read {
@@ -48,17 +48,17 @@ func runMailFlush(_ ctx: Context) throws {
 /// with each server reply printed.
 func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
-  let mailer = Mailer(config: ctx.config, clock: ctx.clock)
+  let mailer = Mailer(settings: ctx.settings, clock: ctx.clock, observer: ctx.diagnostics)
   let (message, sender) = try mailer.testMessage(to: to)
   switch mailer.transport {
   case .suppressed:
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
-    try Mailbox(path: path, database: FileOwner(path: ctx.config.databasePath)).append(
+    try Mailbox(path: path, database: FileOwner(path: ctx.settings.databasePath)).append(
       try message.render(), envelopeFrom: sender, date: ctx.clock.now())
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
-    let client = SMTPClient(settings: settings)
+    let client = SMTPClient(settings: settings, transcript: ctx.diagnostics.transcript)
     client.onReply = { stage, reply in
       for (i, line) in reply.lines.enumerated() {
         ctx.out.line(
@@ -74,7 +74,7 @@ func runMailTest(_ ctx: Context) throws {
 
 /// `authctl mail show [--last] [--to EMAIL]`: a message of the local mailbox, decoded.
 func runMailShow(_ ctx: Context) throws {
-  let path = Mailer.mailboxPath(forDatabase: ctx.config.databasePath)
+  let path = Mailer.mailboxPath(forDatabase: ctx.settings.databasePath)
   let to = try ctx.invocation.value(.to).map { try EmailAddress.normalize($0) }
   let messages: [[UInt8]]
   do {

@@ -15,9 +15,9 @@ func runMigrate(_ ctx: Context) throws {
   let done = try store.migrate(ctx.migrationContext())
   for m in done { ctx.out.line("applied \(m.version): \(m.name)") }
   let stored = try store.read { try $0.setting(.jwtSecret) } != nil
-  if ctx.config.string("JWT_SECRET") == nil, stored { ctx.warnIfSecretReadable(store) }
+  if ctx.settings.jwtSecret == nil, stored { ctx.warnIfSecretReadable(store) }
   if done.isEmpty {
-    Diagnostics.notice(
-      "database \(ctx.config.databasePath) is up to date (version \(store.latestSchemaVersion))")
+    ctx.diagnostics.notice(
+      "database \(ctx.settings.databasePath) is up to date (version \(store.latestSchemaVersion))")
   }
 }

@@ -5,8 +5,9 @@ import AuthKit
 func runPrune(_ ctx: Context) throws {
   let dryRun = ctx.invocation.flag(.dryRun)
   let store = try ctx.openDatabase()
-  let result = try Prune(store: store, clock: ctx.clock, retention: ctx.retention).run(
-    dryRun: dryRun)
+  let result = try Prune(
+    store: store, clock: ctx.clock, retention: ctx.retention, observer: ctx.diagnostics
+  ).run(dryRun: dryRun)
   if ctx.invocation.format == "json" {
     var members: [(String, JSONDocument)] = [("dry_run", .bool(dryRun))]
     for c in result.counts {
@@ -30,9 +31,9 @@ func runPrune(_ ctx: Context) throws {
     ctx.out.line("\(verb) \(c.removed) \(names[c.table] ?? c.table) from before \(c.cutoff)")
   }
   if dryRun {
-    Diagnostics.notice("dry run: nothing was removed")
+    ctx.diagnostics.notice("dry run: nothing was removed")
   } else if ctx.verbose {
     let ms = (result.longestBatch.milliseconds * 10).rounded() / 10
-    Diagnostics.notice("\(result.batches) batch(es); the longest held the write lock \(ms) ms")
+    ctx.diagnostics.notice("\(result.batches) batch(es); the longest held the write lock \(ms) ms")
   }
 }

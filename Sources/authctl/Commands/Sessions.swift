@@ -17,7 +17,7 @@ func runSessionsPrune(_ ctx: Context) throws {
   let store = try ctx.openDatabase()
   let result = try SessionPrune(store: store, clock: ctx.clock).run(olderThan: age, dryRun: dryRun)
   if dryRun {
-    Diagnostics.notice(
+    ctx.diagnostics.notice(
       "dry run: \(result.removed) session(s) ended before \(result.cutoff) would be removed; none was"
     )
     return

@@ -6,7 +6,7 @@ func runUsersShow(_ ctx: Context) throws {
   let details = try Admin(store: store, clock: ctx.clock).show(ctx.invocation.arguments[0])
   let fields = details.fields
   if ctx.invocation.format == "json" {
-    let writer = RowWriter(.jsonl, columns: fields.map(\.0))
+    let writer = RowWriter(.jsonl, columns: fields.map(\.0), out: ctx.out)
     writer.row(fields.map(\.1))
     writer.finish()
     return
@@ -38,7 +38,7 @@ private func adminChange(
   let store = try ctx.openDatabase()
   let key = ctx.invocation.arguments[0]
   if let unchanged = try body(Admin(store: store, clock: ctx.clock), key) {
-    Diagnostics.notice("\(key): \(unchanged); nothing changed")
+    ctx.diagnostics.notice("\(key): \(unchanged); nothing changed")
   } else {
     ctx.out.line("\(done) \(try EmailAddress.normalize(key))")
   }
@@ -71,7 +71,7 @@ func runUsersDelete(_ ctx: Context) throws {
       "deleted and erased \(r.email): \(r.auditEvents) audit event(s) now name \(r.pseudonym), \(r.messages) message(s) removed"
     )
     if !r.complete {
-      Diagnostics.warn(
+      ctx.diagnostics.warn(
         "another process was reading the database: older copies of the erased rows stay in its write-ahead log until the next checkpoint"
       )
     }

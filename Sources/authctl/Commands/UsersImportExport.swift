@@ -18,7 +18,9 @@ func runUsersImport(_ ctx: Context) throws {
   let fd = try Import.open(path)
   defer { if fd != 0 { close(fd) } }
   let store = try ctx.openOrCreateDatabase()
-  let result = try Import(store: store, clock: ctx.clock, newIDs: { try Random.uuid4s($0) }).run(
+  let result = try Import(
+    store: store, clock: ctx.clock, observer: ctx.diagnostics, newIDs: { try Random.uuid4s($0) }
+  ).run(
     ByteSource(fd: fd), format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
@@ -44,8 +46,8 @@ func runUsersExport(_ ctx: Context) throws {
   let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let store = try ctx.openDatabase()
   let hashes = inv.flag(.withPasswordHashes)
-  let writer = RowWriter(format, columns: ImportRecord.header)
-  let progress = Progress("exporting")
+  let writer = RowWriter(format, columns: ImportRecord.header, out: ctx.out)
+  let progress = ctx.diagnostics.progress("exporting", total: nil)
   var n = 0
   try store.read { tx in
     let accounts = try tx.exportAccounts(withHashes: hashes)

@@ -32,7 +32,7 @@ func runUsersList(_ ctx: Context) throws {
     let accounts = try tx.listAccounts(filter, now: now)
     let writer = RowWriter(
       RowWriter.Format(rawValue: inv.format) ?? .table, columns: accounts.columns,
-      widths: [36, 32, 11, 20, 20, 20])
+      widths: [36, 32, 11, 20, 20, 20], out: ctx.out)
     while try accounts.next() { writer.row(from: accounts) }
     writer.finish()
   }

@@ -11,17 +11,17 @@ func runUsersPurge(_ ctx: Context) throws {
   let json = inv.format == "json"
   let dryRun = inv.flag(.dryRun)
   let store = try ctx.openDatabase()
-  let result = try Purge(store: store, clock: ctx.clock).run(
+  let result = try Purge(store: store, clock: ctx.clock, observer: ctx.diagnostics).run(
     olderThan: seconds, dryRun: dryRun, listEmails: json || ctx.verbose)
   if json {
-    let writer = RowWriter(.jsonl, columns: ["removed", "dry_run", "emails"])
+    let writer = RowWriter(.jsonl, columns: ["removed", "dry_run", "emails"], out: ctx.out)
     writer.row([result.removed, result.dryRun, JSONArray(result.emails)])
     writer.finish()
     return
   }
   if dryRun {
     for email in result.emails { ctx.out.line(email) }
-    Diagnostics.notice("dry run: \(result.removed) account(s) would be removed; none was")
+    ctx.diagnostics.notice("dry run: \(result.removed) account(s) would be removed; none was")
     return
   }
   if ctx.verbose { for email in result.emails { ctx.out.line("removed \(email)") } }

@@ -1,10 +1,12 @@
+import AuthKit
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// A progress line on stderr for long work (import, export, purge, mail flush), shown only when
-/// stderr is a terminal and `-q` was not given; redrawn at most ten times a second.
-public final class Progress {
+/// A progress line on stderr for long work (import, export, purge, mail flush), redrawn at
+/// most ten times a second; `Diagnostics` enables it only on a terminal without `-q`.
+final class ProgressLine: ProgressDisplay {
   let label: String
   let total: Int?
   let enabled: Bool
@@ -12,10 +14,10 @@ public final class Progress {
   var started: timespec = timespec()
   var drawn = false
 
-  public init(_ label: String, total: Int? = nil) {
+  init(_ label: String, total: Int?, enabled: Bool) {
     self.label = label
     self.total = total
-    enabled = !Diagnostics.quiet && isatty(2) == 1
+    self.enabled = enabled
     clock_gettime(CLOCK_MONOTONIC, &started)
   }
 
@@ -24,9 +26,9 @@ public final class Progress {
     (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1_000_000
   }
 
-  /// Shows `rows` done, the rate so far and, given the `fraction` of the input read (0…1),
-  /// the time left: `importing: 1200000 rows, 98000/s, 1:45 left`.
-  public func update(rows: Int, fraction: Double?) {
+  /// `importing: 1200000 rows, 98000/s, 1:45 left`: the rows, the rate so far and, from the
+  /// `fraction` of the input read (0…1), the time left.
+  func update(rows: Int, fraction: Double?) {
     guard enabled else { return }
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
@@ -36,14 +38,14 @@ public final class Progress {
     var text = "\(label): \(rows) rows, \(Int(Double(rows) / elapsed))/s"
     if let fraction, fraction > 0.001 {
       let left = Int(elapsed * (1 - min(fraction, 1)) / fraction)
-      text += ", \(left / 60):\(String(left % 60).leftPadded(2)) left"
+      let seconds = String(left % 60)
+      text += ", \(left / 60):\(seconds.count < 2 ? "0" + seconds : seconds) left"
     }
     Diagnostics.write("\r\u{1B}[K\(text)")
     drawn = true
   }
 
-  /// Shows that `done` items are finished.
-  public func update(_ done: Int) {
+  func update(_ done: Int) {
     guard enabled else { return }
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
@@ -54,15 +56,13 @@ public final class Progress {
     drawn = true
   }
 
-  /// Shows the label alone, for work done in one step (a purge is one DELETE).
-  public func working() {
+  func working() {
     guard enabled else { return }
     Diagnostics.write("\r\u{1B}[K\(label)…")
     drawn = true
   }
 
-  /// Clears the line.
-  public func finish() {
+  func finish() {
     guard enabled, drawn else { return }
     Diagnostics.write("\r\u{1B}[K")
   }

@@ -1,0 +1,86 @@
+/// The effective settings as typed values, built once at load from `SettingSpec.all` (each
+/// variable's text from its source checked, parsed and put into its field). Flows, mail and the
+/// CLI read these fields — `settings.lockoutThreshold`, never a variable's name — so a
+/// misspelled setting does not compile.
+///
+/// Only `Config` builds one (the fields are read-only outside AuthKit), so every value here has
+/// passed the checks of its kind: a number in its range, a duration from 1 s to 100 years, no
+/// line break or NUL in any text. A field whose variable has a default holds that default when
+/// the variable is unset; one without is nil (or empty) when unset or empty.
+public struct Settings: Sendable {
+  // The placeholders below never survive loading: every field without an optional type has a
+  // default in its spec (`SettingSpec`'s factories require one), applied when it is unset.
+
+  /// `AUTHCTL_DB` (`--db`): the SQLite database.
+  public internal(set) var databasePath = ""
+  /// `AUTHCTL_SESSION_FILE` (`--session-file`).
+  public internal(set) var sessionFile: String?
+  /// `JWT_SECRET`: the HS256 key; unset, the database keeps a generated one.
+  public internal(set) var jwtSecret: Secret?
+  /// `SECRET_KEY`: the key for code hashes and fingerprints (unset: derived from JWT_SECRET).
+  public internal(set) var secretKey: Secret?
+  /// `APP_URL`: the web app; mails then carry its links.
+  public internal(set) var appURL: WebAddress?
+
+  /// `MAIL_SERVER`: the SMTP host; unset, mail goes to the local mailbox.
+  public internal(set) var mailServer: String?
+  /// `MAIL_PORT`.
+  public internal(set) var mailPort = 0
+  /// `MAIL_USE_TLS`: STARTTLS (RFC 3207).
+  public internal(set) var mailUseTLS = false
+  /// `MAIL_USE_SSL`: implicit TLS (RFC 8314).
+  public internal(set) var mailUseSSL = false
+  /// `MAIL_USERNAME`: the SMTP AUTH user.
+  public internal(set) var mailUsername: String?
+  /// `MAIL_PASSWORD`: the SMTP AUTH password.
+  public internal(set) var mailPassword: Secret?
+  /// `MAIL_DEFAULT_SENDER`: the From address.
+  public internal(set) var mailDefaultSender: String?
+  /// `MAIL_SENDERS`: the pool of From addresses, blanks around each removed, empty ones dropped.
+  public internal(set) var mailSenders: [String] = []
+  /// `MAIL_MAX_EMAILS`: messages over one SMTP connection.
+  public internal(set) var mailMaxEmails = 0
+  /// `MAIL_SUPPRESS_SEND`: send nothing.
+  public internal(set) var mailSuppressSend = false
+  /// `MAIL_DEBUG`: the SMTP transcript (to the observer).
+  public internal(set) var mailDebug = false
+  /// `MAIL_ASCII_ATTACHMENTS`: accepted for compatibility, unused.
+  public internal(set) var mailASCIIAttachments = false
+  /// `MAIL_TIMEOUT`: the timeout of each SMTP command.
+  public internal(set) var mailTimeout = Duration.zero
+  /// `MAIL_TLS_CA_FILE`: extra CA certificates (PEM) for SMTP TLS.
+  public internal(set) var mailTLSCAFile: String?
+  /// `MAIL_ALLOW_PLAINTEXT_AUTH`: SMTP AUTH without TLS.
+  public internal(set) var mailAllowPlaintextAuth = false
+
+  /// `AUTHCTL_BCRYPT_COST`: the cost of new hashes.
+  public internal(set) var bcryptCost = 0
+  /// `AUTHCTL_MIN_PASSWORD_LENGTH`.
+  public internal(set) var minPasswordLength = 0
+  /// `AUTHCTL_TOKEN_ISSUER`: the `iss` claim.
+  public internal(set) var tokenIssuer = ""
+  /// `AUTHCTL_CONFIRM_TTL`: lifetime of confirmation tokens.
+  public internal(set) var confirmTTL = Duration.zero
+  /// `AUTHCTL_RESET_TTL`: lifetime of reset tokens.
+  public internal(set) var resetTTL = Duration.zero
+  /// `AUTHCTL_CODE_TTL`: lifetime of one-time codes.
+  public internal(set) var codeTTL = Duration.zero
+  /// `AUTHCTL_SESSION_TTL`: lifetime of sessions.
+  public internal(set) var sessionTTL = Duration.zero
+  /// `AUTHCTL_MAX_SESSIONS`: live sessions per account.
+  public internal(set) var maxSessions = 0
+  /// `AUTHCTL_LOCKOUT_THRESHOLD`: consecutive failed logins that lock.
+  public internal(set) var lockoutThreshold = 0
+  /// `AUTHCTL_LOCKOUT_DURATION`: how long a lock lasts.
+  public internal(set) var lockoutDuration = Duration.zero
+  /// `AUTHCTL_MAIL_PER_HOUR`: messages to one mailbox per hour.
+  public internal(set) var mailPerHour = 0
+  /// `AUTHCTL_AUDIT_RETENTION`: how long audit events are kept (`authctl prune`).
+  public internal(set) var auditRetention = Duration.zero
+  /// `AUTHCTL_OUTBOX_RETENTION`: how long sent, suppressed and failed mail is kept.
+  public internal(set) var outboxRetention = Duration.zero
+  /// `AUTHCTL_SESSION_RETENTION`: how long the rows of ended sessions are kept.
+  public internal(set) var sessionRetention = Duration.zero
+
+  init() {}
+}
