@@ -90,7 +90,7 @@ import Testing
       registered = try Register(flows).run(email, chosenPassword: nil)
       imported = try Import(
         store: store, clock: .fixed(1_764_072_000), observer: observer,
-        newIDs: { try Random.uuid4s($0) }
+        randomBytes: { try Random.bytes($0) }
       ).run(
         ByteSource(
           Array(

@@ -19,24 +19,22 @@ public struct ImportResult: Sendable {
 public struct Import {
   public let store: any Store
   public let clock: Clock
-  /// Makes the ids of `n` new accounts (UUID v4 from OpenSSL's generator).
-  public let newIDs: (Int) throws -> [String]
+  /// `n` random bytes (OpenSSL's generator), for the new accounts' ids (`AscendingUUIDs`).
+  public let randomBytes: (Int) throws -> [UInt8]
   /// Shows the import's progress.
   public let observer: any Observer
 
   /// Problems listed in the error; the rest are counted.
   public static let maxProblemsShown = 20
-  /// Ids drawn at once (one `RAND_bytes` call).
-  static let idBlock = 4096
 
   public init(
     store: any Store, clock: Clock, observer: any Observer,
-    newIDs: @escaping (Int) throws -> [String]
+    randomBytes: @escaping (Int) throws -> [UInt8]
   ) {
     self.store = store
     self.clock = clock
     self.observer = observer
-    self.newIDs = newIDs
+    self.randomBytes = randomBytes
   }
 
   /// Imports FILE, or stdin for `-`: missing, unreadable or a directory → 66; a read error
@@ -73,8 +71,9 @@ public struct Import {
       var imported = 0
       var skipped = 0
       var records = 0
-      var ids: [String] = []
-      var nextID = 0
+      // Random ids handed out in ascending order: each block enters the id index in one sweep.
+      var ids = AscendingUUIDs(randomBytes: randomBytes)
+      var id: String?
       while let item = try reader.next() {
         records += 1
         if records % 4096 == 0 {
@@ -104,17 +103,15 @@ public struct Import {
         if !email.isEmpty {
           // Inserted even when another field is bad (the import is lost anyway), so a later
           // line with the same email is still told which line had it first.
-          if nextID == ids.count {
-            ids = try newIDs(Self.idBlock)
-            nextID = 0
-          }
+          // An id not taken (the email was) serves the next row.
+          if id == nil { id = try ids.next() }
           let account = Account(
-            id: ids[nextID], email: email, passwordHash: goodHash, activatedAt: activated,
+            id: id!, email: email, passwordHash: goodHash, activatedAt: activated,
             createdAt: created, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
             lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false, stamp: nil)
           switch try tx.importAccount(account, line: line) {
           case .added:
-            nextID += 1
+            id = nil
           case .existing:
             if skipExisting {
               skipped += 1

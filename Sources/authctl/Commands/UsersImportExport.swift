@@ -19,7 +19,7 @@ func runUsersImport(_ ctx: Context) throws {
   defer { if fd != 0 { close(fd) } }
   let store = try ctx.openOrCreateDatabase()
   let result = try Import(
-    store: store, clock: ctx.clock, observer: ctx.diagnostics, newIDs: { try Random.uuid4s($0) }
+    store: store, clock: ctx.clock, observer: ctx.diagnostics, randomBytes: { try Random.bytes($0) }
   ).run(
     ByteSource(fd: fd), format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
