@@ -9,9 +9,13 @@
 #    email lower-cased, empty fields NULL, created_at/updated_at);
 #  - sqlite3-floor: authctl's users table again, from a copy of the CSV with the ids made
 #    beforehand, through a temporary table and one INSERT … SELECT with a 64 MiB page cache —
-#    what SQLite alone needs to put these rows into this schema.
+#    what SQLite alone needs to put these rows into this schema;
+#  - sqlite3-sortedfloor: the same with the same ids handed out as authctl hands them out,
+#    ascending within each block of 131,072 rows (AscendingUUIDs) — SQLite's floor for the
+#    order authctl inserts in.
 # The CSVs are made once by the sqlite3 shell and kept in bench/out/.
-# Usage: bench/import.sh   (RUNS=5, ROWS=100000, KINDS="authctl plain equiv floor" by default;
+# Usage: bench/import.sh   (RUNS=5, ROWS=100000, KINDS="authctl plain equiv floor" by default,
+#        add sortedfloor;
 #        ROWS=10000000 KINDS="authctl floor" RUNS=3 for the ten-million figure)
 source "$(dirname "$0")/lib.sh"
 build_release
@@ -30,7 +34,7 @@ if [ ! -f "$csv" ]; then
       printf('2023-06-%02dT08:00:00Z', i % 28 + 1) AS created_at
     FROM c"
 fi
-if [[ " $kinds " == *" floor "* ]] && [ ! -f "$ids" ]; then
+if [[ " $kinds " == *"floor "* ]] && [ ! -f "$ids" ]; then
   # A random UUID v4 per row, made by SQLite (randomblob), as the floor's given ids.
   sqlite3 :memory: ".mode csv" ".import $csv x" ".output $ids" "
     SELECT lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4'
@@ -38,6 +42,19 @@ if [[ " $kinds " == *" floor "* ]] && [ ! -f "$ids" ]; then
       || substr('89ab', 1 + abs(random() % 4), 1) || substr(lower(hex(randomblob(2))), 2)
       || '-' || lower(hex(randomblob(6))),
       email, password_hash, activated_at, created_at, created_at FROM x"
+fi
+sorted=$work/import-$rows-sorted-ids.csv
+if [[ " $kinds " == *" sortedfloor "* ]] && [ ! -f "$sorted" ]; then
+  # The same ids, sorted within each block of 131,072 rows and handed out in row order.
+  sqlite3 :memory: ".mode csv" \
+    "CREATE TABLE x(id, email, password, activated_at, created_at, updated_at)" ".import $ids x" \
+    ".output $sorted" "
+    WITH r AS (SELECT rowid AS n, (rowid - 1) / 131072 AS block FROM x),
+      i AS (SELECT id, (rowid - 1) / 131072 AS block,
+              row_number() OVER (PARTITION BY (rowid - 1) / 131072 ORDER BY id) AS k FROM x),
+      o AS (SELECT n, block, row_number() OVER (PARTITION BY block ORDER BY n) AS k FROM r)
+    SELECT i.id, x.email, x.password, x.activated_at, x.created_at, x.updated_at
+    FROM o JOIN i USING (block, k) JOIN x ON x.rowid = o.n ORDER BY o.n"
 fi
 results=$work/import-$rows.txt
 : > "$results"
@@ -84,6 +101,14 @@ SQL
       ".import $ids x" \
       "INSERT INTO users (id, email, password, activated_at, created_at, updated_at) SELECT id, email, NULLIF(password, ''), NULLIF(activated_at, ''), created_at, updated_at FROM x" >> "$results"
     echo "floor rows: $(sqlite3 "$d" 'SELECT count(*) FROM users')"
+    fresh "$d"
+  fi
+  if [[ " $kinds " == *" sortedfloor "* ]]; then
+    fresh "$d"; "$AUTHCTL" --db "$d" -q migrate >/dev/null
+    measure sqlite3-sortedfloor sqlite3 "$d" "PRAGMA cache_size=-65536" ".mode csv" \
+      "CREATE TEMP TABLE x(id, email, password, activated_at, created_at, updated_at)" \
+      ".import $sorted x" \
+      "INSERT INTO users (id, email, password, activated_at, created_at, updated_at) SELECT id, email, NULLIF(password, ''), NULLIF(activated_at, ''), created_at, updated_at FROM x" >> "$results"
     fresh "$d"
   fi
 done
