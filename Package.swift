@@ -25,7 +25,12 @@ let package = Package(
     .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
     // bench/bcrypt.sh: one bcrypt hash through AuthKit, timed (no product; not shipped).
     .executableTarget(name: "bcrypt-bench", dependencies: ["AuthKit"], path: "bench/bcrypt-bench"),
-    .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["smtp_server.py"]),
+    // bench/breached.sh: lookups in a generated breached-password corpus (no product).
+    .executableTarget(
+      name: "breached-bench", dependencies: ["AuthKit"], path: "bench/breached-bench"),
+    .target(
+      name: "TestSupport", path: "Tests/TestSupport",
+      exclude: ["smtp_server.py", "https_server.py", "server_support.py"]),
     .testTarget(name: "AuthKitTests", dependencies: ["AuthKit", "TestSupport"]),
     .testTarget(name: "authctlTests", dependencies: ["authctl", "AuthKit", "TestSupport"]),
   ],

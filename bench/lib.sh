@@ -5,11 +5,10 @@ work=${BENCH_DIR:-$root/bench/out}
 mkdir -p "$work"
 runs=${RUNS:-5}
 
-# build_release: the release binary in $AUTHCTL — or, with AUTHCTL_BENCH_BIN set, that binary
-# as it is (a copy taken before a long run, so building meanwhile changes nothing).
+# AUTHCTL_BIN=path measures that binary instead (another version, for a before/after).
 build_release() {
-  if [ -n "${AUTHCTL_BENCH_BIN:-}" ]; then
-    AUTHCTL=$AUTHCTL_BENCH_BIN
+  if [ -n "${AUTHCTL_BIN:-}" ]; then
+    AUTHCTL=$AUTHCTL_BIN
     return
   fi
   (cd "$root" && swift build -c release --product authctl >/dev/null)

@@ -14,11 +14,15 @@ _authctl_command_opts() {
         whoami) echo '--format' ;;
         logout) echo '--all' ;;
         passwd) echo '--request --code --password-stdin' ;;
+        'email change') echo '--password-stdin' ;;
         migrate) echo '--status' ;;
         'users list') echo '--status --created-before --older-than --limit --format' ;;
         'users show') echo '--format' ;;
         'users confirm') echo '--notify' ;;
         'users set-password') echo '--password-stdin --generate' ;;
+        'users set-email') echo '--no-confirm' ;;
+        'users expire') echo '--at' ;;
+        'users require-reset') echo '--all --reason' ;;
         'users delete') echo '--yes --forget' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
@@ -50,6 +54,8 @@ _authctl_takes_value() {
             'users list:--limit' | \
             'users list:--format' | \
             'users show:--format' | \
+            'users expire:--at' | \
+            'users require-reset:--reason' | \
             'users purge:--older-than' | \
             'users purge:--format' | \
             'users import:--format' | \
@@ -83,7 +89,7 @@ _authctl_value() {
     case "$1:$2" in
         register:--format) _authctl_words 'text json' ;;
         whoami:--format) _authctl_words 'text json' ;;
-        'users list:--status') _authctl_words 'unconfirmed active disabled locked' ;;
+        'users list:--status') _authctl_words 'unconfirmed active disabled locked expired not-yet-valid must-reset' ;;
         'users list:--format') _authctl_words 'table json jsonl csv' ;;
         'users show:--format') _authctl_words 'text json' ;;
         'users purge:--format') _authctl_words 'text json' ;;
@@ -161,7 +167,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        users | sessions | mail) cmd="$cmd $w" ;;
+                        email | users | sessions | mail) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -182,15 +188,18 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions prune stats backup restore mail log config completion help' ;;
-        users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password delete purge import export' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd email migrate users sessions prune stats backup restore mail log config completion help' ;;
+        email) ((nargs == 0)) && _authctl_words 'change' ;;
+        users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd migrate users sessions prune stats backup restore mail log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd email migrate users sessions prune stats backup restore mail log config completion'
+            elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
+                _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
-                _authctl_words 'list show confirm disable enable unlock set-password delete purge import export'
+                _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export'
             elif ((nargs == 1)) && [[ ${positional[1]} == sessions ]]; then
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then

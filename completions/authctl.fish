@@ -19,6 +19,8 @@ function __authctl_takes_value
             'users list:--limit' \
             'users list:--format' \
             'users show:--format' \
+            'users expire:--at' \
+            'users require-reset:--reason' \
             'users purge:--older-than' \
             'users purge:--format' \
             'users import:--format' \
@@ -61,7 +63,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd users sessions mail
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -74,7 +76,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] users sessions mail help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -113,6 +115,7 @@ complete -c authctl -n $__authctl_top -a login -d 'log in and keep the session t
 complete -c authctl -n $__authctl_top -a whoami -d 'show the account of the current session'
 complete -c authctl -n $__authctl_top -a logout -d 'end the current session and remove the session file'
 complete -c authctl -n $__authctl_top -a passwd -d 'change the password of the logged-in account'
+complete -c authctl -n $__authctl_top -a email -d 'the logged-in account\'s address'
 complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the database schema'
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
 complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
@@ -128,13 +131,18 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd migrate users sessions prune stats backup restore mail log config completion'
+    -a 'register confirm recover reset login whoami logout passwd email migrate users sessions prune stats backup restore mail log config completion'
+complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
+    -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
-    -a 'list show confirm disable enable unlock set-password delete purge import export'
+    -a 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export'
 complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nargs) -eq 0" \
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
+
+# email COMMAND
+complete -c authctl -n "__authctl_using email" -a change -d 'change the logged-in account\'s address, confirmed from the new one'
 
 # users COMMAND
 complete -c authctl -n "__authctl_using users" -a list -d 'list accounts (never their hashes)'
@@ -144,6 +152,10 @@ complete -c authctl -n "__authctl_using users" -a disable -d 'disable an account
 complete -c authctl -n "__authctl_using users" -a enable -d 'enable a disabled account'
 complete -c authctl -n "__authctl_using users" -a unlock -d 'clear a lockout after failed logins'
 complete -c authctl -n "__authctl_using users" -a set-password -d 'set an account\'s password and end its sessions'
+complete -c authctl -n "__authctl_using users" -a set-email -d 'change an account\'s address, confirmed from the new one'
+complete -c authctl -n "__authctl_using users" -a expire -d 'end an account\'s validity at a time (or never)'
+complete -c authctl -n "__authctl_using users" -a valid-from -d 'start an account\'s validity at a time'
+complete -c authctl -n "__authctl_using users" -a require-reset -d 'require a new password at the next login'
 complete -c authctl -n "__authctl_using users" -a delete -d 'delete an account, its sessions, codes and mail'
 complete -c authctl -n "__authctl_using users" -a purge -d 'delete unconfirmed accounts older than a duration'
 complete -c authctl -n "__authctl_using users" -a import -d 'import accounts from CSV or JSONL, all or nothing'
@@ -187,11 +199,14 @@ complete -c authctl -n "__authctl_using passwd" -l request -d 'scripted step 1: 
 complete -c authctl -n "__authctl_using passwd" -l code -x -d 'scripted step 2: the mailed code; the new password comes on stdin'
 complete -c authctl -n "__authctl_using passwd" -l password-stdin -d 'read passwords from stdin'
 
+# email change
+complete -c authctl -n "__authctl_using 'email change'" -l password-stdin -d 'read the current password from stdin (no prompt)'
+
 # migrate
 complete -c authctl -n "__authctl_using migrate" -l status -d 'list applied and pending migrations; change nothing'
 
 # users list
-complete -c authctl -n "__authctl_using 'users list'" -l status -x -a 'unconfirmed active disabled locked' -d 'only accounts with this status'
+complete -c authctl -n "__authctl_using 'users list'" -l status -x -a 'unconfirmed active disabled locked expired not-yet-valid must-reset' -d 'only accounts with this status (expired, not-yet-valid, must-reset: every such account)'
 complete -c authctl -n "__authctl_using 'users list'" -l created-before -x -d 'only accounts created before TIME (ISO 8601)'
 complete -c authctl -n "__authctl_using 'users list'" -l older-than -x -d 'only accounts created more than DURATION ago (90s, 30m, 48h, 7d, 2w)'
 complete -c authctl -n "__authctl_using 'users list'" -l limit -x -d 'at most N accounts'
@@ -213,6 +228,18 @@ complete -c authctl -n "__authctl_using 'users confirm'" -l notify -d 'mail the 
 complete -c authctl -n "__authctl_using 'users set-password'" -l password-stdin -d 'read the new password from stdin'
 complete -c authctl -n "__authctl_using 'users set-password'" -l generate -d 'generate a password and mail it'
 
+# users set-email
+complete -c authctl -n "__authctl_using 'users set-email'" -l no-confirm -d 'change it at once, without a token to the new address'
+
+# users expire
+complete -c authctl -n "__authctl_using 'users expire'" -l at -x -d 'TIME (ISO 8601), \'now\', or \'never\' to clear it (required)'
+
+# users valid-from
+
+# users require-reset
+complete -c authctl -n "__authctl_using 'users require-reset'" -l all -d 'every account'
+complete -c authctl -n "__authctl_using 'users require-reset'" -l reason -x -d 'why, shown when the login is refused'
+
 # users delete
 complete -c authctl -n "__authctl_using 'users delete'" -l yes -d 'do not ask (needed without a terminal)'
 complete -c authctl -n "__authctl_using 'users delete'" -l forget -d 'erase the address everywhere: its mail too, and audit events kept under a pseudonym'
@@ -226,7 +253,7 @@ complete -c authctl -n "__authctl_using 'users purge'" -l format -x -a 'text jso
 # users import
 complete -c authctl -n "__authctl_using 'users import'" -l format -x -a 'csv jsonl' -d 'output format: csv, jsonl (default csv)'
 complete -c authctl -n "__authctl_using 'users import'" -l skip-existing -d 'skip emails already present instead of failing'
-complete -c authctl -n "__authctl_using 'users import'" -l allow-expensive-hashes -d 'take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt'
+complete -c authctl -n "__authctl_using 'users import'" -l allow-expensive-hashes -d 'take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt, PBKDF2 above 2,000,000 iterations, costly scrypt'
 complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_nargs) -eq 0" -F -a '-' -d 'the file, or - for stdin'
 
 # users export

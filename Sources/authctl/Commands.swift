@@ -63,6 +63,15 @@ let commands: [CommandSpec] = [
       .requires(FlagOption.passwordStdin, anyOf: [FlagOption.request, ValueOption.code]),
     ], run: runPasswd),
   CommandSpec(
+    "email change", "change the logged-in account's address, confirmed from the new one",
+    arguments: [.init(name: "NEW", optional: false, help: "the new address")],
+    options: [.flag(.passwordStdin, "read the current password from stdin (no prompt)")],
+    details: """
+      The current password is asked for (a wrong one counts as a failed login). A token goes
+      to the new address and a notice to the old one; 'authctl confirm TOKEN' from the new
+      mailbox makes the change and ends every session of the account.
+      """, run: runEmailChange),
+  CommandSpec(
     "migrate", "create or upgrade the database schema",
     options: [.flag(.status, "list applied and pending migrations; change nothing")],
     run: runMigrate),
@@ -70,8 +79,11 @@ let commands: [CommandSpec] = [
     "users list", "list accounts (never their hashes)",
     options: [
       .value(
-        .status, choices: ["unconfirmed", "active", "disabled", "locked"],
-        "only accounts with this status"),
+        .status,
+        choices: [
+          "unconfirmed", "active", "disabled", "locked", "expired", "not-yet-valid", "must-reset",
+        ],
+        "only accounts with this status (expired, not-yet-valid, must-reset: every such account)"),
       .value(.createdBefore, "only accounts created before TIME (ISO 8601)"),
       .value(
         .olderThan,
@@ -104,6 +116,45 @@ let commands: [CommandSpec] = [
       .flag(.generate, "generate a password and mail it"),
     ], constraints: [.oneOf([FlagOption.passwordStdin, FlagOption.generate])],
     run: runUsersSetPassword),
+  CommandSpec(
+    "users set-email", "change an account's address, confirmed from the new one",
+    arguments: [
+      .init(name: "EMAIL", optional: false, help: "the account"),
+      .init(name: "NEW", optional: false, help: "the new address"),
+    ],
+    options: [.flag(.noConfirm, "change it at once, without a token to the new address")],
+    run: runUsersSetEmail),
+  CommandSpec(
+    "users expire", "end an account's validity at a time (or never)",
+    arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
+    options: [.value(.at, "TIME (ISO 8601), 'now', or 'never' to clear it (required)")],
+    constraints: [.required(ValueOption.at, hint: "e.g. --at 2026-12-31T18:00:00Z or --at never")],
+    details: """
+      From TIME on the account cannot log in, check, recover or reset (exit 77, "account
+      expired"), and its sessions end.
+      """, run: runUsersExpire),
+  CommandSpec(
+    "users valid-from", "start an account's validity at a time",
+    arguments: [
+      .init(name: "EMAIL", optional: false, help: "the account"),
+      .init(name: "TIME", optional: false, help: "ISO 8601, or 'now' to clear the start"),
+    ],
+    details: """
+      Before TIME the account cannot log in, check, recover or reset (exit 77, "account not
+      yet valid").
+      """, run: runUsersValidFrom),
+  CommandSpec(
+    "users require-reset", "require a new password at the next login",
+    arguments: [.init(name: "EMAIL", optional: true, help: "the account (or --all)")],
+    options: [
+      .flag(.all, "every account"),
+      .value(.reason, "why, shown when the login is refused"),
+    ],
+    details: """
+      The account's sessions end. At its next login the password is checked, then the login
+      is refused (exit 77, "password change required") and a reset token and code are mailed;
+      'authctl reset' with them sets the new password and clears the mark.
+      """, run: runUsersRequireReset),
   CommandSpec(
     "users delete", "delete an account, its sessions, codes and mail",
     arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
@@ -141,7 +192,8 @@ let commands: [CommandSpec] = [
       .flag(.skipExisting, "skip emails already present instead of failing"),
       .flag(
         .allowExpensiveHashes,
-        "take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt"),
+        "take bcrypt above cost 16, sha-crypt above 5,000,000 rounds, costly yescrypt, PBKDF2 above 2,000,000 iterations, costly scrypt"
+      ),
     ], run: runUsersImport),
   CommandSpec(
     "users export", "export accounts as CSV or JSONL, or everything stored about one person",
@@ -274,6 +326,7 @@ let commandGroups: [String: String] = [
   "users": "manage accounts",
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
+  "email": "the logged-in account's address",
 ]
 
 func command(named path: [String]) -> CommandSpec? { commands.first { $0.path == path } }

@@ -48,6 +48,12 @@ struct Context {
     try SQLiteStore(path: settings.databasePath, create: create)
   }
 
+  /// Puts the backup at `path` in place of the store (`authctl restore`): the adapter's own
+  /// restore, named here beside its opening.
+  func restoreStore(from path: String) throws -> StoreRestore {
+    try SQLiteStore.restore(from: path, into: settings.databasePath)
+  }
+
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
   /// newer → 78.
   func openDatabase() throws -> any Store {
@@ -76,6 +82,9 @@ struct Context {
   func flowContext(_ store: any Store) throws -> FlowContext {
     let ctx = try FlowContext(
       store: store, settings: settings, clock: clock, observer: diagnostics)
+    // The account flows sign and verify: no secret is refused before any of them starts.
+    _ = try ctx.keys
+    ctx.deliveries = { report($0) }
     if settings.jwtSecret == nil { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
@@ -91,6 +100,16 @@ struct Context {
   func flows(create: Bool = false) throws -> FlowContext {
     try FlowContext.checkSecret(settings)
     return try flowContext(create ? openOrCreateDatabase() : openDatabase())
+  }
+
+  /// The flows' context for the operator's commands over the database (`users show`,
+  /// `disable`, `purge`, `import`, `sessions prune`): no secret is needed until a flow signs.
+  func adminFlows(create: Bool = false) throws -> FlowContext {
+    let ctx = try FlowContext(
+      store: create ? openOrCreateDatabase() : openDatabase(), settings: settings, clock: clock,
+      observer: diagnostics)
+    ctx.deliveries = { report($0) }
+    return ctx
   }
 
   /// One warning line when the generated secret is kept in a database file that group or
@@ -128,12 +147,7 @@ struct Context {
   }
 
   /// How long audit events, finished mail and ended sessions are kept (`authctl prune`).
-  var retention: Retention {
-    Retention(
-      audit: settings.auditRetention.wholeSeconds,
-      outbox: settings.outboxRetention.wholeSeconds,
-      sessions: settings.sessionRetention.wholeSeconds)
-  }
+  var retention: Retention { Retention(settings) }
 
   var sessionFile: SessionFile { SessionFile(settings: settings, environment: environment) }
 
@@ -162,7 +176,7 @@ struct Context {
 
   func migrationContext() -> MigrationContext {
     MigrationContext(
-      now: Timestamp.format(clock.now()),
+      now: clock.now(),
       randomBytes: { try Random.bytes($0) },
       jwtSecretConfigured: settings.jwtSecret != nil,
       notice: { [diagnostics] in diagnostics.notice($0) })

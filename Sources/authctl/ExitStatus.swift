@@ -57,6 +57,7 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
   case let e as MailError:
     switch e {
     case .headerInjection: return (e.message, .dataError)
+    case .invalidSender: return (e.message, .config)
     case .mailbox: return (e.message, .ioError)
     case .untrustedMailbox: return (e.message, .noPermission)
     default: return (e.message, e.isTemporary ? .tempFail : .unavailable)

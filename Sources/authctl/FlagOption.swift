@@ -22,6 +22,7 @@ struct FlagOption: OptionKey, Hashable {
   static let forget = FlagOption("forget")
   static let generate = FlagOption("generate")
   static let last = FlagOption("last")
+  static let noConfirm = FlagOption("no-confirm")
   static let notify = FlagOption("notify")
   static let passwordStdin = FlagOption("password-stdin")
   static let request = FlagOption("request")

@@ -18,6 +18,9 @@ indirect enum JSONDocument {
 
   static func int(_ value: Int) -> JSONDocument { .integer(Int64(value)) }
 
+  /// An instant as ISO-8601 UTC text (`Instant.description`), or null.
+  static func time(_ value: Instant?) -> JSONDocument { value.map { .string("\($0)") } ?? .null }
+
   /// The document, two spaces an indent, with a final line end.
   var rendered: String {
     var out = ""

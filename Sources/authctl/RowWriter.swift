@@ -68,7 +68,7 @@ final class RowWriter {
     rows += 1
   }
 
-  /// One row of values: String, Int, Bool, JSONArray or nil.
+  /// One row of values: String, Int, Bool, Instant (ISO-8601 text), JSONArray or nil.
   func row(_ values: [Any?]) {
     func text(_ v: Any?) -> String? {
       switch v {
@@ -77,6 +77,7 @@ final class RowWriter {
       case let n as Int: return String(n)
       case let n as Int64: return String(n)
       case let b as Bool: return b ? "true" : "false"
+      case let t as Instant: return Timestamp.format(t)
       default: return "\(v!)"
       }
     }

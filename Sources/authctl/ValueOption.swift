@@ -21,6 +21,7 @@ struct ValueOption: OptionKey, Hashable {
   static let sessionFile = ValueOption("session-file", "PATH", completion: .files)
 
   // Commands'.
+  static let at = ValueOption("at", "TIME")
   static let code = ValueOption("code", "CODE")
   static let createdBefore = ValueOption("created-before", "TIME")
   static let event = ValueOption("event", "NAME")
@@ -28,6 +29,7 @@ struct ValueOption: OptionKey, Hashable {
   static let limit = ValueOption("limit", "N")
   static let olderThan = ValueOption("older-than", "DURATION")
   static let output = ValueOption("output", "FILE", completion: .files)
+  static let reason = ValueOption("reason", "TEXT")
   static let since = ValueOption("since", "TIME")
   /// `users list --status STATUS`; `migrate --status` is `FlagOption.status`.
   static let status = ValueOption("status", "STATUS")

@@ -13,7 +13,7 @@ import Testing
     let store = try SQLiteStore(path: dir.file("t.sqlite"), create: true)
     _ = try store.migrate(
       MigrationContext(
-        now: Timestamp.format(1_764_072_000), randomBytes: { try Random.bytes($0) },
+        now: Instant(seconds: 1_764_072_000), randomBytes: { try Random.bytes($0) },
         jwtSecretConfigured: false, notice: { _ in }))
     var env = ["AUTHCTL_DB": dir.file("t.sqlite"), "MAIL_SUPPRESS_SEND": "true"]
     env.merge(environment) { $1 }
@@ -22,7 +22,9 @@ import Testing
       environment: env, envFile: dir.file("empty.env"), observer: SilentObserver())
     return (
       dir, store,
-      Mailer(settings: config.settings, clock: .fixed(1_764_072_000), observer: SilentObserver())
+      Mailer(
+        settings: config.settings, clock: .fixed(Instant(seconds: 1_764_072_000)),
+        observer: SilentObserver())
     )
   }
 

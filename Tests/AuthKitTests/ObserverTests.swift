@@ -83,15 +83,13 @@ import Testing
       let store = try SQLiteStore(path: dir.file("t.sqlite"), create: true)
       try store.migrate(
         MigrationContext(
-          now: Timestamp.format(1_764_072_000), randomBytes: { try Random.bytes($0) },
+          now: Instant(seconds: 1_764_072_000), randomBytes: { try Random.bytes($0) },
           jwtSecretConfigured: false, notice: { observer.notice($0) }))
       let flows = try FlowContext(
-        store: store, settings: config.settings, clock: .fixed(1_764_072_000), observer: observer)
+        store: store, settings: config.settings, clock: .fixed(Instant(seconds: 1_764_072_000)),
+        observer: observer)
       registered = try Register(flows).run(email, chosenPassword: nil)
-      imported = try Import(
-        store: store, clock: .fixed(1_764_072_000), observer: observer,
-        randomBytes: { try Random.bytes($0) }
-      ).run(
+      imported = try Import(flows).run(
         ByteSource(
           Array(
             "email,password_hash,activated_at,created_at\na@example.com,,,\nb@example.com,,,\n"

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Each server fault gives the expected `MailError` case and `isTemporary`.
-@Suite struct SMTPFaultTests {
+@Suite(.tags(.slow)) struct SMTPFaultTests {
   @Test func connectionRefused() throws {
     let server = try SMTPTestServer()
     let settings = smtpSettings(server)

@@ -10,11 +10,14 @@ import Testing
     try Connection(path: dir.file(name), create: true, busyTimeoutMilliseconds: 50)
   }
 
+  /// The instant of ISO-8601 `text`.
+  static func t(_ text: String) -> Instant { Timestamp.instant(text)! }
+
   static func migratedStore(_ dir: TempDir) throws -> SQLiteStore {
     let store = try SQLiteStore(path: dir.file("s.sqlite"), create: true)
     _ = try store.migrate(
       MigrationContext(
-        now: "2026-01-01T00:00:00Z", randomBytes: { try Random.bytes($0) },
+        now: Self.t("2026-01-01T00:00:00Z"), randomBytes: { try Random.bytes($0) },
         jwtSecretConfigured: false, notice: { _ in }))
     return store
   }
@@ -170,10 +173,12 @@ import Testing
     let dir = try TempDir("sqlite")
     let store = try Self.migratedStore(dir)
     struct Stop: Error {}
-    try store.write { try $0.record(AuditEvent(at: "2026-01-01T00:00:00Z", event: "probe")) }
+    try store.write {
+      try $0.record(AuditEvent(at: Self.t("2026-01-01T00:00:00Z"), event: "probe"))
+    }
     #expect(throws: Stop.self) {
       try store.write { tx in
-        try tx.record(AuditEvent(at: "2026-01-01T00:00:01Z", event: "rolled back"))
+        try tx.record(AuditEvent(at: Self.t("2026-01-01T00:00:01Z"), event: "rolled back"))
         throw Stop()
       }
     }
@@ -190,22 +195,22 @@ import Testing
     let dir = try TempDir("sqlite")
     let store = try Self.migratedStore(dir)
     #expect(try store.read { try $0.setting(.jwtSecret) }?.count == 64, "generated secret")
-    try store.write { try $0.setSetting(.jwtSecret, to: "ab", at: "2026-01-02T00:00:00Z") }
+    try store.write { try $0.setSetting(.jwtSecret, to: "ab", at: Self.t("2026-01-02T00:00:00Z")) }
     #expect(try store.read { try $0.setting(.jwtSecret) } == "ab")
     let id = try store.write { tx in
       try tx.enqueueMessage(
         userID: nil, kind: "k", recipient: "Ann@Example.com", subject: "s", body: "b",
-        messageID: "m@x", now: "2026-01-01T00:00:00Z")
+        messageID: "m@x", now: Self.t("2026-01-01T00:00:00Z"))
     }
     let (count, due) = try store.read { tx in
       (
-        try tx.messageCount(recipient: "ann@example.com", since: "2026-01-01T00:00:00Z"),
-        try tx.dueMessages(now: "2026-01-01T00:00:00Z", all: false).map(\.id)
+        try tx.messageCount(recipient: "ann@example.com", since: Self.t("2026-01-01T00:00:00Z")),
+        try tx.dueMessages(now: Self.t("2026-01-01T00:00:00Z"), all: false).map(\.id)
       )
     }
     #expect(count == 1, "the flood guard counts without case")
     #expect(due == [id])
-    try store.write { try $0.markSent(id: id, at: "2026-01-01T00:00:01Z") }
+    try store.write { try $0.markSent(id: id, at: Self.t("2026-01-01T00:00:01Z")) }
     let item = try #require(try store.read { try $0.outboxItem(id: id) })
     #expect(item.status == "sent" && item.body == nil && item.attempts == 1)
   }
@@ -214,7 +219,7 @@ import Testing
     let dir = try TempDir("sqlite")
     let store = try Self.migratedStore(dir)
     let rows = try store.read { tx in
-      let c = try tx.listAccounts(AccountFilter(), now: 0)
+      let c = try tx.listAccounts(AccountFilter(), now: .epoch)
       #expect(
         c.columns == ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
       var n = 0

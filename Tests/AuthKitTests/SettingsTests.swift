@@ -99,8 +99,13 @@ import Testing
 
   @Test func list() throws {
     let s = try Self.load(["MAIL_SENDERS": " a@example.com ,, b@example.com\t,"]).settings
-    #expect(s.mailSenders == ["a@example.com", "b@example.com"])
+    #expect(s.mailSenders.map(\.address) == ["a@example.com", "b@example.com"])
     #expect(try Self.load(["MAIL_SENDERS": " , "]).settings.mailSenders.isEmpty)
+    // Senders are parsed (issue 15): a quoted comma does not separate.
+    let named = try Self.load(["MAIL_SENDERS": "\"Accounts, Inc.\" <a@example.com>, b@x.test"])
+      .settings.mailSenders
+    #expect(named.map(\.displayName) == ["Accounts, Inc.", nil])
+    #expect(named.map(\.address) == ["a@example.com", "b@x.test"])
   }
 
   @Test(arguments: [

@@ -19,10 +19,15 @@ import Testing
     let counts: [(String, [SQLValue], String)] = [
       (q.total, [], "COVERING INDEX users_email"),
       (q.disabled, [], "COVERING INDEX users_disabled"),
-      (q.disabledUnconfirmed, [], "INDEX users_disabled"),
+      (q.expired, now, "INDEX users_expires"),
+      (q.notYetValid, now, "INDEX users_valid_from"),
       (q.locked, now, "INDEX users_locked"),
-      (q.lockedUnconfirmed, now, "INDEX users_locked"),
       (q.unconfirmed, [], "COVERING INDEX users_unconfirmed_created"),
+      (q.unconfirmedRankedHigher[0], [], "INDEX users_disabled"),
+      (q.unconfirmedRankedHigher[1], now, "INDEX users_expires"),
+      (q.unconfirmedRankedHigher[2], now, "INDEX users_valid_from"),
+      (q.unconfirmedRankedHigher[3], now, "INDEX users_locked"),
+      (q.mustReset, now, "INDEX users_must_reset"),
       (q.unconfirmedBefore, now, "COVERING INDEX users_unconfirmed_created"),
       (
         SQLiteTransaction.eventCountSQL, [.text("login"), .text("ok")] + now,

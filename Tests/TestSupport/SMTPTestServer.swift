@@ -33,6 +33,12 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var rcptReplies: [String: Int] = [:]
     /// Sender address → reply code at MAIL FROM (550…).
     public var mailFromReplies: [String: Int] = [:]
+    /// Sender address → reply code at RCPT TO, with Postfix's "Sender address rejected" text
+    /// (553 → `553 5.7.1 <s>: Sender address rejected: not owned by user mailer`, 554 → `554
+    /// 5.7.1 <s>: … Access denied`), as Postfix refuses with `smtpd_delay_reject=yes`.
+    public var rcptSenderReplies: [String: Int] = [:]
+    /// The connection is closed, unanswered, when MAIL FROM arrives.
+    public var dropAfterMailFrom = false
     /// The reply code at the end of DATA (552…) instead of 250.
     public var dataReply: Int?
     /// After the message content the server never answers (the socket stays open).
@@ -43,7 +49,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     public init(
       greeting421: Bool = false, refuseEHLO: Bool = false, refuseStartTLS: Bool = false,
       rcptReplies: [String: Int] = [:],
-      mailFromReplies: [String: Int] = [:], dataReply: Int? = nil, hangInData: Bool = false,
+      mailFromReplies: [String: Int] = [:], rcptSenderReplies: [String: Int] = [:],
+      dropAfterMailFrom: Bool = false, dataReply: Int? = nil, hangInData: Bool = false,
       replyText: String? = nil
     ) {
       self.greeting421 = greeting421
@@ -51,6 +58,8 @@ public final class SMTPTestServer: @unchecked Sendable {
       self.refuseStartTLS = refuseStartTLS
       self.rcptReplies = rcptReplies
       self.mailFromReplies = mailFromReplies
+      self.rcptSenderReplies = rcptSenderReplies
+      self.dropAfterMailFrom = dropAfterMailFrom
       self.dataReply = dataReply
       self.hangInData = hangInData
       self.replyText = replyText
@@ -69,12 +78,17 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var authMechanisms: [String]?
     /// With `.startTLS`: false = the server does not offer STARTTLS at all.
     public var offerStartTLS: Bool
+    /// Offer PIPELINING (RFC 2920), as Postfix does; false = each command waits its reply.
+    public var pipelining: Bool
+    /// Offer 8BITMIME (RFC 6152).
+    public var eightBitMIME: Bool
     public var faults: Faults
 
     public init(
       tls: TLSMode = .none, certificate: TestCertificates.ServerCertificate? = nil,
       authRequired: Bool = false, username: String? = nil, password: String? = nil,
-      authMechanisms: [String]? = nil, offerStartTLS: Bool = true, faults: Faults = .init()
+      authMechanisms: [String]? = nil, offerStartTLS: Bool = true, pipelining: Bool = true,
+      eightBitMIME: Bool = true, faults: Faults = .init()
     ) {
       self.tls = tls
       self.certificate = certificate
@@ -83,6 +97,8 @@ public final class SMTPTestServer: @unchecked Sendable {
       self.password = password
       self.authMechanisms = authMechanisms
       self.offerStartTLS = offerStartTLS
+      self.pipelining = pipelining
+      self.eightBitMIME = eightBitMIME
       self.faults = faults
     }
   }
@@ -118,18 +134,12 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   public let port: Int
   public let options: Options
-  private let spool: TempDir
+  private let server: PythonServer
+  private var spool: TempDir { server.spool }
   var spoolDirectory: String { spool.path }
-  private let process: Process
-  private let stdinPipe: Pipe
-
-  /// The path of the Python script beside this file.
-  public static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("smtp_server.py").path
 
   public init(_ options: Options = .init()) throws {
     self.options = options
-    spool = try TempDir("authctl-smtp")
     var config: [String: Any] = [
       "tls": options.tls.rawValue, "offer_starttls": options.offerStartTLS,
       "auth_required": options.authRequired, "greeting_421": options.faults.greeting421,
@@ -137,7 +147,10 @@ public final class SMTPTestServer: @unchecked Sendable {
       "refuse_starttls": options.faults.refuseStartTLS,
       "rcpt_replies": options.faults.rcptReplies,
       "mail_from_replies": options.faults.mailFromReplies,
+      "rcpt_sender_replies": options.faults.rcptSenderReplies,
+      "drop_after_mail_from": options.faults.dropAfterMailFrom,
       "hang_in_data": options.faults.hangInData,
+      "pipelining": options.pipelining, "eightbitmime": options.eightBitMIME,
     ]
     if let u = options.username { config["username"] = u }
     if let p = options.password { config["password"] = p }
@@ -149,50 +162,12 @@ public final class SMTPTestServer: @unchecked Sendable {
       config["cert"] = cert.certificatePath
       config["key"] = cert.keyPath
     }
-    let json = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: pythonPath)
-    process.arguments =
-      (pythonPath == "/usr/bin/env" ? ["python3"] : []) + [Self.scriptPath, json, spool.path]
-    stdinPipe = Pipe()
-    let stdoutPipe = Pipe()
-    let log = spool.file("server.log")
-    _ = FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardInput = stdinPipe
-    process.standardOutput = stdoutPipe
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    try process.run()
-    // Read "READY <port>\n".
-    var line = Data()
-    let reader = stdoutPipe.fileHandleForReading
-    while !line.contains(10) {
-      let chunk = reader.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard text.hasPrefix("READY "), let p = Int(text.dropFirst(6)) else {
-      process.waitUntilExit()
-      let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-      throw TestSupportError("smtp_server.py did not start: \(text)\n\(logText)")
-    }
-    port = p
+    server = try PythonServer(script: "smtp_server.py", config: config, label: "authctl-smtp")
+    port = server.port
   }
-
-  deinit { stop() }
 
   /// Stops the server and waits for it. Safe to call more than once.
-  public func stop() {
-    // EOF on stdin makes the server exit; SIGTERM, then SIGKILL, if it does not. (Polling
-    // `isRunning`: Foundation's `waitUntilExit` can hang when called from several threads.)
-    try? stdinPipe.fileHandleForWriting.close()
-    guard process.isRunning else { return }
-    process.terminate()
-    for step in 0..<100 where process.isRunning {
-      if step == 50 { kill(process.processIdentifier, SIGKILL) }
-      usleep(50_000)
-    }
-  }
+  public func stop() { server.stop() }
 
   /// Every message accepted so far, in the order received.
   public func received() throws -> [ReceivedMessage] {
@@ -207,10 +182,15 @@ public final class SMTPTestServer: @unchecked Sendable {
   private struct State: Decodable {
     var connections: Int
     var authCommands: Int
+    var rcptSenderRefusals: Int
+    var rsets: Int
+    var pipelined: Int
 
     enum CodingKeys: String, CodingKey {
       case connections
       case authCommands = "auth_commands"
+      case rcptSenderRefusals = "rcpt_sender_refusals"
+      case rsets, pipelined
     }
   }
 
@@ -225,10 +205,18 @@ public final class SMTPTestServer: @unchecked Sendable {
   /// How many connections the server accepted.
   public var connections: Int { get throws { try state().connections } }
 
+  /// How many RCPT TO commands were refused for their sender (`rcptSenderReplies`).
+  public var rcptSenderRefusals: Int { get throws { try state().rcptSenderRefusals } }
+
+  /// How many RSET commands the server received.
+  public var resets: Int { get throws { try state().rsets } }
+
+  /// How many MAIL, RCPT and RSET commands arrived while more input was already waiting:
+  /// sent pipelined (RFC 2920), not one at a time.
+  public var pipelinedCommands: Int { get throws { try state().pipelined } }
+
   /// The server's log (aiosmtpd's and Python's messages), for failing tests.
-  public var log: String {
-    (try? String(contentsOfFile: spool.file("server.log"), encoding: .utf8)) ?? ""
-  }
+  public var log: String { server.log }
 }
 
 extension SMTPTestServer {

@@ -11,13 +11,21 @@ CONFIG_JSON keys (all optional):
   refuse_ehlo: bool (EHLO is answered "502", so clients must fall back to HELO)
   refuse_starttls: bool (STARTTLS is offered but answered "454")
   rcpt_replies: {address: code}; mail_from_replies: {sender: code}
+  rcpt_sender_replies: {sender: code}: the sender refused at RCPT TO, with Postfix's text
+    ("553 5.7.1 <sender>: Sender address rejected: not owned by user mailer"), as Postfix
+    does with smtpd_delay_reject=yes (its default)
+  drop_after_mail_from: bool (the connection is closed, unanswered, when MAIL FROM arrives)
+  pipelining: bool (default true: PIPELINING is offered, as Postfix does; aiosmtpd reads
+    pipelined commands in order either way)
+  eightbitmime: bool (default true; false = 8BITMIME is not offered)
   data_reply: code at the end of DATA; hang_in_data: bool (never answer the end of DATA)
   reply_text: the text of every fault reply above (control characters and all)
 
 It listens on 127.0.0.1 on an ephemeral port and prints "READY <port>" on stdout. Each accepted
 message is written, before the final 250, as SPOOL_DIR/msg-NNNNNN.json: the envelope, the raw
 bytes (base64) and Python's `email` decoding (policy=email.policy.default). SPOOL_DIR/state.json
-holds the counters (connections, auth commands seen). The process exits when its stdin reaches
+holds the counters (connections, auth commands seen, RCPT refusals of a sender, RSET commands,
+and commands that arrived while more input was already waiting: pipelined ones). The process exits when its stdin reaches
 EOF or its parent dies, so it never outlives the test run.
 """
 
@@ -35,9 +43,12 @@ import time
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
+from server_support import watch_parent
+
 CONFIG = json.loads(sys.argv[1])
 SPOOL = sys.argv[2]
-STATE = {"connections": 0, "auth_commands": 0, "messages": 0}
+STATE = {"connections": 0, "auth_commands": 0, "messages": 0, "rcpt_sender_refusals": 0,
+         "rsets": 0, "pipelined": 0}
 LOCK = threading.Lock()
 
 
@@ -72,6 +83,12 @@ def decode(data):
     }
 
 
+POSTFIX_SENDER_TEXTS = {553: "5.7.1 <%s>: Sender address rejected: not owned by user mailer",
+                        554: "5.7.1 <%s>: Sender address rejected: Access denied",
+                        550: "5.7.1 <%s>: Sender address rejected: Access denied",
+                        450: "4.7.1 <%s>: Sender address rejected: try again later"}
+
+
 def reply_for(code, what):
     if "reply_text" in CONFIG:
         return "%d %s" % (code, CONFIG["reply_text"])
@@ -82,6 +99,14 @@ def reply_for(code, what):
 
 
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # aiosmtpd leaves it to a 5-argument hook
+        if not CONFIG.get("eightbitmime", True):
+            responses = [r for r in responses if r[4:] != "8BITMIME"]
+        if CONFIG.get("pipelining", True):
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
+
     async def handle_MAIL(self, server, session, envelope, address, options):
         code = CONFIG.get("mail_from_replies", {}).get(address)
         if code:
@@ -91,6 +116,15 @@ class Handler:
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, options):
+        code = CONFIG.get("rcpt_sender_replies", {}).get(envelope.mail_from)
+        if code:
+            with LOCK:
+                STATE["rcpt_sender_refusals"] += 1
+            save_state()
+            if "reply_text" in CONFIG:
+                return reply_for(code, address)
+            return "%d %s" % (code, POSTFIX_SENDER_TEXTS.get(code, "5.7.1 <%s>: Sender address "
+                                                           "rejected") % envelope.mail_from)
         code = CONFIG.get("rcpt_replies", {}).get(address)
         if code:
             return reply_for(code, address)
@@ -130,6 +164,26 @@ class TestSMTP(SMTP):
             self.transport.close()
             return
         await super()._handle_client()
+
+    async def _call_handler_hook(self, command, *args):
+        # A command read while more input already waits in the buffer came pipelined.
+        if command in ("MAIL", "RCPT", "RSET") and len(self._reader._buffer) > 0:
+            with LOCK:
+                STATE["pipelined"] += 1
+            save_state()
+        return await super()._call_handler_hook(command, *args)
+
+    async def smtp_MAIL(self, arg):
+        if CONFIG.get("drop_after_mail_from"):
+            self.transport.close()
+            return
+        await super().smtp_MAIL(arg)
+
+    async def smtp_RSET(self, arg):
+        with LOCK:
+            STATE["rsets"] += 1
+        save_state()
+        await super().smtp_RSET(arg)
 
     async def smtp_EHLO(self, hostname):
         if CONFIG.get("refuse_ehlo"):
@@ -176,30 +230,7 @@ def factory():
     return TestSMTP(Handler(), **kwargs)
 
 
-def watch_parent():
-    """Exit when stdin reaches EOF (the test process closed it or died) or the parent is gone."""
-    parent = os.getppid()
-
-    def stdin_eof():
-        while sys.stdin.buffer.read(4096):
-            pass
-        os._exit(0)
-
-    def parent_gone():
-        while True:
-            if os.getppid() != parent:
-                os._exit(0)
-            time.sleep(0.5)
-
-    threading.Thread(target=stdin_eof, daemon=True).start()
-    threading.Thread(target=parent_gone, daemon=True).start()
-
-
 async def main():
-    # The test process may spawn us from a thread that blocks signals, and the mask is
-    # inherited: unblock them so SIGTERM from stop() works.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     watch_parent()
     save_state()
     ctx = server_context() if CONFIG.get("tls") == "implicit" else None

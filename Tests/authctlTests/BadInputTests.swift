@@ -13,7 +13,7 @@ import Testing
 ///
 /// Arguments cannot carry a NUL (execve ends each at the first NUL), so NUL is tried where it
 /// can arrive: stdin, import files and env files.
-@Suite(.serialized) struct BadInputTests {
+@Suite(.serialized, .tags(.slow)) struct BadInputTests {
   static let password = "bad input horse battery 9"
 
   /// One row: arguments as bytes (non-UTF-8 ones go through Python's `os.execve`).

@@ -5,8 +5,11 @@ import Testing
 
 /// Many authctl processes against one SQLite file at once (issue 8, concurrency): the same
 /// address registered by 16 processes, 96 addresses 16 at a time, and a write lock held past
-/// `busy_timeout`.
-@Suite struct ConcurrencyTests {
+/// `busy_timeout`. The launch orders are shuffled by a printed seed (`TestSeed`;
+/// `AUTHCTL_TEST_SEED` replays an order, not the scheduler's interleaving). No test sleeps: a
+/// purge's age is made by moving stored times, and the lock holder says through a FIFO when it
+/// holds the lock.
+@Suite(.tags(.slow)) struct ConcurrencyTests {
   let dir: TempDir
   let db: String
 
@@ -46,7 +49,8 @@ import Testing
   }
 
   @Test func ninetySixAddressesSixteenAtATime() throws {
-    let emails = (0..<96).map { "user\($0)@example.com" }
+    var random = TestSeed("ConcurrencyTests.ninetySixAddressesSixteenAtATime")
+    let emails = (0..<96).map { "user\($0)@example.com" }.shuffled(using: &random)
     var statuses: [Int32] = []
     for start in stride(from: 0, to: emails.count, by: 16) {
       let procs = try together(emails[start..<start + 16].map { ["register", $0] })
@@ -70,6 +74,7 @@ import Testing
   /// removes an account whose confirm exited 0. Four rounds, the purge started first, among,
   /// or after the confirms.
   @Test func purgeAgainstTwentyConfirms() throws {
+    var random = TestSeed("ConcurrencyTests.purgeAgainstTwentyConfirms")
     var confirmed = 0
     var purged = 0
     var statuses: [Int32: Int] = [:]
@@ -80,9 +85,13 @@ import Testing
       }
       let mails = try MboxMessage.read(dir.file("race.mbox"))
       let tokens = emails.map { e in mails.last { $0.to == e }?.token ?? "missing" }
-      usleep(1_100_000)  // old enough for --older-than 1s
+      // Old enough for --older-than 1s: the stored creation time moved 2 s back.
+      let conn = try Connection(path: db, create: false)
+      try conn.run(
+        "UPDATE users SET created_at = ?1 WHERE email LIKE ?2",
+        [.text(Timestamp.format(Clock.system.now() - .seconds(2))), .text("r\(round)-%")])
       let purge = ["users", "purge", "--unconfirmed", "--older-than", "1s"]
-      var batch = tokens.map { ["confirm", $0] }
+      var batch = tokens.map { ["confirm", $0] }.shuffled(using: &random)
       batch.insert(purge, at: [0, 7, 14, 20][round])
       let procs = try together(batch)
       for (args, p) in zip(batch, procs) where args[0] == "confirm" {
@@ -128,28 +137,29 @@ import Testing
     let users = try scalar(db, "SELECT count(*) FROM users")
     let outbox = try scalar(db, "SELECT count(*) FROM outbox")
     let audit = try scalar(db, "SELECT count(*) FROM audit")
-    // Another process holds the write lock for 8 s (busy_timeout is 5 s).
-    let marker = dir.file("locked")
+    // Another process holds the write lock until it is killed (busy_timeout is 5 s). It says
+    // so through a FIFO: opening it for reading blocks until the holder opens it to write.
+    let fifo = dir.file("locked")
+    #expect(mkfifo(fifo, 0o600) == 0)
     let holder = try SpawnedProcess(
       (pythonPath == "/usr/bin/env" ? ["python3"] : []) + [
         "-c",
         """
-        import sqlite3, sys, time, pathlib
+        import signal, sqlite3, sys
         c = sqlite3.connect(sys.argv[1], isolation_level=None)
         c.execute('BEGIN IMMEDIATE')
         c.execute("INSERT INTO settings VALUES ('lock-holder', 'x', 'now')")
-        pathlib.Path(sys.argv[2]).write_text('locked')
-        time.sleep(8)
-        c.execute('ROLLBACK')
-        """, db, marker,
+        with open(sys.argv[2], 'w') as f:
+            f.write('locked')
+        while True:
+            signal.pause()
+        """, db, fifo,
       ], executable: pythonPath, scratch: dir)
     defer {
       holder.kill()
       holder.wait()
     }
-    let deadline = Date().addingTimeInterval(10)
-    while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(20_000) }
-    #expect(FileManager.default.fileExists(atPath: marker), "the lock holder started")
+    #expect(try readFIFO(fifo) == "locked", "the lock holder started")
     let started = Date()
     let r = try authctl(["--db", db, "register", "during@example.com"], directory: dir.url)
     let waited = Date().timeIntervalSince(started)
@@ -159,6 +169,8 @@ import Testing
     #expect(r.status == 75, "\(r.stderr)")
     #expect(r.stderr.contains("authctl: database busy, retry"), "\(r.stderr)")
     #expect(waited >= 4.5, "it waited busy_timeout first")
+    // Killed, the holder's transaction is rolled back and the lock released.
+    holder.kill()
     holder.wait()
     #expect(try scalar(db, "SELECT count(*) FROM users") == users)
     #expect(try scalar(db, "SELECT count(*) FROM outbox") == outbox)
@@ -170,4 +182,21 @@ import Testing
       try authctl(["--db", db, "-q", "register", "during@example.com"], directory: dir.url).status
         == 0)
   }
+}
+
+/// Everything written to the FIFO at `path` until its writer closes it: opening it blocks until
+/// a writer opens it, reading until it closes.
+func readFIFO(_ path: String) throws -> String {
+  let fd = open(path, O_RDONLY)
+  guard fd >= 0 else { throw TestSupportError("open \(path): errno \(errno)") }
+  defer { close(fd) }
+  var bytes: [UInt8] = []
+  var buffer = [UInt8](repeating: 0, count: 256)
+  while true {
+    let n = read(fd, &buffer, buffer.count)
+    if n < 0 && errno == EINTR { continue }
+    guard n > 0 else { break }
+    bytes += buffer[0..<n]
+  }
+  return String(decoding: bytes, as: UTF8.self)
 }

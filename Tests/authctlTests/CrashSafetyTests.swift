@@ -14,8 +14,10 @@ import Testing
 ///
 /// Trials: `AUTHCTL_TEST_KILLS` in all (default 42, a short run for CI), shared evenly by the
 /// seven operations. The kill comes after a random delay between 0 and 1.2 × the operation's
-/// own unkilled duration (measured first), so it lands inside the work rather than after it.
-@Suite struct CrashSafetyTests {
+/// own unkilled duration (measured first), so it lands inside the work rather than after it;
+/// `timeout(1)` sends it, so the test itself never sleeps. Each operation prints the seed of
+/// its delays; `AUTHCTL_TEST_SEED` replays them (the moments, not the scheduler).
+@Suite(.tags(.slow)) struct CrashSafetyTests {
   static let totalTrials: Int = {
     Int(ProcessInfo.processInfo.environment["AUTHCTL_TEST_KILLS"] ?? "") ?? 42
   }()
@@ -26,10 +28,17 @@ import Testing
   /// What happened to the trials of one operation.
   struct Tally: CustomStringConvertible {
     var name: String
+    /// The delays' generator, seeded and printed.
+    var random: TestSeed
     var killed = 0
     var finished = 0
     var statuses: [Int32: Int] = [:]
     var duplicates = 0
+    init(name: String) {
+      self.name = name
+      random = TestSeed("CrashSafetyTests: \(name)")
+    }
+
     var description: String {
       let s = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(
         separator: " ")
@@ -84,18 +93,25 @@ import Testing
       return Date().timeIntervalSince(start)
     }
 
-    /// Runs `args` and kills it after a random delay in 0…1.2×`typical`; records the outcome.
+    /// Runs `args` under `timeout -s KILL` with a random delay in 0…1.2×`typical`; records the
+    /// outcome.
     func trial(
       _ args: [String], typical: Double, stdin: String? = nil, env: [String: String] = [:],
       _ tally: inout Tally
     ) throws {
+      let delay = Double.random(in: 0...max(typical * 1.2, 0.002), using: &tally.random)
+      var environment = environment.merging(env) { $1 }
+      environment["AUTHCTL_BCRYPT_COST"] = environment["AUTHCTL_BCRYPT_COST"] ?? "4"
+      // timeout(1): a duration of 0 would mean none. After killing authctl it dies of the same
+      // signal (or, as PID 1, exits 128 + 9).
       let p = try SpawnedProcess(
-        ["--db", db, "-q"] + args, environment: environment.merging(env) { $1 }, stdin: stdin,
+        [
+          "-s", "KILL", String(format: "%.6f", max(delay, 0.000_001)), authctlPath, "--db", db,
+          "-q",
+        ]
+          + args, executable: "/usr/bin/timeout", environment: environment, stdin: stdin,
         directory: dir.url, scratch: dir)
-      let delay = Double.random(in: 0...max(typical * 1.2, 0.002))
-      usleep(useconds_t(delay * 1_000_000))
-      p.kill()
-      if p.wait() {
+      if p.wait() || p.status == 128 + SIGKILL {
         tally.killed += 1
       } else {
         tally.finished += 1
@@ -330,12 +346,18 @@ import Testing
     print(tally)
   }
 
-  @Test func mailFlush() throws {
+  /// Flushes killed mid-run, pipelined (the server offers PIPELINING), over one connection or
+  /// three side by side (MAIL_CONNECTIONS, two messages each before reconnecting).
+  @Test(arguments: [1, 3]) func mailFlush(connections: Int) throws {
     let server = try SMTPTestServer()
     // Registrations queue their mail (nothing listens on port 1); the flushes go to the server.
     let place = try Place(["MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1"])
-    let live = ["MAIL_PORT": String(server.port)]
-    var tally = Tally(name: "mail flush (8 queued per trial, SMTP)")
+    let live = [
+      "MAIL_PORT": String(server.port), "MAIL_CONNECTIONS": String(connections),
+      "MAIL_MAX_EMAILS": connections == 1 ? "100" : "2",
+    ]
+    var tally = Tally(
+      name: "mail flush (8 queued per trial, SMTP, \(connections) connection(s))")
     func queue(_ tag: String) throws {
       for r in 0..<8 { try place.ok(["register", "\(tag)-\(r)@example.com"]) }
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 4 through the binary: header injection, the sender pool, the flood guard,
 /// MAIL_SUPPRESS_SEND, `mail test`, `mail show` and MAIL_MAX_EMAILS.
-@Suite(.serialized) struct MailCommandTests {
+@Suite(.serialized, .tags(.slow)) struct MailCommandTests {
   /// Registers `count` accounts while the server is unreachable: each mail stays queued.
   static func queue(_ count: Int, in walk: Walk, prefix: String = "user") throws {
     let saved = walk.env

@@ -63,9 +63,10 @@ import Testing
       Self.header + "one@example.com,,,\nthree@example.com,,,\n", ["--skip-existing"])
     #expect(skip.status == 0 && skip.stdout.contains("skipped 1"), "\(skip.stdout)")
     let csv = try ok(["users", "export", "--with-password-hashes"]).stdout
-    #expect(csv.hasPrefix("email,password_hash,activated_at,created_at\r\n"))
+    #expect(csv.hasPrefix("email,password_hash,activated_at,created_at,expires_at\r\n"))
     #expect(
-      csv.contains("one@example.com,\(Self.bcrypt),2021-06-10T14:23:11Z,2021-06-01T00:00:00Z"))
+      csv.contains(
+        "one@example.com,\(Self.bcrypt),2021-06-10T14:23:11+00:00,2021-06-01T00:00:00Z,\r\n"))
     let plain = try ok(["users", "export"]).stdout
     #expect(!plain.contains("$2b$"), "hashes only on request")
     let jsonl = try ok(["users", "export", "--format", "jsonl", "--with-password-hashes"]).stdout

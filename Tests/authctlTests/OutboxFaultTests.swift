@@ -7,7 +7,7 @@ import Testing
 /// `recover` commit the account change, and their mails are queued (temporary faults) or
 /// failed (permanent ones) — never lost, never sent twice; `mail flush` then delivers every
 /// queued one exactly once.
-@Suite(.serialized) struct OutboxFaultTests {
+@Suite(.serialized, .tags(.slow)) struct OutboxFaultTests {
   enum Fault: String, CaseIterable, Sendable {
     case connectionRefused, greeting421, rcpt451, rcpt550, data552, hangInData
     case certificateForAnotherHost, untrustedCertificate, startTLSNotOffered

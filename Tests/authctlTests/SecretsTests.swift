@@ -11,7 +11,7 @@ import Testing
 /// STARTTLS and AUTH, every command run under `umask 000`; then every byte printed and every
 /// file authctl made (but the mailbox) is scanned for the passwords, codes, tokens and the
 /// base64 of the AUTH exchange. And the modes of every file authctl creates.
-@Suite(.serialized) struct SecretsTests {
+@Suite(.serialized, .tags(.slow)) struct SecretsTests {
   static let smtpUser = "mailer-account@example.com"
   static let smtpPassword = "smtp-Secret-Pass-5150"
   static let jwtSecret = "jwt-secret-for-the-scan-0123456789abcdef"
@@ -237,7 +237,7 @@ import Testing
       for suffix in ["-wal", "-shm"] where seen[suffix] == nil {
         if let m = mode(walk.db + suffix) { seen[suffix] = m }
       }
-      usleep(500)
+      sched_yield()
     }
     p.wait()
     #expect(p.status == 0, "\(p.stderr)")

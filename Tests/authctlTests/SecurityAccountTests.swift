@@ -6,7 +6,7 @@ import Testing
 /// Issue 11, items 1, 2, 3 and 18, through the binary: no pre-hijacked accounts, the lockout
 /// under parallel attack and at `passwd --request`, and the original app's reset tokens used
 /// once and code-limited (SECURITY.md §1, §2, §3, §18).
-@Suite struct SecurityAccountTests {
+@Suite(.tags(.slow)) struct SecurityAccountTests {
   static let secret = "security-account-test-secret-0123456789abcdef"
   static let attackerPassword = "the attacker's own passphrase 7"
   static let victimPassword = "the victim's own passphrase 8"

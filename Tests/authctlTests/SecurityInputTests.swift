@@ -7,7 +7,7 @@ import Testing
 /// checked at a bounded cost outside the write lock, text from outside is escaped before it
 /// reaches a terminal, CSV cells cannot run as formulas, passwords are never cut or altered,
 /// every input is capped, and tokens can come on stdin.
-@Suite struct SecurityInputTests {
+@Suite(.tags(.slow)) struct SecurityInputTests {
   static let secret = "security-input-tests-secret-0123456789"
   static let password = "correct horse battery 9"
 

@@ -6,7 +6,7 @@ import Testing
 /// Issue 11 through the binary, the retention properties: secrets do not outlive their use
 /// (10), disable kills outstanding tokens (11), sessions are bounded (16), and the flood guard
 /// counts a mailbox once (17). Time is moved by rewriting stored times, never by sleeping.
-@Suite(.serialized) struct SecurityRetentionTests {
+@Suite(.serialized, .tags(.slow)) struct SecurityRetentionTests {
   static let secret = "retention-test-secret-0123456789abcdef0123"
   static let password = "retention passphrase 7"
 
@@ -348,7 +348,7 @@ import Testing
     try Migrator(Array(Schema.migrations.prefix(mine.version - 1))).migrate(
       db,
       context: MigrationContext(
-        now: Self.ago(0), randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: false,
+        now: Clock.system.now(), randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: false,
         notice: { _ in }))
     let insert = """
       INSERT INTO outbox (kind, recipient, subject, body, message_id, status, attempts,

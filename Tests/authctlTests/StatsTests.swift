@@ -36,10 +36,11 @@ import Testing
   func populate() throws {
     let names = [
       "active1", "active2", "locked", "disabled", "disabledunconfirmed", "lockedunconfirmed",
-      "oldunconfirmed", "newunconfirmed",
+      "oldunconfirmed", "newunconfirmed", "expired", "expiredunconfirmed", "notyetvalid",
+      "mustreset",
     ]
     for n in names { try cli(["-q", "register", "\(n)@example.com"]) }
-    for n in ["active1", "active2", "locked", "disabled"] {
+    for n in ["active1", "active2", "locked", "disabled", "expired", "notyetvalid", "mustreset"] {
       try cli(["-q", "users", "confirm", "\(n)@example.com"])
     }
     for n in ["disabled", "disabledunconfirmed"] {
@@ -52,6 +53,14 @@ import Testing
     try c.run(
       "UPDATE users SET created_at = ?1 WHERE email = 'oldunconfirmed@example.com'",
       [.text(ago(10 * 86_400))])
+    try c.run(
+      "UPDATE users SET expires_at = ?1 WHERE email LIKE 'expired%'", [.text(ago(60))])
+    try c.run(
+      "UPDATE users SET valid_from = ?1 WHERE email = 'notyetvalid@example.com'",
+      [.text(ago(-86_400))])
+    try c.run(
+      "UPDATE users SET must_reset_at = ?1 WHERE email = 'mustreset@example.com'",
+      [.text(ago(60))])
     try c.run("DELETE FROM audit")
     try c.run("DELETE FROM outbox")
     for (event, outcome, age, times) in [
@@ -81,10 +90,19 @@ import Testing
     let r = try cli(["stats", "--format", "json"])
     let doc = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] ?? [:]
     let accounts = doc["accounts"] as? [String: Int] ?? [:]
+    // Each account once, ranked as `Account.status` ranks it (an unconfirmed account that is
+    // disabled, locked or expired counts there).
     #expect(
       accounts == [
-        "active": 2, "unconfirmed": 2, "disabled": 2, "locked": 2, "total": 8,
+        "active": 2, "unconfirmed": 2, "disabled": 2, "locked": 2, "expired": 2,
+        "not-yet-valid": 1, "must-reset": 1, "total": 12,
       ], "\(accounts)")
+    let listed = try cli(["users", "list", "--format", "csv"]).stdout
+    for (status, n) in accounts where status != "total" {
+      #expect(
+        listed.components(separatedBy: ",\(status),").count - 1 == n,
+        "users list agrees on \(status)")
+    }
     let due = doc["unconfirmed_past_purge_age"] as? [String: Any] ?? [:]
     #expect(due["count"] as? Int == 1 && due["older_than"] as? String == "1w")
     let hour = (doc["audit"] as? [String: Any])?["1h"] as? [String: Int] ?? [:]
@@ -139,6 +157,7 @@ import Testing
     }
     #expect(described.count >= 8, "\(described.keys.sorted())")
     #expect(samples["authctl_accounts{status=\"locked\"}"] == 2)
+    #expect(samples["authctl_accounts{status=\"must-reset\"}"] == 1)
     #expect(samples["authctl_accounts_unconfirmed_past_purge_age"] == 1)
     #expect(
       samples["authctl_audit_events{event=\"login\",outcome=\"failed\",window=\"24h\"}"] == 2)

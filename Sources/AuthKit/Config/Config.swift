@@ -61,7 +61,33 @@ public struct Config: Sendable {
     }
     var settings = Settings()
     for spec in SettingSpec.all { try Self.load(spec, values[spec.name], into: &settings) }
+    try Self.checkUsernameSender(settings, values["MAIL_USERNAME"])
     self.settings = settings
+  }
+
+  /// `MAIL_USERNAME` as a sender (`Settings.mailUsernameSender`): when it is written
+  /// `Name <address>` (AUTH then logs in as the address) or when MAIL_DEFAULT_SENDER and
+  /// MAIL_SENDERS are unset (it is then the sender), it must parse as one (`MailSender`), else
+  /// the configuration is refused (78).
+  private static func checkUsernameSender(
+    _ settings: Settings, _ value: (text: String, source: SettingSource)?
+  ) throws(ConfigError) {
+    guard let text = settings.mailUsername, let source = value?.source else { return }
+    let isSender = settings.mailDefaultSender == nil && settings.mailSenders.isEmpty
+    guard isSender || text.unicodeScalars.contains("<") else { return }
+    do throws(MailSenderError) {
+      _ = try MailSender.parse(text)
+    } catch {
+      let role =
+        isSender
+        ? "it is the sender (MAIL_DEFAULT_SENDER and MAIL_SENDERS are unset)"
+        : "it is written as Name <address>"
+      throw ConfigError(
+        name: "MAIL_USERNAME", source: source,
+        problem:
+          "\(role), and '\(EmailAddress.printable(text))' is not a sender: \(error.reason)"
+          + (isSender ? "; set MAIL_DEFAULT_SENDER" : ""))
+    }
   }
 
   /// The longest env file read, in bytes.

@@ -12,6 +12,12 @@ public struct SettingSpec: Sendable {
     case bool
     case integer(ClosedRange<Int>)
     case duration
+    /// One of these words.
+    case choice([String])
+    /// One sender: an address or a name-addr (`MailSender`).
+    case sender
+    /// Comma-separated senders (`MailSender.parseList`).
+    case senders
   }
 
   public let name: String
@@ -51,15 +57,21 @@ public struct SettingSpec: Sendable {
     .bool("MAIL_USE_SSL", \.mailUseSSL, "implicit TLS (RFC 8314)"),
     .text(
       "MAIL_USERNAME", \.mailUsername,
-      "SMTP AUTH user; also the sender when MAIL_DEFAULT_SENDER is unset"),
+      "SMTP AUTH user (the address of a `Name <address>`); also the sender when MAIL_DEFAULT_SENDER and MAIL_SENDERS are unset"
+    ),
     .secret("MAIL_PASSWORD", \.mailPassword, "SMTP AUTH password"),
-    .text("MAIL_DEFAULT_SENDER", \.mailDefaultSender, "From address"),
-    .list(
+    .sender(
+      "MAIL_DEFAULT_SENDER", \.mailDefaultSender,
+      "From: an address or `Name <address>` (the envelope carries the address)"),
+    .senders(
       "MAIL_SENDERS", \.mailSenders,
-      "comma-separated From addresses; each message takes one at random"),
+      "comma-separated From addresses or `Name <address>`; each message takes one at random"),
     .integer(
       "MAIL_MAX_EMAILS", 1...1_000_000, \.mailMaxEmails, default: "100",
       "messages sent over one SMTP connection"),
+    .integer(
+      "MAIL_CONNECTIONS", 1...32, \.mailConnections, default: "1",
+      "parallel SMTP connections of mail flush, each carrying up to MAIL_MAX_EMAILS messages"),
     .bool("MAIL_SUPPRESS_SEND", \.mailSuppressSend, "send nothing; messages are marked suppressed"),
     .bool("MAIL_DEBUG", \.mailDebug, "print the SMTP transcript to stderr (AUTH redacted)"),
     .bool(
@@ -94,6 +106,21 @@ public struct SettingSpec: Sendable {
     .integer(
       "AUTHCTL_MAIL_PER_HOUR", 1...100_000, \.mailPerHour, default: "20",
       "messages to one mailbox per hour (case and a +tag ignored)"),
+    .text(
+      "AUTHCTL_BREACHED_FILE", \.breachedFile,
+      "sorted SHA-1 list of breached passwords (HIBP's HASH:count format); chosen passwords in it are refused",
+      kind: .path),
+    .https(
+      "AUTHCTL_BREACHED_API", \.breachedAPI,
+      "k-anonymity range API for breached passwords, e.g. https://api.pwnedpasswords.com/range/"),
+    .choice(
+      "AUTHCTL_BREACHED_MODE", \.breachedMode, default: .required,
+      "when the API cannot answer: required refuses for now (75), best-effort warns and accepts"),
+    .text(
+      "AUTHCTL_TLS_CA_FILE", \.tlsCAFile,
+      "extra CA certificates (PEM) trusted for HTTPS (the breached-password API)", kind: .path),
+    .duration(
+      "AUTHCTL_HTTP_TIMEOUT", \.httpTimeout, default: "10s", "timeout of each HTTPS request"),
     .duration(
       "AUTHCTL_AUDIT_RETENTION", \.auditRetention, default: "365d",
       "audit events older than this go at 'authctl prune'"),
@@ -166,6 +193,44 @@ extension SettingSpec {
     }
   }
 
+  /// One sender (`MailSender`: an address or `Name <address>`); unset or empty is nil.
+  static func sender(
+    _ name: String, _ field: WritableKeyPath<Settings, MailSender?> & Sendable, _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .sender, nil, summary, field) { s, text in
+      guard !text.isEmpty else {
+        s[keyPath: field] = nil
+        return nil
+      }
+      do throws(MailSenderError) {
+        s[keyPath: field] = try MailSender.parse(text)
+        return nil
+      } catch {
+        return notASender(text, error)
+      }
+    }
+  }
+
+  /// Comma-separated senders (`MailSender.parseList`: a comma inside quotes or angle brackets
+  /// does not separate); empty entries are dropped.
+  static func senders(
+    _ name: String, _ field: WritableKeyPath<Settings, [MailSender]> & Sendable, _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .senders, nil, summary, field) { s, text in
+      do throws(MailSenderError) {
+        s[keyPath: field] = try MailSender.parseList(text)
+        return nil
+      } catch {
+        return notASender(text, error)
+      }
+    }
+  }
+
+  /// The problem of a sender setting that does not parse, the value escaped.
+  static func notASender(_ text: String, _ error: MailSenderError) -> String {
+    "'\(EmailAddress.printable(text))' is not an address or Name <address>: \(error.reason)"
+  }
+
   /// A secret; unset or empty is nil. May hold anything but NUL.
   static func secret(
     _ name: String, _ field: WritableKeyPath<Settings, Secret?> & Sendable, _ summary: String
@@ -217,6 +282,40 @@ extension SettingSpec {
         return "'\(text)' is longer than the longest duration authctl accepts (36525d, 100 years)"
       }
       s[keyPath: field] = .seconds(d)
+      return nil
+    }
+  }
+
+  /// An `https://` address (`HTTPSAddress`); unset or empty is nil, anything else refused.
+  static func https(
+    _ name: String, _ field: WritableKeyPath<Settings, HTTPSAddress?> & Sendable,
+    _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .url, nil, summary, field) { s, text in
+      guard !text.isEmpty else {
+        s[keyPath: field] = nil
+        return nil
+      }
+      do throws(HTTPError) {
+        s[keyPath: field] = try HTTPSAddress(text)
+        return nil
+      } catch {
+        return error.message
+      }
+    }
+  }
+
+  /// One of the words of `T` (its raw values), blanks around it allowed.
+  static func choice<T: RawRepresentable & CaseIterable & Sendable>(
+    _ name: String, _ field: WritableKeyPath<Settings, T> & Sendable, default: T,
+    _ summary: String
+  ) -> SettingSpec where T.RawValue == String {
+    let words = T.allCases.map(\.rawValue)
+    return SettingSpec(name, .choice(words), `default`.rawValue, summary, field) { s, text in
+      guard let value = T(rawValue: text.trimming(Blanks.spaceTabAndLineEnds)) else {
+        return "'\(text)' is not one of \(words.joined(separator: ", "))"
+      }
+      s[keyPath: field] = value
       return nil
     }
   }

@@ -30,16 +30,18 @@ public struct Settings: Sendable {
   public internal(set) var mailUseTLS = false
   /// `MAIL_USE_SSL`: implicit TLS (RFC 8314).
   public internal(set) var mailUseSSL = false
-  /// `MAIL_USERNAME`: the SMTP AUTH user.
+  /// `MAIL_USERNAME`: the SMTP AUTH user, as written.
   public internal(set) var mailUsername: String?
   /// `MAIL_PASSWORD`: the SMTP AUTH password.
   public internal(set) var mailPassword: Secret?
-  /// `MAIL_DEFAULT_SENDER`: the From address.
-  public internal(set) var mailDefaultSender: String?
-  /// `MAIL_SENDERS`: the pool of From addresses, blanks around each removed, empty ones dropped.
-  public internal(set) var mailSenders: [String] = []
+  /// `MAIL_DEFAULT_SENDER`: the sender, an address or `Name <address>`.
+  public internal(set) var mailDefaultSender: MailSender?
+  /// `MAIL_SENDERS`: the pool of senders, empty entries dropped.
+  public internal(set) var mailSenders: [MailSender] = []
   /// `MAIL_MAX_EMAILS`: messages over one SMTP connection.
   public internal(set) var mailMaxEmails = 0
+  /// `MAIL_CONNECTIONS`: SMTP connections side by side for `mail flush`.
+  public internal(set) var mailConnections = 0
   /// `MAIL_SUPPRESS_SEND`: send nothing.
   public internal(set) var mailSuppressSend = false
   /// `MAIL_DEBUG`: the SMTP transcript (to the observer).
@@ -82,5 +84,42 @@ public struct Settings: Sendable {
   /// `AUTHCTL_SESSION_RETENTION`: how long the rows of ended sessions are kept.
   public internal(set) var sessionRetention = Duration.zero
 
+  /// `AUTHCTL_BREACHED_FILE`: HIBP's sorted SHA-1 list of breached passwords.
+  public internal(set) var breachedFile: String?
+  /// `AUTHCTL_BREACHED_API`: the Pwned Passwords range API's base.
+  public internal(set) var breachedAPI: HTTPSAddress?
+  /// `AUTHCTL_BREACHED_MODE`: what an API that cannot answer means.
+  public internal(set) var breachedMode = BreachCheck.Mode.required
+  /// `AUTHCTL_TLS_CA_FILE`: extra CA certificates (PEM) for HTTPS.
+  public internal(set) var tlsCAFile: String?
+  /// `AUTHCTL_HTTP_TIMEOUT`: the timeout of each HTTPS request.
+  public internal(set) var httpTimeout = Duration.zero
+
   init() {}
+}
+
+extension Settings {
+  /// `MAIL_USERNAME` as a sender, when it is one: written `Name <address>` (AUTH then logs in
+  /// as the address), or the sender in effect (MAIL_DEFAULT_SENDER and MAIL_SENDERS unset).
+  /// `Config` refused a value that does not parse then.
+  public var mailUsernameSender: MailSender? {
+    guard let text = mailUsername else { return nil }
+    let isSender = mailDefaultSender == nil && mailSenders.isEmpty
+    guard isSender || text.unicodeScalars.contains("<") else { return nil }
+    return try? MailSender.parse(text)
+  }
+
+  /// The envelope address(es) a sender setting gives — MAIL_DEFAULT_SENDER, MAIL_SENDERS, and
+  /// MAIL_USERNAME when it is a sender — for `authctl config`; nil for any other field, or
+  /// when unset.
+  public func senderAddresses(_ field: PartialKeyPath<Settings>) -> String? {
+    let senders: [MailSender]
+    switch field {
+    case \Settings.mailDefaultSender: senders = mailDefaultSender.map { [$0] } ?? []
+    case \Settings.mailSenders: senders = mailSenders
+    case \Settings.mailUsername: senders = mailUsernameSender.map { [$0] } ?? []
+    default: return nil
+    }
+    return senders.isEmpty ? nil : senders.map(\.address).joined(separator: ", ")
+  }
 }

@@ -7,7 +7,8 @@ public enum Digest {
     digest(bytes, EVP_sha256(), "EVP_Digest(SHA-256)")
   }
 
-  /// SHA-1, 20 bytes: only for name-based UUIDs (RFC 4122 §4.3), never for security.
+  /// SHA-1, 20 bytes: only where a format names it — name-based UUIDs (RFC 4122 §4.3) and
+  /// the breached-password corpora (HIBP's lists are of SHA-1 hashes) — never to protect.
   static func sha1(_ bytes: [UInt8]) -> [UInt8] {
     digest(bytes, EVP_sha1(), "EVP_Digest(SHA-1)")
   }

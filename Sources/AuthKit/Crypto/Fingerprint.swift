@@ -13,4 +13,17 @@ public enum Fingerprint {
       + KeyedEncoding.encode([userID, passwordHash, activatedAt, stamp])
     return Base64URL.encode(Array(HMAC.sha256(key: key, message: message).prefix(16)))
   }
+
+  /// The fingerprint a `change_email` token carries: over the account's address, the pending
+  /// one, its password hash and stamp, so the token dies once the address changes, a newer
+  /// change is asked for (a new stamp), or the password changes.
+  public static func emailChange(
+    key: [UInt8], userID: String, email: String, pendingEmail: String?, passwordHash: String?,
+    stamp: String?
+  ) -> String {
+    let message =
+      Array("authctl email change v1".utf8)
+      + KeyedEncoding.encode([userID, email, pendingEmail, passwordHash, stamp])
+    return Base64URL.encode(Array(HMAC.sha256(key: key, message: message).prefix(16)))
+  }
 }

@@ -8,8 +8,8 @@ import CCrypt
 ///
 /// New hashes are `$2b$` (the fixed OpenBSD variant) with a 16-byte salt from `RAND_bytes`.
 /// Verification also accepts `$2a$` and `$2y$` (python bcrypt, PHP, `htpasswd -B`) and the
-/// shadow hashes `$6$` (SHA-512 crypt), `$5$` (SHA-256 crypt) and `$y$` (yescrypt), and compares
-/// in constant time. Passwords are NFC-normalised first (`PasswordPolicy.normalize`).
+/// shadow hashes `$6$` (SHA-512 crypt), `$5$` (SHA-256 crypt) and `$y$` (yescrypt), and the
+/// Werkzeug, Django and passlib hashes of `AppHash`, and compares in constant time. Passwords are NFC-normalised first (`PasswordPolicy.normalize`).
 public struct PasswordHasher: Sendable {
   /// The bcrypt cost: 2^cost rounds of the key schedule.
   public let cost: Int
@@ -57,6 +57,8 @@ public struct PasswordHasher: Sendable {
 
   /// `verify` without a configured cost (verification reads the cost from the hash).
   static func verify(_ password: String, against hash: String) -> Bool {
+    // A Werkzeug, Django or passlib hash an import took (issue 16).
+    if let app = AppHash.parse(hash) { return app.verify(password) }
     guard Self.verifiable.contains(where: { hash.hasPrefix($0) }) else { return false }
     let phrase = PasswordPolicy.normalize(password)
     guard !phrase.utf8.contains(0), !hash.utf8.contains(0) else { return false }

@@ -15,6 +15,8 @@ public enum PasswordRejection: Error, Sendable, Equatable {
   case common
   /// Nothing at all.
   case empty
+  /// Known from a breach (`BreachCheck`: the offline corpus or the range API).
+  case breached
 
   public var message: String {
     switch self {
@@ -26,6 +28,7 @@ public enum PasswordRejection: Error, Sendable, Equatable {
     case .sameAsEmail: return "password refused: it is the account's email address"
     case .common: return "password refused: it is one of the 10,000 most common passwords"
     case .empty: return "password is empty"
+    case .breached: return "password refused: this password appears in a breach corpus"
     }
   }
 }

@@ -4,4 +4,6 @@ public enum TokenPurpose: String, Sendable, CaseIterable {
   case activateAccount = "purpose:activate_account"
   case resetPassword = "purpose:reset_password"
   case session = "purpose:session"
+  /// A new address's confirmation (`email change`, `users set-email`; issue 16).
+  case changeEmail = "purpose:change_email"
 }

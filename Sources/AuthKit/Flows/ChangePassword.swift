@@ -10,16 +10,16 @@ public struct ChangePassword {
 
   /// Step one: the current password, then a code is mailed. A locked account is refused
   /// before the password is checked, and a wrong one counts toward the lockout, as at login.
+  @discardableResult
   public func request(file: SessionFile, currentPassword: String) throws -> DeliveryReport {
     let current = try CurrentSession.load(ctx, file: file)
     let a = current.account
-    return try ctx.audited("passwd.request", email: a.email) {
+    return try ctx.run("passwd.request", email: a.email) { run in
       // As login: reserved before bcrypt and refused while locked; a wrong current password
       // counts toward the lockout (`PasswordAttempt`).
-      let (_, stored) = try PasswordAttempt.verify(ctx, a, password: currentPassword)
-      let ttl = ctx.settings.codeTTL.wholeSeconds
-      var ids: [Int64] = []
-      try ctx.store.write { tx in
+      let (_, stored) = try PasswordAttempt.verify(run, a, password: currentPassword)
+      let ttl = ctx.settings.codeTTL
+      try run.write { tx in
         guard var fresh = try tx.account(id: a.id), fresh.passwordHash == stored
         else { throw FlowError.tryLater("the account changed meanwhile; try again") }
         PasswordAttempt.clear(&fresh)
@@ -29,58 +29,45 @@ public struct ChangePassword {
         try tx.replaceCode(
           userID: a.id, purpose: Self.purpose,
           codeHash: CodeHash.make(
-            key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
-          createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
-        ids.append(
-          try ctx.queueMail(
-            tx,
-            "passwd-code", to: a, MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl)))
-        try ctx.audit(tx, "passwd.request", a)
+            key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
+          createdAt: now, expiresAt: now + ttl)
+        try run.queue(
+          tx, "passwd-code", to: a,
+          MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl.wholeSeconds))
+        try run.succeeded(tx, a)
       }
-      return try ctx.mailer.deliver(ctx.store, ids: ids)
+      return run.delivery
     }
   }
 
-  /// Step two: the mailed code and the new password.
+  /// Step two: the mailed code and the new password. A wrong code is counted and refused
+  /// (`CodeCheck`).
+  @discardableResult
   public func commit(file: SessionFile, code rawCode: String, newPassword: String) throws
     -> DeliveryReport
   {
     let current = try CurrentSession.load(ctx, file: file)
     let a = current.account
     let code = try CodeCheck.validateShape(rawCode)
-    let password = try ctx.policy.check(newPassword, email: a.email)
+    let password = try ctx.checkNewPassword(newPassword, email: a.email)
     let hash = try ctx.hasher.hash(password)
-    enum Outcome {
-      case done([Int64])
-      case refused(String)
-    }
-    let outcome = try ctx.audited("passwd", email: a.email) {
-      try ctx.store.write { (tx) throws -> Outcome in
+    let delivery = try ctx.run("passwd", email: a.email) { run in
+      try run.write { tx in
         guard var fresh = try tx.account(id: a.id) else {
           throw FlowError.refused("not logged in: the account no longer exists")
         }
-        switch try CodeCheck.check(
+        run.about(a)
+        let row = try CodeCheck.check(
           ctx, tx, userID: a.id, purpose: Self.purpose, context: Self.codeContext(userID: a.id),
           code: code, expectedHash: nil)
-        {
-        case .refused(let why): return .refused(why)
-        case .ok(let row):
-          let now = Timestamp.format(ctx.now())
-          try tx.markCodeUsed(id: row.id, at: now)
-          try ctx.setPassword(tx, &fresh, hash: hash, generated: false, reason: "password changed")
-          let id = try ctx.queueMail(
-            tx, "passwd", to: a, MailTemplates.passwordChanged(email: a.email))
-          try ctx.audit(tx, "passwd", fresh)
-          return .done([id])
-        }
+        try tx.markCodeUsed(id: row.id, at: ctx.now())
+        try ctx.setPassword(tx, &fresh, hash: hash, generated: false, reason: "password changed")
+        try run.queue(tx, "passwd", to: a, MailTemplates.passwordChanged(email: a.email))
+        try run.succeeded(tx, fresh)
       }
+      return run.delivery
     }
-    switch outcome {
-    case .refused(let why):
-      throw ctx.refuse(FlowError.refused(why), event: "passwd", a, reason: why)
-    case .done(let ids):
-      try file.remove()
-      return try ctx.mailer.deliver(ctx.store, ids: ids)
-    }
+    try file.remove()
+    return delivery
   }
 }

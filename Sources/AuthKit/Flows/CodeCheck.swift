@@ -1,5 +1,6 @@
 /// One-time codes (issue 5): 6 digits, stored only as a keyed hash, single use, at most
-/// `maxAttempts` tries; a wrong try is counted in its own committed transaction.
+/// `maxAttempts` tries. Every refusal is a `CommitAndRefuse`: a wrong try is counted and the
+/// count is committed with the refusal's record.
 enum CodeCheck {
   static let maxAttempts = 5
 
@@ -12,32 +13,27 @@ enum CodeCheck {
     return c
   }
 
-  enum Outcome {
-    case ok(OneTimeCode)
-    case refused(String)
-  }
-
   /// Checks `code` against the account's current code row of `purpose`, inside the caller's
-  /// transaction. A wrong code counts an attempt; the caller commits and then throws.
+  /// write transaction; returns the row, or refuses (`CommitAndRefuse`).
   static func check(
     _ ctx: FlowContext, _ tx: any StoreTransaction, userID: String, purpose: String,
     context: String, code: String,
     expectedHash: String?
-  ) throws -> Outcome {
+  ) throws -> OneTimeCode {
     guard let row = try tx.currentCode(userID: userID, purpose: purpose),
       row.usedAt == nil
     else {
-      return .refused(
+      throw refused(
         purpose == "reset" ? TokenError.used.message : "no code was requested; ask for a new one")
     }
     if let expectedHash, !constantTimeEquals(Array(expectedHash.utf8), Array(row.codeHash.utf8)) {
       // The token belongs to an older request, replaced since.
-      return .refused(TokenError.used.message)
+      throw refused(TokenError.used.message)
     }
     return try judge(
       ctx, tx, row,
       matches: CodeHash.matches(
-        key: ctx.keys.codeKey, code: code, context: context, hash: row.codeHash))
+        key: try ctx.keys.codeKey, code: code, context: context, hash: row.codeHash))
   }
 
   /// The purpose of the rows that keep the original app's reset tokens.
@@ -53,17 +49,17 @@ enum CodeCheck {
     _ ctx: FlowContext, _ tx: any StoreTransaction, claims: TokenClaims, clearCode: String,
     code: String
   )
-    throws -> Outcome
+    throws -> OneTimeCode
   {
     let key = CodeHash.make(
-      key: ctx.keys.codeKey, code: clearCode,
+      key: try ctx.keys.codeKey, code: clearCode,
       context: "\(originalPurpose):\(claims.userID):\(claims.issuedAt):\(claims.expiresAt)")
     let row =
       try tx.code(userID: claims.userID, purpose: originalPurpose, codeHash: key)
       ?? tx.insertCode(
         userID: claims.userID, purpose: originalPurpose, codeHash: key,
-        createdAt: Timestamp.format(ctx.now()), expiresAt: Timestamp.format(claims.expiresAt))
-    if row.usedAt != nil { return .refused(TokenError.used.message) }
+        createdAt: ctx.now(), expiresAt: claims.expires)
+    if row.usedAt != nil { throw refused(TokenError.used.message) }
     return try judge(
       ctx, tx, row, matches: constantTimeEquals(Array(clearCode.utf8), Array(code.utf8)))
   }
@@ -72,21 +68,24 @@ enum CodeCheck {
   /// `matches`; a wrong try is counted.
   static func judge(
     _ ctx: FlowContext, _ tx: any StoreTransaction, _ row: OneTimeCode, matches: Bool
-  ) throws -> Outcome {
-    if let expires = Timestamp.parse(row.expiresAt), ctx.now() > expires {
-      return .refused("code expired; ask for a new one")
+  ) throws -> OneTimeCode {
+    if ctx.now() > row.expiresAt {
+      throw refused("code expired; ask for a new one")
     }
     if row.attempts >= maxAttempts {
-      return .refused("too many wrong codes; ask for a new one")
+      throw refused("too many wrong codes; ask for a new one")
     }
     guard matches else {
       try tx.countCodeAttempt(id: row.id)
       let left = maxAttempts - row.attempts - 1
-      return .refused(
+      throw refused(
         left > 0
           ? "wrong code (\(left) attempt\(left == 1 ? "" : "s") left)"
           : "wrong code; that was the last attempt: ask for a new one")
     }
-    return .ok(row)
+    return row
   }
+
+  /// A refusal that keeps what the transaction wrote (the counted try, an original token's row).
+  static func refused(_ why: String) -> CommitAndRefuse { CommitAndRefuse(FlowError.refused(why)) }
 }

@@ -1,4 +1,5 @@
-/// `authctl confirm TOKEN|URL [--password-stdin]` (issue 5; issue 11, item 1).
+/// `authctl confirm TOKEN|URL [--password-stdin]` (issue 5; issue 11, item 1). A token of a
+/// new address (`change_email`) is confirmed by `EmailChange` (issue 16).
 ///
 /// A password chosen at registration is unproven until confirmation: whoever registered may
 /// not own the mailbox ("pre-hijacked accounts", Sudhodanan & Paverd, USENIX Security 2022).
@@ -12,6 +13,8 @@ public struct Confirm {
     /// True when the chosen password was not proven and a generated one was mailed.
     public var generated: Bool
     public var delivery: DeliveryReport
+    /// The address before an address change (a `change_email` token); nil for an activation.
+    public var previousEmail: String? = nil
   }
 
   let ctx: FlowContext
@@ -20,35 +23,30 @@ public struct Confirm {
   /// Confirms the account of the token or link `input`. `proof` is asked only when the
   /// account's password was chosen at registration: the password, or nil (or empty) to drop
   /// it and have a new one mailed.
+  @discardableResult
   public func run(_ input: String, proof: () throws -> String? = { nil }) throws -> Result {
     let parsed = try TokenInput.parse(input)
-    let claims: TokenClaims
-    do {
-      claims = try ctx.signer.verify(parsed.token, purpose: .activateAccount, now: ctx.now())
-    } catch {
-      let reason =
-        error == .expired
-        ? "token expired; run 'authctl register EMAIL' again for a new confirmation"
-        : error.message
-      throw ctx.refuse(
-        FlowError.refused(reason), event: "confirm", nil, reason: error.message)
+    // A new address's token is confirmed the same way (issue 16).
+    if try ctx.signer.purposes(of: parsed.token)?.contains(TokenPurpose.changeEmail.rawValue)
+      == true
+    {
+      return try EmailChange(ctx).confirm(parsed)
     }
-    try ctx.audited("confirm", email: claims.email) {
-      try parsed.checkElectricMail(claims.email, configuredCost: ctx.hasher.cost)
-    }
-    var ids: [Int64] = []
-    let (account, generated) = try ctx.audited("confirm", email: claims.email) {
+    return try ctx.run("confirm") { run in
+      let claims = try run.claims(
+        of: parsed, .activateAccount,
+        wayOut: "run 'authctl register EMAIL' again for a new confirmation")
       // Slow work before the write lock: the proof's bcrypt check, or the new password's hash.
       let seen = try ctx.store.read { try $0.account(id: claims.userID) }
       var proven: String?
       var fresh: (password: String, hash: String)?
-      if let seen, seen.email == claims.email, refusal(seen, claims) == nil,
+      if let seen, seen.email == claims.email, try refusal(seen, claims) == nil,
         Self.unproven(seen)
       {
         if let given = try proof(), !given.isEmpty {
           proven =
             try PasswordAttempt.verify(
-              ctx, seen, password: given,
+              run, seen, password: given,
               hint:
                 "not the one chosen at the latest registration; confirm without it to have a new one mailed"
             ).1
@@ -57,13 +55,13 @@ public struct Confirm {
           fresh = (password, try ctx.hasher.hash(password))
         }
       }
-      return try ctx.store.write { (tx) throws -> (Account, Bool) in
+      let (account, generated) = try run.write { (tx) throws -> (Account, Bool) in
         guard var a = try tx.account(id: claims.userID), a.email == claims.email
         else {
           throw FlowError.noSuchAccount(
             "no account \(claims.email) any more (unconfirmed accounts are purged); register again")
         }
-        if let why = refusal(a, claims) { throw why }
+        if let why = try refusal(a, claims) { throw why }
         var mailed: String?
         if Self.unproven(a) {
           if let proven, a.passwordHash == proven {
@@ -77,26 +75,21 @@ public struct Confirm {
             throw FlowError.tryLater("the account changed while confirming; try again")
           }
         }
-        let now = Timestamp.format(ctx.now())
+        let now = ctx.now()
         a.activatedAt = now
         a.updatedAt = now
         try tx.updateAccount(a)
-        ids.append(
-          try ctx.queueMail(
-            tx,
-            "activated", to: a, MailTemplates.activated(email: a.email, password: mailed)))
-        try ctx.audit(
-          tx,
-          "confirm", a,
+        try run.queue(
+          tx, "activated", to: a, MailTemplates.activated(email: a.email, password: mailed))
+        try run.succeeded(
+          tx, a,
           detail: mailed != nil
             ? "chosen password not proven: a generated one mailed"
             : proven != nil ? "chosen password proven" : nil)
         return (a, mailed != nil)
       }
+      return Result(account: account, generated: generated, delivery: run.delivery)
     }
-    return Result(
-      account: account, generated: generated,
-      delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
   }
 
   /// True while the account's password was chosen at registration and not yet proven: not
@@ -107,10 +100,10 @@ public struct Confirm {
 
   /// Why the token cannot confirm `a` (already confirmed, or a newer confirmation was mailed),
   /// or nil.
-  func refusal(_ a: Account, _ claims: TokenClaims) -> FlowError? {
+  func refusal(_ a: Account, _ claims: TokenClaims) throws -> FlowError? {
     if a.activatedAt != nil { return .refused("account \(a.email) already confirmed") }
     if let fp = claims.fingerprint,
-      !constantTimeEquals(Array(fp.utf8), Array(ctx.fingerprint(a).utf8))
+      !constantTimeEquals(Array(fp.utf8), Array(try ctx.fingerprint(a).utf8))
     {
       return .refused("invalid token: a newer confirmation was mailed; use that one")
     }

@@ -13,8 +13,9 @@ public struct CurrentSession {
     }
     let now = ctx.now()
     let claims: TokenClaims
-    do {
-      claims = try ctx.signer.verify(token, purpose: .session, now: now)
+    let signer = try ctx.signer
+    do throws(TokenError) {
+      claims = try signer.verify(token, purpose: .session, now: now)
     } catch {
       throw FlowError.refused(
         error == .expired
@@ -31,14 +32,14 @@ public struct CurrentSession {
       throw FlowError.refused(
         "not logged in: the session was ended (\(session.revokedReason ?? "logout")); log in again")
     }
-    if let expires = Timestamp.parse(session.expiresAt), expires <= now {
-      throw FlowError.refused("not logged in: the session expired; log in again")
-    }
     guard let a = account, a.email == claims.email else {
       throw FlowError.refused("not logged in: the account no longer exists")
     }
-    if a.disabledAt != nil {
-      throw FlowError.refused("not logged in: account \(a.email) is disabled")
+    // Disabled, expired, not yet valid: the session ends with the account's standing (a
+    // session ends when its account expires, so that is said rather than the session's end).
+    if let refusal = AccountAccess.sessionRefusal(a, now: now) { throw refusal }
+    if session.expiresAt <= now {
+      throw FlowError.refused("not logged in: the session expired; log in again")
     }
     if let changed = a.securityChangedAt, changed > session.createdAt {
       throw FlowError.refused(
@@ -69,15 +70,17 @@ public struct Logout {
       try file.remove()
       return Result(email: nil, ended: 0)
     }
-    let ended = try ctx.store.write { (tx) throws -> Int in
-      let now = Timestamp.format(ctx.now())
-      let n =
-        all
-        ? try tx.revokeSessions(userID: current.account.id, at: now, reason: "logout --all")
-        : (try tx.revokeSession(id: current.session.id, at: now, reason: "logout")
-          ? 1 : 0)
-      try ctx.audit(tx, "logout", current.account, detail: all ? "all sessions (\(n))" : nil)
-      return n
+    let ended = try ctx.run("logout", email: current.account.email) { run in
+      try run.write { (tx) throws -> Int in
+        let now = ctx.now()
+        let n =
+          all
+          ? try tx.revokeSessions(userID: current.account.id, at: now, reason: "logout --all")
+          : (try tx.revokeSession(id: current.session.id, at: now, reason: "logout")
+            ? 1 : 0)
+        try run.succeeded(tx, current.account, detail: all ? "all sessions (\(n))" : nil)
+        return n
+      }
     }
     try file.remove()
     return Result(email: current.account.email, ended: ended)

@@ -118,6 +118,13 @@ public enum EmailAddress {
     .invalidInput("invalid email address '\(printable(raw))': \(why)")
   }
 
+  /// A normalised address shown to someone who must not learn it whole (the notice to an old
+  /// address): its first character, then `…@…` (`new@example.com` → `n…@…`).
+  public static func masked(_ email: String) -> String {
+    guard let first = email.first, first != "@" else { return "…@…" }
+    return "\(first)…@…"
+  }
+
   /// `raw` safe to print on one line: control characters escaped, at most 80 characters.
   static func printable(_ raw: String) -> String {
     var out = ""

@@ -22,15 +22,8 @@ public struct ErasureResult: Sendable {
 /// lets the operator see which events were one person's; without the key it names no one, and
 /// with the key it can be checked only against an id already known.
 public struct Erasure {
-  public let store: any Store
-  public let clock: Clock
-  public let key: [UInt8]
-
-  public init(store: any Store, clock: Clock, key: [UInt8]) {
-    self.store = store
-    self.clock = clock
-    self.key = key
-  }
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
 
   /// The pseudonym of the account `userID`: `erased-` and 32 hex digits (128 bits) of its
   /// HMAC-SHA256 under `key`.
@@ -39,25 +32,27 @@ public struct Erasure {
   }
 
   public func forget(_ emailOrID: String) throws -> ErasureResult {
-    let nowText = Timestamp.format(clock.now())
-    let (result, complete) = try store.eraseWrite { tx in
-      let a = try Accounts.lookup(tx, emailOrID)
-      let pseudonym = Self.pseudonym(userID: a.id, key: key)
-      try tx.deleteAccount(id: a.id)
-      let messages = try tx.deleteMessages(userID: a.id, recipient: a.email)
-      let events = try tx.pseudonymiseAuditEvents(
-        userID: a.id, email: a.email, pseudonym: pseudonym)
-      try tx.record(
-        AuditEvent(
-          at: nowText, event: "admin.forget", userID: pseudonym,
-          detail: "account deleted and erased: \(events) audit event(s) pseudonymised, "
-            + "\(messages) message(s) removed"))
-      return ErasureResult(
-        email: a.email, pseudonym: pseudonym, auditEvents: events, messages: messages,
-        complete: true)
+    let key = try ctx.keys.erasureKey
+    return try ctx.run("admin.forget", email: emailOrID) { run in
+      let (result, complete) = try run.eraseWrite { tx in
+        let a = try Accounts.lookup(tx, emailOrID)
+        let pseudonym = Self.pseudonym(userID: a.id, key: key)
+        try tx.deleteAccount(id: a.id)
+        let messages = try tx.deleteMessages(userID: a.id, recipient: a.email)
+        let events = try tx.pseudonymiseAuditEvents(
+          userID: a.id, email: a.email, pseudonym: pseudonym)
+        try tx.record(
+          AuditEvent(
+            at: ctx.now(), event: run.event, userID: pseudonym,
+            detail: "account deleted and erased: \(events) audit event(s) pseudonymised, "
+              + "\(messages) message(s) removed"))
+        return ErasureResult(
+          email: a.email, pseudonym: pseudonym, auditEvents: events, messages: messages,
+          complete: true)
+      }
+      var r = result
+      r.complete = complete
+      return r
     }
-    var r = result
-    r.complete = complete
-    return r
   }
 }

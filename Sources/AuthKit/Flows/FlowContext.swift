@@ -1,28 +1,46 @@
 /// What every flow runs over (DESIGN.md): the store, the typed settings, a clock, the keys, the
-/// password rules, the mailer and the observer that hears its notices and warnings. Tests build
-/// one over a temporary database, a fixed clock and a recording observer.
+/// password rules, the mailer and the observer that hears its notices and warnings. Every flow
+/// takes one (`Register(ctx)`, `Admin(ctx)`, `Import(ctx)`, …) and runs on its kernel (`run`,
+/// `FlowRun`). Tests build one over a temporary store, an advanceable clock and a recording
+/// observer.
 public final class FlowContext {
   public let store: any Store
   public let settings: Settings
   public let clock: Clock
-  public let keys: KeyRing
-  public let signer: TokenSigner
   public let hasher: PasswordHasher
   public let policy: PasswordPolicy
+  /// The breached-password lookup of every chosen password (issue 16).
+  public let breach: BreachCheck
   public let mailer: Mailer
   /// Hears the flows' notices, warnings and progress, and the mail transcript.
   public let observer: any Observer
+  /// Hears every delivery a flow makes after its commit (the CLI says where the mail went),
+  /// also when the flow then refuses (a second registration mails its owner a notice).
+  public var deliveries: (DeliveryReport) -> Void = { _ in }
+  /// The keys, or why there are none: read at once, needed only by the flows that sign,
+  /// verify or hash codes (an operator's `users disable` works without a secret).
+  private let keyRing: Result<KeyRing, any Error>
 
   public init(store: any Store, settings: Settings, clock: Clock, observer: any Observer) throws {
     self.store = store
     self.settings = settings
     self.clock = clock
     self.observer = observer
-    keys = try Self.keys(settings: settings, store: store)
-    signer = TokenSigner(key: keys.tokenKey, issuer: settings.tokenIssuer)
+    keyRing = Result { try Self.keys(settings: settings, store: store) }
     hasher = try PasswordHasher(cost: settings.bcryptCost)
     policy = PasswordPolicy(minLength: settings.minPasswordLength)
+    breach = BreachCheck(settings: settings)
     mailer = Mailer(settings: settings, clock: clock, observer: observer)
+  }
+
+  /// The keys derived from the JWT secret (`keys(settings:store:)`); throws when there is none.
+  public var keys: KeyRing {
+    get throws { try keyRing.get() }
+  }
+
+  /// Signs and verifies the tokens, with the configured issuer.
+  public var signer: TokenSigner {
+    get throws { TokenSigner(key: try keys.tokenKey, issuer: settings.tokenIssuer) }
   }
 
   /// Refuses a `JWT_SECRET` shorter than 32 bytes (RFC 7518 §3.2) — called before anything
@@ -48,36 +66,49 @@ public final class FlowContext {
 
   // MARK: - Helpers the flows share
 
-  public func now() -> Int64 { clock.now() }
+  public func now() -> Instant { clock.now() }
+
+  /// A password a person chose, checked against the rules (`PasswordPolicy`) and then the
+  /// breach corpora (`BreachCheck`); its NFC form, or the refusal (65, or 75/78 when the
+  /// breach check cannot be made). Runs before any write lock is taken.
+  public func checkNewPassword(_ password: String, email: String?) throws -> String {
+    let checked = try policy.check(password, email: email)
+    try breach.check(password) { observer.warn($0) }
+    return checked
+  }
+
+  /// The fingerprint of a `change_email` token (`Fingerprint.emailChange`).
+  public func emailChangeFingerprint(_ a: Account) throws -> String {
+    Fingerprint.emailChange(
+      key: try keys.fingerprintKey, userID: a.id, email: a.email, pendingEmail: a.pendingEmail,
+      passwordHash: a.passwordHash, stamp: a.stamp)
+  }
 
   /// The fingerprint of an account's state that confirmation and reset tokens carry: it
   /// changes when the password, the activation or the stamp changes, so a used token stops
   /// verifying (as Django's PasswordResetTokenGenerator).
-  public func fingerprint(_ a: Account) -> String {
+  public func fingerprint(_ a: Account) throws -> String {
     Fingerprint.make(
-      key: keys.fingerprintKey, userID: a.id, passwordHash: a.passwordHash,
-      activatedAt: a.activatedAt, stamp: a.stamp)
+      key: try keys.fingerprintKey, userID: a.id, passwordHash: a.passwordHash,
+      activatedAt: a.activatedAt.map(Timestamp.format), stamp: a.stamp)
   }
 
-  /// Queues a mail of `template` (subject, body) to the account, in the caller's transaction.
-  public func queueMail(
-    _ tx: any StoreTransaction, _ kind: String, to a: Account, _ template: (String, String)
-  ) throws -> Int64 {
-    try mailer.enqueue(
-      tx, MailDraft(kind: kind, userID: a.id, to: a.email, subject: template.0, body: template.1))
-  }
-
-  /// Sets a new password hash, in the caller's transaction: the lockout is cleared, a new stamp
-  /// kills outstanding tokens, and every session ends. Returns how many sessions ended.
+  /// Sets a new password hash, in the caller's transaction: the lockout and any required
+  /// password change are cleared, a pending address change dies, a new stamp kills outstanding
+  /// tokens, and every session ends. Returns how many sessions ended.
   @discardableResult
   public func setPassword(
     _ tx: any StoreTransaction, _ a: inout Account, hash: String, generated: Bool, reason: String
   ) throws -> Int {
-    let now = Timestamp.format(self.now())
+    let now = self.now()
     a.passwordHash = hash
     a.passwordGenerated = generated
     a.failedLogins = 0
     a.lockedUntil = nil
+    a.mustResetAt = nil
+    a.mustResetReason = nil
+    a.pendingEmail = nil
+    a.pendingEmailAt = nil
     a.stamp = try newStamp()
     a.securityChangedAt = now
     a.updatedAt = now
@@ -87,38 +118,4 @@ public final class FlowContext {
 
   /// A fresh random stamp: every outstanding token of the account dies.
   public func newStamp() throws -> String { Hex.encode(try Random.bytes(16)) }
-
-  public func audit(
-    _ tx: any StoreTransaction, _ event: String, _ account: Account?, email: String? = nil,
-    ok: Bool = true,
-    reason: String? = nil, detail: String? = nil
-  ) throws {
-    try tx.record(
-      AuditEvent(
-        at: Timestamp.format(now()), event: event, userID: account?.id,
-        email: account?.email ?? email, ok: ok, reason: reason, detail: detail))
-  }
-
-  /// Runs a flow's `body`; a refusal or bad input it throws is recorded as a failed `event`
-  /// in its own small transaction (the flow's own was rolled back), then rethrown.
-  public func audited<T>(_ event: String, email: String?, _ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch let e as FlowError {
-      _ = try? store.write { try audit($0, event, nil, email: email, ok: false, reason: e.message) }
-      throw e
-    } catch let e as PasswordRejection {
-      _ = try? store.write { try audit($0, event, nil, email: email, ok: false, reason: e.message) }
-      throw e
-    }
-  }
-
-  /// Records a refusal in its own small transaction, then returns the error to throw.
-  public func refuse(
-    _ error: any Error, event: String, _ account: Account?, email: String? = nil,
-    reason: String
-  ) -> any Error {
-    _ = try? store.write { try audit($0, event, account, email: email, ok: false, reason: reason) }
-    return error
-  }
 }

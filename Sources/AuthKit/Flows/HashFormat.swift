@@ -1,7 +1,8 @@
 /// Which stored password hashes authctl accepts from an import: those libxcrypt verifies and
 /// that a login can check — bcrypt (`$2a$`, `$2b$`, `$2y$`, python bcrypt, PHP,
 /// `htpasswd -B`) and the shadow-file schemes `$6$` (SHA-512 crypt), `$5$` (SHA-256 crypt)
-/// and `$y$` (yescrypt). Checked by shape here; verified by `crypt_r` at login.
+/// and `$y$` (yescrypt) — and the Werkzeug, Django and passlib hashes of `AppHash`. Checked by
+/// shape here; verified by `crypt_r` or OpenSSL at login.
 public enum HashFormat {
   /// crypt's base-64 alphabet as a lookup table (this runs once per imported row).
   static let b64: [Bool] = {
@@ -31,14 +32,22 @@ public enum HashFormat {
     }
   }
 
+  /// The formats a refusal names.
+  static let supported =
+    "bcrypt $2a$/$2b$/$2y$, $6$, $5$, $y$, Werkzeug pbkdf2:/scrypt:, Django pbkdf2_sha256$, passlib $pbkdf2-sha256$"
+
   /// nil when `hash` is acceptable, else why not.
   public static func problem(_ hash: String) -> String? {
     // The common case first: `$2b$NN$` + 53 characters.
     if let cost = bcryptShapeCost(hash), (4...31).contains(cost) { return nil }
+    if AppHash.parse(hash) != nil { return nil }
+    if hash.hasPrefix("pbkdf2") || hash.hasPrefix("scrypt") || hash.hasPrefix("$pbkdf2") {
+      return "a malformed or unsupported Werkzeug, Django or passlib hash (\(supported))"
+    }
     let b = Array(hash.utf8)
     let parts = b.split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
     guard b.first == UInt8(ascii: "$"), parts.count >= 3 else {
-      return "not a supported password hash (bcrypt $2a$/$2b$/$2y$, or $6$, $5$, $y$)"
+      return "not a supported password hash (\(supported))"
     }
     let id = String(decoding: parts[1], as: UTF8.self)
     switch id {
@@ -67,7 +76,7 @@ public enum HashFormat {
       else { return "a malformed $y$ (yescrypt) hash" }
       return nil
     default:
-      return "not a supported password hash (bcrypt $2a$/$2b$/$2y$, or $6$, $5$, $y$)"
+      return "not a supported password hash (\(supported))"
     }
   }
 }
@@ -91,12 +100,14 @@ extension HashFormat {
   /// rounds, yescrypt with parameters beyond what libxcrypt's `crypt_gensalt` makes at its
   /// highest cost 11 (`j` + N ≤ 2^18 + r ≤ 32, nothing more: 1 GiB; the default is `j9T`).
   public static func expense(_ hash: String) -> String? {
+    // bcrypt first: the common case, and no app hash has its shape.
     if let cost = bcryptCost(hash) {
       guard cost <= maxImportBcryptCost else {
         return "a bcrypt hash of cost \(cost) (more than \(maxImportBcryptCost))"
       }
       return nil
     }
+    if let app = AppHash.parse(hash) { return app.expense }
     let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
     guard parts.count >= 3 else { return nil }
     switch parts[1] {

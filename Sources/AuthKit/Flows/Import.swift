@@ -17,23 +17,17 @@ public struct ImportResult: Sendable {
 /// emails: `AccountRecords.importAccount` tells an account from before the import from an
 /// earlier line of it (and which line).
 public struct Import {
-  public let store: any Store
-  public let clock: Clock
+  let ctx: FlowContext
   /// `n` random bytes (OpenSSL's generator), for the new accounts' ids (`AscendingUUIDs`).
-  public let randomBytes: (Int) throws -> [UInt8]
-  /// Shows the import's progress.
-  public let observer: any Observer
+  let randomBytes: (Int) throws -> [UInt8]
 
   /// Problems listed in the error; the rest are counted.
   public static let maxProblemsShown = 20
 
   public init(
-    store: any Store, clock: Clock, observer: any Observer,
-    randomBytes: @escaping (Int) throws -> [UInt8]
+    _ ctx: FlowContext, randomBytes: @escaping (Int) throws -> [UInt8] = { try Random.bytes($0) }
   ) {
-    self.store = store
-    self.clock = clock
-    self.observer = observer
+    self.ctx = ctx
     self.randomBytes = randomBytes
   }
 
@@ -49,6 +43,15 @@ public struct Import {
       allowExpensiveHashes: allowExpensiveHashes)
   }
 
+  /// Imports `bytes` already in memory (tests, small inputs).
+  public func run(
+    _ bytes: [UInt8], format: RecordFormat, skipExisting: Bool, allowExpensiveHashes: Bool = false
+  ) throws -> ImportResult {
+    try run(
+      ByteSource(bytes), format: format, skipExisting: skipExisting,
+      allowExpensiveHashes: allowExpensiveHashes)
+  }
+
   /// Imports what `input` holds in `format`. `skipExisting` skips emails already present
   /// instead of refusing them. A hash too slow to check at each login (`HashFormat.expense`)
   /// is refused unless `allowExpensiveHashes` (DESIGN.md: hashes from input are checked at a
@@ -57,91 +60,96 @@ public struct Import {
     _ input: ByteSource, format: RecordFormat, skipExisting: Bool,
     allowExpensiveHashes: Bool = false
   ) throws -> ImportResult {
-    let nowText = Timestamp.format(clock.now())
+    let now = ctx.now()
     var reader = ImportReader(input, format: format)
-    let progress = observer.progress("importing", total: nil)
+    let progress = ctx.observer.progress("importing", total: nil)
     defer { progress.finish() }
-    return try store.bulkWrite { tx in
-      var problems: [ImportParser.Problem] = []
-      var problemCount = 0
-      func note(_ problem: ImportParser.Problem) {
-        problemCount += 1
-        if problems.count < Self.maxProblemsShown { problems.append(problem) }
-      }
-      var imported = 0
-      var skipped = 0
-      var records = 0
-      // Random ids handed out in ascending order: each block enters the id index in one sweep.
-      var ids = AscendingUUIDs(randomBytes: randomBytes)
-      var id: String?
-      while let item = try reader.next() {
-        records += 1
-        if records % 4096 == 0 {
-          let fraction = reader.totalBytes.map { Double(reader.offset) / Double(max($0, 1)) }
-          progress.update(rows: records, fraction: fraction)
+    // One pass over a stream: the body runs once (an engine that retries a transaction on a
+    // conflict must not retry this one; SQLite's bulk write never does).
+    return try ctx.run("admin.import") { run in
+      try run.write(bulk: true) { tx in
+        var problems: [ImportParser.Problem] = []
+        var problemCount = 0
+        func note(_ problem: ImportParser.Problem) {
+          problemCount += 1
+          if problems.count < Self.maxProblemsShown { problems.append(problem) }
         }
-        guard case .record(let line, let r) = item else {
-          if case .problem(let p) = item { note(p) }
-          continue
-        }
-        var rowProblems: [String] = []
-        var email = ""
-        do throws(FlowError) { email = try EmailAddress.normalize(r.email) } catch {
-          rowProblems.append(error.message)
-        }
-        let hash = r.passwordHash ?? ""
-        var goodHash: String? = hash.isEmpty ? nil : hash
-        if !hash.isEmpty, let p = HashFormat.problem(hash) {
-          rowProblems.append("password_hash is \(p)")
-          goodHash = nil
-        } else if !hash.isEmpty, !allowExpensiveHashes, let p = HashFormat.expense(hash) {
-          rowProblems.append("password_hash is \(p); add --allow-expensive-hashes to take it")
-          goodHash = nil
-        }
-        let activated = time(r.activatedAt, "activated_at", &rowProblems)
-        let created = time(r.createdAt, "created_at", &rowProblems) ?? nowText
-        if !email.isEmpty {
-          // Inserted even when another field is bad (the import is lost anyway), so a later
-          // line with the same email is still told which line had it first.
-          // An id not taken (the email was) serves the next row.
-          if id == nil { id = try ids.next() }
-          let account = Account(
-            id: id!, email: email, passwordHash: goodHash, activatedAt: activated,
-            createdAt: created, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
-            lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false, stamp: nil)
-          switch try tx.importAccount(account, line: line) {
-          case .added:
-            id = nil
-          case .existing:
-            if skipExisting {
-              skipped += 1
-              continue
-            }
-            rowProblems.insert("\(email) already has an account (use --skip-existing)", at: 0)
-          case .repeated(let first):
-            rowProblems.insert("\(email) appears already on line \(first)", at: 0)
+        var imported = 0
+        var skipped = 0
+        var records = 0
+        // Random ids handed out in ascending order: each block enters the id index in one
+        // sweep.
+        var ids = AscendingUUIDs(randomBytes: randomBytes)
+        var id: String?
+        while let item = try reader.next() {
+          records += 1
+          if records % 4096 == 0 {
+            let fraction = reader.totalBytes.map { Double(reader.offset) / Double(max($0, 1)) }
+            progress.update(rows: records, fraction: fraction)
           }
+          guard case .record(let line, let r) = item else {
+            if case .problem(let p) = item { note(p) }
+            continue
+          }
+          var rowProblems: [String] = []
+          var email = ""
+          do throws(FlowError) { email = try EmailAddress.normalize(r.email) } catch {
+            rowProblems.append(error.message)
+          }
+          let hash = r.passwordHash ?? ""
+          var goodHash: String? = hash.isEmpty ? nil : hash
+          if !hash.isEmpty, let p = HashFormat.problem(hash) {
+            rowProblems.append("password_hash is \(p)")
+            goodHash = nil
+          } else if !hash.isEmpty, !allowExpensiveHashes, let p = HashFormat.expense(hash) {
+            rowProblems.append("password_hash is \(p); add --allow-expensive-hashes to take it")
+            goodHash = nil
+          }
+          let activated = time(r.activatedAt, "activated_at", &rowProblems)
+          let created = time(r.createdAt, "created_at", &rowProblems) ?? now
+          let expires = time(r.expiresAt, "expires_at", &rowProblems)
+          if !email.isEmpty {
+            // Inserted even when another field is bad (the import is lost anyway), so a later
+            // line with the same email is still told which line had it first. An id not taken
+            // (the email was) serves the next row.
+            if id == nil { id = try ids.next() }
+            let account = Account(
+              id: id!, email: email, passwordHash: goodHash, activatedAt: activated,
+              createdAt: created, updatedAt: now, disabledAt: nil, failedLogins: 0,
+              lockedUntil: nil, lastLoginAt: nil, passwordGenerated: false, stamp: nil,
+              expiresAt: expires)
+            switch try tx.importAccount(account, line: line) {
+            case .added:
+              id = nil
+            case .existing:
+              if skipExisting {
+                skipped += 1
+                continue
+              }
+              rowProblems.insert("\(email) already has an account (use --skip-existing)", at: 0)
+            case .repeated(let first):
+              rowProblems.insert("\(email) appears already on line \(first)", at: 0)
+            }
+          }
+          if !rowProblems.isEmpty {
+            note(ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
+            continue
+          }
+          imported += 1
         }
-        if !rowProblems.isEmpty {
-          note(ImportParser.Problem(line: line, text: rowProblems.joined(separator: "; ")))
-          continue
+        progress.update(rows: records, fraction: 1)
+        if problemCount > 0 {
+          let shown = problems.map(\.description)
+          let more =
+            problemCount > shown.count ? "\n  … and \(problemCount - shown.count) more" : ""
+          throw FlowError.invalidInput(
+            "nothing imported: \(problemCount) bad row(s)\n  "
+              + shown.joined(separator: "\n  ") + more)
         }
-        imported += 1
+        try run.succeeded(
+          tx, nil, detail: "imported \(imported) account(s), skipped \(skipped)")
+        return ImportResult(imported: imported, skipped: skipped)
       }
-      progress.update(rows: records, fraction: 1)
-      if problemCount > 0 {
-        let shown = problems.map(\.description)
-        let more =
-          problemCount > shown.count ? "\n  … and \(problemCount - shown.count) more" : ""
-        throw FlowError.invalidInput(
-          "nothing imported: \(problemCount) bad row(s)\n  "
-            + shown.joined(separator: "\n  ") + more)
-      }
-      try tx.record(
-        AuditEvent(
-          at: nowText, event: "admin.import",
-          detail: "imported \(imported) account(s), skipped \(skipped)"))
-      return ImportResult(imported: imported, skipped: skipped)
     }
   }
 
@@ -163,18 +171,13 @@ public struct Import {
     return fd
   }
 
-  /// An optional ISO-8601 time as stored text, or a problem.
-  func time(_ text: String?, _ name: String, _ problems: inout [String]) -> String? {
+  /// An optional ISO-8601 time of the file (an input edge, as the store's is), or a problem.
+  func time(_ text: String?, _ name: String, _ problems: inout [String]) -> Instant? {
     guard let text, !text.isEmpty else { return nil }
-    // Already in the stored form (the export's): kept as it is.
-    let b = text.utf8
-    guard let seconds = Timestamp.parse(text) else {
+    guard let instant = Timestamp.instant(text) else {
       problems.append("\(name) '\(EmailAddress.printable(text))' is not an ISO 8601 time")
       return nil
     }
-    if b.count == 20, b.last == UInt8(ascii: "Z"), b.dropFirst(10).first == UInt8(ascii: "T") {
-      return text
-    }
-    return Timestamp.format(seconds)
+    return instant
   }
 }

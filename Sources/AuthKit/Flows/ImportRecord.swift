@@ -4,27 +4,37 @@
   import Foundation
 #endif
 
-/// One account of an import or export file: `email,password_hash,activated_at,created_at`.
+/// One account of an import or export file:
+/// `email,password_hash,activated_at,created_at,expires_at`.
 public struct ImportRecord: Sendable, Equatable, Codable {
   public var email: String
   public var passwordHash: String?
   public var activatedAt: String?
   public var createdAt: String?
+  /// The end of the account's validity window (`users expire`).
+  public var expiresAt: String?
 
   enum CodingKeys: String, CodingKey {
     case email
     case passwordHash = "password_hash"
     case activatedAt = "activated_at"
     case createdAt = "created_at"
+    case expiresAt = "expires_at"
   }
 
-  public static let header = ["email", "password_hash", "activated_at", "created_at"]
+  /// The export's header; an import also takes it without `expires_at` (the four columns of
+  /// earlier versions).
+  public static let header = ["email", "password_hash", "activated_at", "created_at", "expires_at"]
 
-  public init(email: String, passwordHash: String?, activatedAt: String?, createdAt: String?) {
+  public init(
+    email: String, passwordHash: String?, activatedAt: String?, createdAt: String?,
+    expiresAt: String? = nil
+  ) {
     self.email = email
     self.passwordHash = passwordHash
     self.activatedAt = activatedAt
     self.createdAt = createdAt
+    self.expiresAt = expiresAt
   }
 }
 
@@ -62,7 +72,9 @@ public enum ImportParser {
     return (records, problems)
   }
 
-  static var headerText: String { ImportRecord.header.joined(separator: ",") }
+  static var headerText: String {
+    ImportRecord.header.joined(separator: ",") + " (expires_at may be left out)"
+  }
 }
 
 /// Reads an import file one record at a time (issue 17: memory flat in the number of rows):
@@ -84,6 +96,8 @@ public struct ImportReader {
   var i = 0
   var finished = false
   var sawHeader = false
+  /// The header's column count: 5, or 4 without `expires_at`.
+  var columns = ImportRecord.header.count
 
   public init(_ source: ByteSource, format: RecordFormat) {
     self.format = format
@@ -143,14 +157,17 @@ public struct ImportReader {
       }
       if !sawHeader {
         sawHeader = true
-        guard raw.map({ $0.trimmingASCIIWhitespace() }) == ImportRecord.header else {
+        let names = raw.map { $0.trimmingASCIIWhitespace() }
+        guard names == ImportRecord.header || names == Array(ImportRecord.header.prefix(4)) else {
           return fail(1, "the header must be \(ImportParser.headerText)")
         }
+        columns = names.count
         continue
       }
       if raw == [""] { continue }  // a blank line
-      guard raw.count == 4 else {
-        return .problem(Problem(line: line, text: "expected 4 fields, found \(raw.count)"))
+      guard raw.count == columns else {
+        return .problem(
+          Problem(line: line, text: "expected \(columns) fields, found \(raw.count)"))
       }
       // A cell the export defused (`'=…`) comes back as it was.
       let fields = raw.map(CSVFormula.restored)
@@ -159,7 +176,7 @@ public struct ImportReader {
         line: line,
         ImportRecord(
           email: fields[0], passwordHash: value(fields[1]), activatedAt: value(fields[2]),
-          createdAt: value(fields[3])))
+          createdAt: value(fields[3]), expiresAt: fields.count > 4 ? value(fields[4]) : nil))
     }
   }
 

@@ -143,4 +143,63 @@ enum MailTemplates {
       ].joined(separator: "\n")
     )
   }
+
+  /// To the new address: the token that confirms it.
+  static func emailChangeConfirm(old: String, new: String, token: String, ttl: Int64)
+    -> (String, String)
+  {
+    (
+      "Confirm your new address",
+      [
+        "Hello,", "",
+        "the account \(old) asked to use \(new) as its address from now on. To confirm", "",
+        "that this mailbox is yours, run", "",
+        "    authctl confirm \(token)", "",
+        "The confirmation token:", "", "Token: \(token)", "",
+        "It works for \(DurationText.format(ttl)) and only once. If you did not ask for this,",
+        "ignore this message: nothing changes without it.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  /// To the old address: a change was asked for (the new address masked).
+  static func emailChangeNotice(old: String, masked: String, byOperator: Bool) -> (String, String) {
+    (
+      "Your address is being changed",
+      [
+        "Hello,", "",
+        "your address is being changed to \(masked)"
+          + (byOperator ? " by an operator." : " at your account's request."),
+        "The change happens once the token mailed to the new address is used.", "",
+        "If this was not you, run 'authctl recover \(old)' at once and set a new password:",
+        "that cancels the change.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  /// To the old address, when an operator changed it at once (`--no-confirm`).
+  static func emailChangedNotice(masked: String) -> (String, String) {
+    (
+      "Your address was changed",
+      [
+        "Hello,", "",
+        "an operator changed your account's address to \(masked). This address no longer",
+        "reaches the account, and every session of it has ended.", "",
+        "If you did not expect this, contact the operator.",
+      ].joined(separator: "\n")
+    )
+  }
+
+  /// To the new address, once the change is made.
+  static func emailChanged(new: String, oldMasked: String) -> (String, String) {
+    (
+      "Your address was changed",
+      [
+        "Hello,", "",
+        "\(new) is now the address of the account that was \(oldMasked). Every session",
+        "of the account has ended; log in with", "",
+        "    authctl login \(new)",
+      ].joined(separator: "\n")
+    )
+  }
 }

@@ -12,16 +12,19 @@
 /// the lock (`clear`), a wrong one keeps the count it already holds (`wrong`). A process
 /// killed in between leaves exactly one counted failure, and a lock it engaged ends on time.
 struct PasswordAttempt {
-  let ctx: FlowContext
+  let run: FlowRun
   let account: Account
   /// True when this reservation reached the threshold and engaged the lock.
   let engagedLock: Bool
 
+  var ctx: FlowContext { run.ctx }
+
   /// Reserves one check of `a`'s password, or refuses (77) when the account is locked.
-  static func reserve(_ ctx: FlowContext, _ a: Account) throws -> PasswordAttempt {
+  static func reserve(_ run: FlowRun, _ a: Account) throws -> PasswordAttempt {
+    let ctx = run.ctx
     let threshold = max(1, ctx.settings.lockoutThreshold)
-    let duration = ctx.settings.lockoutDuration.wholeSeconds
-    let (current, engaged) = try ctx.store.write { (tx) throws -> (Account, Bool) in
+    let duration = ctx.settings.lockoutDuration
+    let (current, engaged) = try run.write { (tx) throws -> (Account, Bool) in
       guard var current = try tx.account(id: a.id) else {
         throw FlowError.noSuchAccount("no account with email \(a.email)")
       }
@@ -33,27 +36,27 @@ struct PasswordAttempt {
         current.failedLogins = 0
       }
       if current.failedLogins >= threshold {
-        // Counted past a threshold lowered since, or by another program: lock now.
-        current.lockedUntil = Timestamp.format(now + duration)
+        // Counted past a threshold lowered since, or by another program: lock now, and refuse
+        // with the lock kept.
+        current.lockedUntil = now + duration
         try tx.updateAccount(current)
-        try ctx.audit(
-          tx,
-          "lockout", current, ok: false, reason: "\(threshold) failed password checks")
-        return (current, false)
+        try run.note(
+          tx, "lockout", current, ok: false, reason: "\(threshold) failed password checks")
+        throw CommitAndRefuse(locked(current))
       }
       current.failedLogins += 1
       let engaged = current.failedLogins >= threshold
-      if engaged { current.lockedUntil = Timestamp.format(now + duration) }
+      if engaged { current.lockedUntil = now + duration }
       try tx.updateAccount(current)
       return (current, engaged)
     }
-    if current.isLocked(now: ctx.now()) && !engaged { throw locked(current) }
-    return PasswordAttempt(ctx: ctx, account: current, engagedLock: engaged)
+    return PasswordAttempt(run: run, account: current, engagedLock: engaged)
   }
 
   static func locked(_ a: Account) -> FlowError {
     .refused(
-      "account \(a.email) is locked until \(a.lockedUntil ?? "") after too many failed logins")
+      "account \(a.email) is locked until \(a.lockedUntil.map { "\($0)" } ?? "") after too many failed logins"
+    )
   }
 
   /// Settles a right password in the caller's write transaction: the count and any lock end.
@@ -64,46 +67,44 @@ struct PasswordAttempt {
 
   /// Settles a right password in its own transaction, when the caller writes nothing else.
   func right() throws {
-    try ctx.store.write { tx in
+    try run.write { tx in
       guard var current = try tx.account(id: account.id) else { return }
       Self.clear(&current)
       try tx.updateAccount(current)
     }
   }
 
-  /// Settles a wrong password (already counted at the reservation) and returns the refusal to
-  /// throw; the reservation that engaged the lock records the lockout.
-  func wrong(hint: String? = nil) throws -> FlowError {
+  /// Settles a wrong password (already counted at the reservation) and refuses; the
+  /// reservation that engaged the lock records the lockout with the refusal.
+  func wrong(hint: String? = nil) throws -> Never {
     let threshold = max(1, ctx.settings.lockoutThreshold)
     let duration = ctx.settings.lockoutDuration.wholeSeconds
     let why =
       account.hasPassword
       ? "wrong password" + (hint.map { " (\($0))" } ?? "")
       : "the account has no password yet (run 'authctl recover')"
-    guard engagedLock else { return .refused(why) }
-    let locked = try ctx.store.write { (tx) throws -> Bool in
-      guard let current = try tx.account(id: account.id),
-        current.isLocked(now: ctx.now())
-      else { return false }
-      try ctx.audit(tx, "lockout", current, ok: false, reason: "\(threshold) failed logins")
-      return true
+    guard engagedLock else { throw FlowError.refused(why) }
+    throw try run.write { (tx) throws -> FlowError in
+      guard let current = try tx.account(id: account.id), current.isLocked(now: ctx.now())
+      else { return .refused(why) }
+      try run.note(tx, "lockout", current, ok: false, reason: "\(threshold) failed logins")
+      throw CommitAndRefuse(
+        FlowError.refused(
+          "\(why); account \(account.email) is now locked for \(DurationText.format(duration)) after \(threshold) failed logins"
+        ))
     }
-    guard locked else { return .refused(why) }
-    return .refused(
-      "\(why); account \(account.email) is now locked for \(DurationText.format(duration)) after \(threshold) failed logins"
-    )
   }
 
   /// Reserves, checks `password` against the hash read at the reservation outside the write
-  /// lock, and throws the refusal on a wrong one. Returns the reservation and the hash that
-  /// matched; the caller settles a right password (`clear` or `right`).
-  static func verify(_ ctx: FlowContext, _ a: Account, password: String, hint: String? = nil)
+  /// lock, and refuses a wrong one. Returns the reservation and the hash that matched; the
+  /// caller settles a right password (`clear` or `right`).
+  static func verify(_ run: FlowRun, _ a: Account, password: String, hint: String? = nil)
     throws -> (PasswordAttempt, String)
   {
-    let attempt = try reserve(ctx, a)
+    let attempt = try reserve(run, a)
     guard let stored = attempt.account.passwordHash, !stored.isEmpty,
-      ctx.hasher.verify(password, against: stored)
-    else { throw try attempt.wrong(hint: hint) }
+      run.ctx.hasher.verify(password, against: stored)
+    else { try attempt.wrong(hint: hint) }
     return (attempt, stored)
   }
 }

@@ -12,21 +12,16 @@ public struct PersonalDataReport: Sendable {
 
 /// Gathers a `PersonalDataReport` in one read transaction (one consistent snapshot).
 public struct PersonalData {
-  public let store: any Store
-  public let clock: Clock
-
-  public init(store: any Store, clock: Clock) {
-    self.store = store
-    self.clock = clock
-  }
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
 
   public func report(_ emailOrID: String, withLog: Bool) throws -> PersonalDataReport {
-    let now = clock.now()
-    return try store.read { tx in
+    let now = ctx.now()
+    return try ctx.store.read { tx in
       let a = try Accounts.lookup(tx, emailOrID, orID: true)
-      let live = try tx.liveSessionCount(userID: a.id, now: Timestamp.format(now))
+      let live = try tx.liveSessionCount(userID: a.id, now: now)
       let details = AccountDetails(
-        account: a, status: a.status(now: now), liveSessions: live, nowSeconds: now)
+        account: a, status: a.status(now: now), liveSessions: live, now: now)
       var messages = try tx.messageHistory(userID: a.id, recipient: a.email)
       for i in messages.indices { messages[i].body = nil }
       var events: [AuditEvent]?
@@ -43,8 +38,9 @@ public struct PersonalData {
         while try cursor.next() {
           list.append(
             AuditEvent(
-              at: text(0) ?? "", event: text(1) ?? "", userID: text(3), email: text(2),
-              ok: text(4) == "ok", reason: text(5), detail: text(6)))
+              at: text(0).flatMap(Timestamp.instant) ?? .epoch, event: text(1) ?? "",
+              userID: text(3), email: text(2), ok: text(4) == "ok", reason: text(5),
+              detail: text(6)))
         }
         events = list
       }

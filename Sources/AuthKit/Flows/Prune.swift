@@ -1,17 +1,24 @@
 /// How long each kind of record is kept (issue 17): audit events, finished outbox messages,
 /// and the rows of ended sessions.
 public struct Retention: Sendable, Equatable {
-  /// `AUTHCTL_AUDIT_RETENTION`, seconds (default 365 days).
-  public var audit: Int64
-  /// `AUTHCTL_OUTBOX_RETENTION`, seconds (default 30 days): sent, suppressed and failed mail.
-  public var outbox: Int64
-  /// `AUTHCTL_SESSION_RETENTION`, seconds (default 30 days): sessions revoked or expired.
-  public var sessions: Int64
+  /// `AUTHCTL_AUDIT_RETENTION` (default 365 days).
+  public var audit: Duration
+  /// `AUTHCTL_OUTBOX_RETENTION` (default 30 days): sent, suppressed and failed mail.
+  public var outbox: Duration
+  /// `AUTHCTL_SESSION_RETENTION` (default 30 days): sessions revoked or expired.
+  public var sessions: Duration
 
-  public init(audit: Int64, outbox: Int64, sessions: Int64) {
+  public init(audit: Duration, outbox: Duration, sessions: Duration) {
     self.audit = audit
     self.outbox = outbox
     self.sessions = sessions
+  }
+
+  /// The retentions of `settings`.
+  public init(_ settings: Settings) {
+    self.init(
+      audit: settings.auditRetention, outbox: settings.outboxRetention,
+      sessions: settings.sessionRetention)
   }
 }
 
@@ -20,8 +27,8 @@ public struct PruneCount: Sendable, Equatable {
   /// `audit`, `outbox` or `sessions`.
   public var table: String
   public var removed: Int
-  /// Records older than this time went (ISO 8601).
-  public var cutoff: String
+  /// Records older than this went.
+  public var cutoff: Instant
 }
 
 /// What `authctl prune` did.
@@ -47,28 +54,23 @@ public struct Prune {
   static let firstBatch = 500
   static let batchRange = 50...100_000
 
-  public let store: any Store
-  public let clock: Clock
+  let ctx: FlowContext
   public let retention: Retention
-  /// Shows the prune's progress.
-  public let observer: any Observer
 
-  public init(store: any Store, clock: Clock, retention: Retention, observer: any Observer) {
-    self.store = store
-    self.clock = clock
-    self.retention = retention
-    self.observer = observer
+  /// A prune with the retentions of the context's settings, or those given.
+  public init(_ ctx: FlowContext, retention: Retention? = nil) {
+    self.ctx = ctx
+    self.retention = retention ?? Retention(ctx.settings)
   }
 
   public func run(dryRun: Bool) throws -> PruneResult {
-    let now = clock.now()
+    let now = ctx.now()
     let cutoffs = [
-      ("audit", Timestamp.format(now - retention.audit)),
-      ("outbox", Timestamp.format(now - retention.outbox)),
-      ("sessions", Timestamp.format(now - retention.sessions)),
+      ("audit", now - retention.audit), ("outbox", now - retention.outbox),
+      ("sessions", now - retention.sessions),
     ]
     if dryRun {
-      let counts = try store.read { tx in
+      let counts = try ctx.store.read { tx in
         try cutoffs.map { table, cutoff in
           let n: Int
           switch table {
@@ -82,42 +84,42 @@ public struct Prune {
       return PruneResult(
         counts: counts, dryRun: true, batches: 0, longestBatch: .zero, medianBatch: .zero)
     }
-    let progress = observer.progress("pruning", total: nil)
+    let progress = ctx.observer.progress("pruning", total: nil)
     defer { progress.finish() }
-    var counts: [PruneCount] = []
-    var held: [Duration] = []
-    var size = Self.firstBatch
-    var total = 0
-    for (table, cutoff) in cutoffs {
-      var removed = 0
-      while true {
-        let (n, took) = try store.timedWrite { tx -> Int in
-          switch table {
-          case "audit": return try tx.deleteAuditEvents(before: cutoff, limit: size)
-          case "outbox": return try tx.deleteFinishedMessages(before: cutoff, limit: size)
-          default: return try tx.deleteEndedSessions(before: cutoff, limit: size)
+    return try ctx.run("admin.prune") { run in
+      var counts: [PruneCount] = []
+      var held: [Duration] = []
+      var size = Self.firstBatch
+      var total = 0
+      for (table, cutoff) in cutoffs {
+        var removed = 0
+        while true {
+          // Each batch its own short transaction, timed by the store; nothing is queued.
+          let (n, took) = try ctx.store.timedWrite { tx -> Int in
+            switch table {
+            case "audit": return try tx.deleteAuditEvents(before: cutoff, limit: size)
+            case "outbox": return try tx.deleteFinishedMessages(before: cutoff, limit: size)
+            default: return try tx.deleteEndedSessions(before: cutoff, limit: size)
+            }
           }
+          held.append(took)
+          removed += n
+          progress.update(total + removed)
+          if n < size { break }
+          size = Self.nextSize(size, took: took)
         }
-        held.append(took)
-        removed += n
-        progress.update(total + removed)
-        if n < size { break }
-        size = Self.nextSize(size, took: took)
+        total += removed
+        counts.append(PruneCount(table: table, removed: removed, cutoff: cutoff))
       }
-      total += removed
-      counts.append(PruneCount(table: table, removed: removed, cutoff: cutoff))
+      let detail = counts.map { "\($0.removed) \($0.table) row(s) before \($0.cutoff)" }
+      try run.write { tx in
+        try run.succeeded(tx, nil, detail: "removed " + detail.joined(separator: ", "))
+      }
+      let sorted = held.sorted()
+      return PruneResult(
+        counts: counts, dryRun: false, batches: held.count, longestBatch: sorted.last ?? .zero,
+        medianBatch: sorted.isEmpty ? .zero : sorted[sorted.count / 2])
     }
-    let detail = counts.map { "\($0.removed) \($0.table) row(s) before \($0.cutoff)" }
-    try store.write { tx in
-      try tx.record(
-        AuditEvent(
-          at: Timestamp.format(now), event: "admin.prune",
-          detail: "removed " + detail.joined(separator: ", ")))
-    }
-    let sorted = held.sorted()
-    return PruneResult(
-      counts: counts, dryRun: false, batches: held.count, longestBatch: sorted.last ?? .zero,
-      medianBatch: sorted.isEmpty ? .zero : sorted[sorted.count / 2])
   }
 
   /// The next batch's size: scaled toward `targetBatch` from the time `size` rows took, at most

@@ -13,14 +13,13 @@ public struct Recover {
   /// The context a reset code's keyed hash is bound to: the account and its code row.
   static func codeContext(userID: String) -> String { "reset:\(userID)" }
 
+  @discardableResult
   public func run(_ rawEmail: String) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
     let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.settings.resetTTL.wholeSeconds
-    var ids: [Int64] = []
-    let account = try ctx.audited("recover", email: email) {
-      try ctx.store.write { (tx) throws -> Account in
+    return try ctx.run("recover", email: email) { run in
+      let account = try run.write { (tx) throws -> Account in
         guard let a = try tx.account(email: email) else {
           throw FlowError.noSuchAccount("no account with email \(email)")
         }
@@ -29,31 +28,36 @@ public struct Recover {
             "account \(email) is not confirmed; confirm it first (run 'authctl register \(email)' for a new confirmation)"
           )
         }
-        if a.disabledAt != nil {
-          throw FlowError.refused("account \(email) is disabled")
-        }
-        let now = ctx.now()
-        let code = try Random.digits(6)
-        let codeHash = CodeHash.make(
-          key: ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
-        try tx.replaceCode(
-          userID: a.id, purpose: Self.purpose, codeHash: codeHash,
-          createdAt: Timestamp.format(now), expiresAt: Timestamp.format(now + ttl))
-        let token = try ctx.signer.sign(
-          purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
-          fingerprint: ctx.fingerprint(a), codeHash: codeHash)
-        let link = MailTemplates.link(
-          appURL, "reset_password", electricMail: electric, token: token)
-        ids.append(
-          try ctx.queueMail(
-            tx,
-            "recover", to: a,
-            MailTemplates.recover(
-              email: a.email, token: token, code: code, link: link, ttl: ttl)))
-        try ctx.audit(tx, "recover", a)
+        if let refusal = AccountAccess.recoveryRefusal(a, now: ctx.now()) { throw refusal }
+        try queueReset(run, tx, a, electric: electric)
+        try run.succeeded(tx, a)
         return a
       }
+      return Result(account: account, delivery: run.delivery)
     }
-    return Result(account: account, delivery: try ctx.mailer.deliver(ctx.store, ids: ids))
+  }
+
+  /// Queues the reset mail of `a` in the caller's transaction: a new code row replaces any
+  /// earlier one, and the token carries its keyed hash.
+  func queueReset(_ run: FlowRun, _ tx: any StoreTransaction, _ a: Account, electric: String?)
+    throws
+  {
+    let now = ctx.now()
+    let ttl = ctx.settings.resetTTL
+    let code = try Random.digits(6)
+    let codeHash = CodeHash.make(
+      key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id))
+    try tx.replaceCode(
+      userID: a.id, purpose: Self.purpose, codeHash: codeHash, createdAt: now,
+      expiresAt: now + ttl)
+    let token = try ctx.signer.sign(
+      purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now,
+      lifetime: ttl, fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
+    let link = MailTemplates.link(
+      ctx.settings.appURL, "reset_password", electricMail: electric, token: token)
+    try run.queue(
+      tx, "recover", to: a,
+      MailTemplates.recover(
+        email: a.email, token: token, code: code, link: link, ttl: ttl.wholeSeconds))
   }
 }

@@ -1,16 +1,7 @@
 /// `authctl register EMAIL [--password-stdin]` (issue 5).
 public struct Register {
-  public enum Outcome: Sendable {
-    /// A new account was created (exit 0).
-    case created
-    /// Registered and not confirmed: a fresh confirmation replaced the old (exit 65).
-    case resent
-    /// Registered and confirmed: the owner was mailed a notice (exit 65).
-    case exists
-  }
-
   public struct Result {
-    public var outcome: Outcome
+    /// The new account.
     public var account: Account
     public var delivery: DeliveryReport
   }
@@ -20,6 +11,10 @@ public struct Register {
 
   /// Registers `rawEmail`; `chosenPassword` is the person's own (checked against the rules and
   /// never mailed), else a password is generated and mailed, as the original app does.
+  ///
+  /// An address already registered is refused (65) after its mail is sent: not confirmed, a
+  /// fresh confirmation replaces the old; confirmed, the owner is mailed a notice.
+  @discardableResult
   public func run(_ rawEmail: String, chosenPassword: String?) throws -> Result {
     let email = try EmailAddress.normalize(rawEmail)
     // Slow work before the write lock (DESIGN.md): check and hash the password, hash the
@@ -27,7 +22,7 @@ public struct Register {
     let password: String
     let generated: String?
     if let chosen = chosenPassword {
-      password = try ctx.policy.check(chosen, email: email)
+      password = try ctx.checkNewPassword(chosen, email: email)
       generated = nil
     } else {
       password = try PasswordPolicy.generate()
@@ -36,18 +31,18 @@ public struct Register {
     let hash = try ctx.hasher.hash(password)
     let appURL = ctx.settings.appURL
     let electric = appURL == nil ? nil : try ElectricMail.make(email, hasher: ctx.hasher)
-    let ttl = ctx.settings.confirmTTL.wholeSeconds
+    let ttl = ctx.settings.confirmTTL
 
-    var ids: [Int64] = []
-    let (outcome, account) = try ctx.audited("register", email: email) {
-      try ctx.store.write { (tx) throws -> (Outcome, Account) in
+    return try ctx.run("register", email: email) { run in
+      let account = try run.write { (tx) throws -> Account in
         let now = ctx.now()
-        let nowText = Timestamp.format(now)
         if var a = try tx.account(email: email) {
+          run.about(a)
           if a.activatedAt != nil {
-            ids.append(try ctx.queueMail(tx, "exists", to: a, MailTemplates.exists(email: email)))
-            try ctx.audit(tx, "register", a, ok: false, reason: "already registered and confirmed")
-            return (.exists, a)
+            try run.queue(tx, "exists", to: a, MailTemplates.exists(email: email))
+            throw CommitAndRefuse(
+              FlowError.invalidInput(
+                "\(a.email) already has an account; its owner was mailed a notice"))
           }
           // Not confirmed: a fresh confirmation replaces the old one, whose token dies with
           // the new stamp. The earlier password goes whoever chose it: a password chosen at
@@ -56,45 +51,42 @@ public struct Register {
           a.stamp = try ctx.newStamp()
           a.passwordHash = hash
           a.passwordGenerated = generated != nil
-          a.updatedAt = nowText
+          a.updatedAt = now
           try tx.updateAccount(a)
-          ids.append(
-            try queueConfirmation(
-              tx, a, password: generated, electric: electric, ttl: ttl, now: now))
-          try ctx.audit(
-            tx,
-            "register", a, ok: false, reason: "not confirmed yet: confirmation sent again")
-          return (.resent, a)
+          try queueConfirmation(
+            run, tx, a, password: generated, electric: electric, ttl: ttl, now: now)
+          throw CommitAndRefuse(
+            FlowError.invalidInput(
+              "\(a.email) is registered but not confirmed: a new confirmation was mailed and the old one no longer works"
+            ))
         }
         let a = Account(
           id: try Random.uuid4(), email: email, passwordHash: hash, activatedAt: nil,
-          createdAt: nowText, updatedAt: nowText, disabledAt: nil, failedLogins: 0,
+          createdAt: now, updatedAt: now, disabledAt: nil, failedLogins: 0,
           lockedUntil: nil, lastLoginAt: nil, passwordGenerated: generated != nil,
           stamp: try ctx.newStamp())
         try tx.insertAccount(a)
-        ids.append(
-          try queueConfirmation(tx, a, password: generated, electric: electric, ttl: ttl, now: now))
-        try ctx.audit(tx, "register", a)
-        return (.created, a)
+        try queueConfirmation(
+          run, tx, a, password: generated, electric: electric, ttl: ttl, now: now)
+        try run.succeeded(tx, a)
+        return a
       }
+      return Result(account: account, delivery: run.delivery)
     }
-    let delivery = try ctx.mailer.deliver(ctx.store, ids: ids)
-    return Result(outcome: outcome, account: account, delivery: delivery)
   }
 
   func queueConfirmation(
-    _ tx: any StoreTransaction, _ a: Account, password: String?, electric: String?, ttl: Int64,
-    now: Int64
-  ) throws -> Int64 {
+    _ run: FlowRun, _ tx: any StoreTransaction, _ a: Account, password: String?,
+    electric: String?, ttl: Duration, now: Instant
+  ) throws {
     let token = try ctx.signer.sign(
-      purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now, lifetime: ttl,
-      fingerprint: ctx.fingerprint(a))
+      purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now,
+      lifetime: ttl, fingerprint: try ctx.fingerprint(a))
     let link = MailTemplates.link(
       ctx.settings.appURL, "activate_account", electricMail: electric, token: token)
-    return try ctx.queueMail(
-      tx,
-      "confirm", to: a,
+    try run.queue(
+      tx, "confirm", to: a,
       MailTemplates.confirm(
-        email: a.email, token: token, link: link, password: password, ttl: ttl))
+        email: a.email, token: token, link: link, password: password, ttl: ttl.wholeSeconds))
   }
 }

@@ -2,7 +2,7 @@
 public struct SessionPruneResult: Sendable {
   public var removed: Int
   /// Rows of sessions that ended before this time were removed.
-  public var cutoff: String
+  public var cutoff: Instant
   public var dryRun: Bool
 }
 
@@ -13,31 +13,23 @@ public struct SessionPruneResult: Sendable {
 /// write transaction with its audit event; meant for cron.
 public struct SessionPrune {
   /// The default age of an ended session's row before it is pruned: 30 days.
-  public static let defaultAge: Int64 = 30 * 86_400
+  public static let defaultAge = Duration.seconds(30 * 86_400)
 
-  public let store: any Store
-  public let clock: Clock
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
 
-  public init(store: any Store, clock: Clock) {
-    self.store = store
-    self.clock = clock
-  }
-
-  public func run(olderThan: Int64 = defaultAge, dryRun: Bool) throws -> SessionPruneResult {
-    let now = clock.now()
-    let cutoff = Timestamp.format(now - olderThan)
-    let work = { (tx: any StoreTransaction) throws -> SessionPruneResult in
-      if dryRun {
-        let n = try tx.endedSessionCount(before: cutoff)
-        return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: true)
-      }
-      let n = try tx.deleteEndedSessions(before: cutoff)
-      try tx.record(
-        AuditEvent(
-          at: Timestamp.format(now), event: "admin.sessions-prune", ok: true,
-          detail: "removed \(n) session(s) ended before \(cutoff)"))
-      return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: false)
+  public func run(olderThan: Duration = defaultAge, dryRun: Bool) throws -> SessionPruneResult {
+    let cutoff = ctx.now() - olderThan
+    if dryRun {
+      let n = try ctx.store.read { try $0.endedSessionCount(before: cutoff) }
+      return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: true)
     }
-    return try dryRun ? store.read(work) : store.write(work)
+    return try ctx.run("admin.sessions-prune") { run in
+      try run.write { tx in
+        let n = try tx.deleteEndedSessions(before: cutoff)
+        try run.succeeded(tx, nil, detail: "removed \(n) session(s) ended before \(cutoff)")
+        return SessionPruneResult(removed: n, cutoff: cutoff, dryRun: false)
+      }
+    }
   }
 }

@@ -7,20 +7,20 @@ public struct StatsReport: Sendable {
   public struct Window: Sendable {
     /// "1h" or "24h".
     public var name: String
-    public var seconds: Int64
+    public var length: Duration
     /// Per event counted (`Stats.events`): ok and failed.
     public var counts: [String: (ok: Int, failed: Int)]
   }
 
-  /// When the numbers were taken (seconds since the epoch).
-  public var now: Int64
+  /// When the numbers were taken.
+  public var now: Instant
   public var accounts: AccountCounts
-  /// The purge age the `unconfirmedBeforeCutoff` count used, seconds.
-  public var purgeAge: Int64
+  /// The purge age the `unconfirmedBeforeCutoff` count used.
+  public var purgeAge: Duration
   public var windows: [Window]
   public var outbox: OutboxSummary
-  /// Seconds since the oldest waiting message was queued; nil when none waits.
-  public var oldestWaitingAge: Int64?
+  /// How long the oldest waiting message has waited; nil when none waits.
+  public var oldestWaitingAge: Duration?
   public var size: StoreSize
 }
 
@@ -30,34 +30,29 @@ public struct Stats {
   /// password resets and registrations.
   public static let events = ["login", "lockout", "reset", "register"]
   /// The audit log's windows.
-  public static let windows: [(String, Int64)] = [("1h", 3600), ("24h", 86_400)]
+  public static let windows: [(String, Duration)] = [
+    ("1h", .seconds(3600)), ("24h", .seconds(86_400)),
+  ]
 
-  public let store: any Store
-  public let clock: Clock
-
-  public init(store: any Store, clock: Clock) {
-    self.store = store
-    self.clock = clock
-  }
+  let ctx: FlowContext
+  public init(_ ctx: FlowContext) { self.ctx = ctx }
 
   /// The numbers now; `purgeAge` is the age past which an unconfirmed account is counted as
   /// due for `users purge`.
-  public func run(purgeAge: Int64) throws -> StatsReport {
-    let now = clock.now()
-    let nowText = Timestamp.format(now)
-    let (accounts, windows, outbox) = try store.read { tx in
-      let accounts = try tx.accountCounts(
-        now: nowText, unconfirmedBefore: Timestamp.format(now - purgeAge))
-      let windows = try Self.windows.map { name, seconds in
+  public func run(purgeAge: Duration) throws -> StatsReport {
+    let now = ctx.now()
+    let (accounts, windows, outbox) = try ctx.store.read { tx in
+      let accounts = try tx.accountCounts(now: now, unconfirmedBefore: now - purgeAge)
+      let windows = try Self.windows.map { name, length in
         StatsReport.Window(
-          name: name, seconds: seconds,
-          counts: try tx.auditEventCounts(Self.events, since: Timestamp.format(now - seconds)))
+          name: name, length: length,
+          counts: try tx.auditEventCounts(Self.events, since: now - length))
       }
-      return (accounts, windows, try tx.outboxSummary(now: nowText))
+      return (accounts, windows, try tx.outboxSummary(now: now))
     }
-    let oldest = outbox.oldestWaitingAt.flatMap(Timestamp.parse).map { max(0, now - $0) }
+    let oldest = outbox.oldestWaitingAt.map { max(.zero, now - $0) }
     return StatsReport(
       now: now, accounts: accounts, purgeAge: purgeAge, windows: windows, outbox: outbox,
-      oldestWaitingAge: oldest, size: try store.storageSize())
+      oldestWaitingAge: oldest, size: try ctx.store.storageSize())
   }
 }

@@ -20,7 +20,8 @@ enum MailEncoding {
   /// characters), else RFC 2047 B encoded-words on folded lines (RFC 5322 §2.2.3).
   static func headerText(_ text: String, nameLength: Int) -> String {
     let ascii = text.utf8.allSatisfy { $0 >= 32 && $0 < 127 }
-    if ascii && !text.contains("=?") { return fold(text, nameLength: nameLength) }
+    let looksEncoded = zip(text.utf8, text.utf8.dropFirst()).contains { $0 == 61 && $1 == 63 }
+    if ascii && !looksEncoded { return fold(text, nameLength: nameLength) }
     return encodedWords(text).joined(separator: "\r\n ")
   }
 
@@ -44,6 +45,7 @@ enum MailEncoding {
 
   /// Folds ASCII `text` at spaces so that lines stay near 76 characters (never splitting a word).
   static func fold(_ text: String, nameLength: Int) -> String {
+    if nameLength + text.utf8.count <= 76 { return text }
     var result = ""
     var used = nameLength
     for (index, word) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
@@ -102,6 +104,61 @@ enum MailEncoding {
     }
     if start < bytes.count { out.append(bytes[start...]) }
     return out
+  }
+
+  /// A body's Content-Transfer-Encoding (RFC 2045 §6.1).
+  enum TransferEncoding: String {
+    case sevenBit = "7bit"
+    case eightBit = "8bit"
+    case quotedPrintable = "quoted-printable"
+  }
+
+  /// The longest line of a 7bit or 8bit body, without its CRLF (RFC 5322 §2.1.1, RFC 2045
+  /// §2.7–2.8).
+  static let maximumLineLength = 998
+
+  /// `text` as a body, lines ending CRLF: as it is (`7bit` when ASCII; `8bit` when not and
+  /// `eightBit` allows it) when no line is longer than 998 octets, there is no NUL and no line
+  /// starts with `From ` (an mbox file would show it as `>From `), so a token or a link stays
+  /// whole in a reader that does not decode (bsd-mailx); else quoted-printable.
+  static func body(_ text: String, eightBit: Bool) -> (TransferEncoding, [UInt8]) {
+    var out: [UInt8] = []
+    var ascii = true
+    var fits = true
+    var contiguous = text
+    contiguous.withUTF8 { b in
+      out.reserveCapacity(b.count + b.count / 30 + 2)
+      var column = 0
+      var i = 0
+      while i < b.count {
+        let c = b[i]
+        if c == 13 || c == 10 {
+          out.append(13)
+          out.append(10)
+          if c == 13, i + 1 < b.count, b[i + 1] == 10 { i += 1 }
+          column = 0
+        } else {
+          // NUL, a line past 998 octets, or `From ` at a line start (compared when its
+          // space arrives) need quoted-printable.
+          if c == 0 || column == maximumLineLength
+            || (column == 4 && c == 32 && out.suffix(4).elementsEqual("From".utf8))
+          {
+            fits = false
+            return
+          }
+          if c >= 0x80 { ascii = false }
+          out.append(c)
+          column += 1
+        }
+        i += 1
+      }
+      if column > 0 {
+        out.append(13)
+        out.append(10)
+      }
+    }
+    if fits && (ascii || eightBit) { return (ascii ? .sevenBit : .eightBit, out) }
+    return (.quotedPrintable, quotedPrintable(text))
   }
 
   /// Quoted-printable (RFC 2045 §6.7) of `text`: line breaks become CRLF hard breaks, output

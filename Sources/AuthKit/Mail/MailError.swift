@@ -8,6 +8,8 @@ public enum SMTPStage: String, Sendable {
 public enum MailError: Error, Sendable {
   /// A CR, LF or NUL in an address or header value (RFC 5322 §2.2 header injection).
   case headerInjection(field: String)
+  /// The sender is not an address or a name-addr (`MailSender`); the reason says why.
+  case invalidSender(String)
   /// No address of the server could be reached.
   case connect(String)
   /// The server did not answer within the per-command timeout.
@@ -37,7 +39,8 @@ public enum MailError: Error, Sendable {
     switch self {
     case .connect, .timeout, .protocolError, .floodGuard: return true
     case .rejected(_, let reply): return reply.code < 500
-    case .headerInjection, .tls, .startTLSUnavailable, .plaintextAuthRefused, .mailbox,
+    case .headerInjection, .invalidSender, .tls, .startTLSUnavailable, .plaintextAuthRefused,
+      .mailbox,
       .untrustedMailbox:
       return false
     }
@@ -48,6 +51,7 @@ public enum MailError: Error, Sendable {
     switch self {
     case .headerInjection(let field):
       return "refused: line break or NUL in the \(field) header (header injection)"
+    case .invalidSender(let reason): return "refused: the sender is not an address: \(reason)"
     case .connect(let text): return "cannot connect to the mail server: \(text)"
     case .timeout(let stage): return "mail server did not answer in time (\(stage.rawValue))"
     case .tls(let text): return "TLS with the mail server failed: \(text)"

@@ -6,9 +6,11 @@
 
 /// A plain-text mail as authctl sends it (RFC 5322), rendered with CRLF line ends:
 /// `From`, `To`, `Subject` (RFC 2047 encoded-words when not ASCII), `Date`, `Message-ID`,
-/// `MIME-Version`, `Content-Type: text/plain; charset=utf-8`, a quoted-printable body
-/// (RFC 2045 §6.7) and `Auto-Submitted: auto-generated` (RFC 3834 §5).
+/// `MIME-Version`, `Content-Type: text/plain; charset=utf-8`, the body in 7bit, 8bit or
+/// quoted-printable (`MailEncoding.body`, RFC 2045 §6) and `Auto-Submitted: auto-generated`
+/// (RFC 3834 §5).
 public struct MailMessage: Sendable, Equatable {
+  /// The sender as configured: an address or a name-addr (`MailSender`).
   public var from: String
   public var to: String
   public var subject: String
@@ -43,27 +45,41 @@ public struct MailMessage: Sendable, Equatable {
     return "\(Hex.encode(random))@\(host)"
   }
 
-  /// The message as sent: headers, blank line, quoted-printable body, all lines ending CRLF.
-  /// The body always ends with a line break.
-  public func render() throws(MailError) -> [UInt8] {
+  /// The message as sent: headers, blank line, body, all lines ending CRLF. The body always
+  /// ends with a line break; it goes out as 7bit when ASCII, 8bit when UTF-8 and `eightBit`
+  /// (the server offers 8BITMIME, RFC 6152, or a local mailbox), as long as every line fits
+  /// in 998 octets; else quoted-printable.
+  public func render(eightBit: Bool = false) throws(MailError) -> [UInt8] {
     try Self.checkHeaderValue(from, field: "From")
+    let sender: MailSender
+    do {
+      sender = try MailSender.parse(from)
+    } catch {
+      throw .invalidSender(error.reason)
+    }
+    return try render(from: sender, eightBit: eightBit)
+  }
+
+  /// `render(eightBit:)` with `from` already parsed (the mailer's senders are parsed once).
+  func render(from sender: MailSender, eightBit: Bool) throws(MailError) -> [UInt8] {
     try Self.checkHeaderValue(to, field: "To")
     try Self.checkHeaderValue(subject, field: "Subject")
     try Self.checkHeaderValue(messageID, field: "Message-ID")
-    if messageID.contains("<") || messageID.contains(">") {
+    if messageID.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
       throw .headerInjection(field: "Message-ID")
     }
+    let (encoding, body) = MailEncoding.body(body, eightBit: eightBit)
     var out = ""
-    out += "From: \(MailEncoding.address(from))\r\n"
+    out += "From: \(sender.headerValue)\r\n"
     out += "To: \(MailEncoding.address(to))\r\n"
     out += "Subject: \(MailEncoding.headerText(subject, nameLength: 9))\r\n"
     out += "Date: \(MailEncoding.rfc5322Date(date))\r\n"
     out += "Message-ID: <\(messageID)>\r\n"
     out += "MIME-Version: 1.0\r\n"
     out += "Content-Type: text/plain; charset=utf-8\r\n"
-    out += "Content-Transfer-Encoding: quoted-printable\r\n"
+    out += "Content-Transfer-Encoding: \(encoding.rawValue)\r\n"
     out += "Auto-Submitted: auto-generated\r\n"
     out += "\r\n"
-    return Array(out.utf8) + MailEncoding.quotedPrintable(body)
+    return Array(out.utf8) + body
   }
 }

@@ -8,7 +8,7 @@ extension Mailer {
   {
     let now = clock.now()
     let items = try store.read { tx in
-      guard let ids else { return try tx.dueMessages(now: Timestamp.format(now), all: all) }
+      guard let ids else { return try tx.dueMessages(now: now, all: all) }
       return try ids.compactMap { try tx.outboxItem(id: $0) }.filter { $0.status == "queued" }
     }
     var report = DeliveryReport(destination: destination)
@@ -19,7 +19,7 @@ extension Mailer {
     switch transport {
     case .suppressed:
       for item in items {
-        try store.write { try $0.markSuppressed(id: item.id, at: Timestamp.format(now)) }
+        try store.write { try $0.markSuppressed(id: item.id, at: now) }
         report.suppressed += 1
       }
     case .mailbox(let path):
@@ -28,12 +28,16 @@ extension Mailer {
         progress.update(n)
         let sender = try senders()[0]
         do {
-          let bytes = try message(item, from: sender).render()
-          try mailbox.append(bytes, envelopeFrom: sender, date: clock.now())
+          // A local file has no transport limit on 8-bit text: UTF-8 bodies stay as they are.
+          let bytes = try message(item, from: sender.description).render(
+            from: sender, eightBit: true)
+          try mailbox.append(bytes, envelopeFrom: sender.address, date: clock.now().seconds)
           try markSent(store, item, &report)
         } catch let error as MailError {
           // A header that cannot be written never will be: failed, not retried forever.
           if case .headerInjection = error {
+            try fail(store, item, error.message, &report)
+          } else if case .invalidSender = error {
             try fail(store, item, error.message, &report)
           } else {
             try deferItem(store, item, error.message, &report)
@@ -41,7 +45,13 @@ extension Mailer {
         }
       }
     case .smtp(let smtp):
-      try deliverSMTP(store, items, smtp, &report, progress)
+      // Parallel connections are for `mail flush`; a flow's own messages take one.
+      report = try SMTPDelivery(
+        mailer: self, store: store, items: items, settings: smtp,
+        maxPerConnection: settings.mailMaxEmails,
+        connections: ids == nil ? settings.mailConnections : 1, report: report,
+        progress: progress
+      ).run()
     }
     return report
   }
@@ -49,11 +59,11 @@ extension Mailer {
   func message(_ item: OutboxItem, from: String) -> MailMessage {
     MailMessage(
       from: from, to: item.recipient, subject: item.subject, body: item.body ?? "",
-      date: clock.now(), messageID: item.messageID)
+      date: clock.now().seconds, messageID: item.messageID)
   }
 
   func markSent(_ store: any Store, _ item: OutboxItem, _ report: inout DeliveryReport) throws {
-    try store.write { try $0.markSent(id: item.id, at: Timestamp.format(clock.now())) }
+    try store.write { try $0.markSent(id: item.id, at: clock.now()) }
     report.delivered.append((item.id, item.recipient))
   }
 
@@ -68,7 +78,7 @@ extension Mailer {
     }
     let next = clock.now() + Self.backoff(afterAttempts: item.attempts + 1)
     try record(store, item, error, event: "mail.deferred") {
-      try $0.markDeferred(id: item.id, error: error, next: Timestamp.format(next))
+      try $0.markDeferred(id: item.id, error: error, next: next)
     }
     report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
   }
@@ -93,77 +103,8 @@ extension Mailer {
       try mark(tx)
       try tx.record(
         AuditEvent(
-          at: Timestamp.format(clock.now()), event: event, userID: item.userID,
+          at: clock.now(), event: event, userID: item.userID,
           email: item.recipient, ok: false, reason: error, detail: item.kind))
-    }
-  }
-
-  /// One connection carries up to `MAIL_MAX_EMAILS` messages (RSET between); a broken
-  /// connection stops the run, leaving the rest queued and due.
-  func deliverSMTP(
-    _ store: any Store, _ items: [OutboxItem], _ smtp: SMTPSettings,
-    _ report: inout DeliveryReport, _ progress: any ProgressDisplay
-  ) throws {
-    let maxPerConnection = max(1, settings.mailMaxEmails)
-    var client: SMTPClient?
-    var onConnection = 0
-    var refusedSenders: Set<String> = []
-    defer { client?.quit() }
-    for (n, item) in items.enumerated() {
-      progress.update(n)
-      if client == nil || onConnection >= maxPerConnection {
-        client?.quit()
-        let c = SMTPClient(settings: smtp, transcript: observer.transcript)
-        do throws(MailError) {
-          try c.connect()
-        } catch {
-          // The server cannot be reached or refuses us: nothing is sent; every message stays
-          // queued (a TLS or certificate problem is fixed in the configuration, then flushed).
-          try deferItem(store, item, error.message, &report)
-          report.untried += items.count - n - 1
-          client = nil
-          return
-        }
-        client = c
-        onConnection = 0
-      }
-      var senders = try self.senders().filter { !refusedSenders.contains($0) }
-      if senders.isEmpty { senders = try self.senders() }
-      var outcome: MailError?
-      for sender in senders {
-        do throws(MailError) {
-          _ = try client!.send(
-            from: sender, to: [item.recipient], message: message(item, from: sender).render())
-          outcome = nil
-          break
-        } catch {
-          outcome = error
-          if case .rejected(.mailFrom, let reply) = error, reply.code >= 500 {
-            refusedSenders.insert(sender)
-            continue
-          }
-          break
-        }
-      }
-      onConnection += 1
-      guard let error = outcome else {
-        try markSent(store, item, &report)
-        continue
-      }
-      switch error {
-      case .rejected(_, let reply) where reply.code >= 500:
-        try fail(store, item, "\(reply.code) \(reply.text)", &report)
-      case .rejected:
-        try deferItem(store, item, error.message, &report)
-      case .headerInjection:
-        try fail(store, item, error.message, &report)
-      default:
-        // Timeout or dropped connection mid-message: the server may or may not have it.
-        try deferItem(store, item, error.message, &report)
-        report.untried += items.count - n - 1
-        client = nil
-        return
-      }
     }
   }
 }

@@ -38,6 +38,8 @@ public struct DeliveryReport: Sendable {
   public var failed: [Problem] = []
   /// Due messages not tried because the connection broke; still queued and due.
   public var untried = 0
+  /// Extra connections (MAIL_CONNECTIONS) that could not be opened while another carried on.
+  public var connectionProblems: [String] = []
 }
 
 /// Queues messages in the outbox inside a flow's transaction and delivers them after the
@@ -54,11 +56,20 @@ public final class Mailer {
   public var transport: Transport
   /// Hears the progress of a delivery and, with `MAIL_DEBUG`, the SMTP transcript.
   public let observer: any Observer
+  /// The senders of the settings, in their written order (`senders()` shuffles them).
+  let pool: [MailSender]
 
   public init(settings: Settings, clock: Clock, observer: any Observer) {
     self.settings = settings
     self.clock = clock
     self.observer = observer
+    pool =
+      !settings.mailSenders.isEmpty
+      ? settings.mailSenders
+      : [
+        settings.mailDefaultSender ?? settings.mailUsernameSender
+          ?? MailSender(displayName: nil, address: "authctl@localhost")
+      ]
     if settings.mailSuppressSend {
       transport = .suppressed
     } else if let host = settings.mailServer {
@@ -88,27 +99,25 @@ public final class Mailer {
       decoding: hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return SMTPSettings(
       host: host, port: s.mailPort, security: security,
-      username: s.mailUsername, password: s.mailPassword?.revealed,
+      // `Name <address>` logs in as the address.
+      username: s.mailUsernameSender?.address ?? s.mailUsername,
+      password: s.mailPassword?.revealed,
       timeout: s.mailTimeout.wholeSeconds, caFile: s.mailTLSCAFile,
       allowPlaintextAuth: s.mailAllowPlaintextAuth,
       heloName: helo.isEmpty ? "localhost" : helo, debug: s.mailDebug)
   }
 
-  /// The From addresses to use, in the order to try them for one message: `MAIL_SENDERS`
-  /// shuffled (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`,
-  /// else `authctl@localhost`.
-  public func senders() throws -> [String] {
-    let pool = settings.mailSenders
-    if !pool.isEmpty {
-      var shuffled = pool
-      for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
-        let j = Int(try Random.uniform(UInt32(i + 1)))
-        shuffled.swapAt(i, j)
-      }
-      return shuffled
+  /// The senders to use, in the order to try them for one message: `MAIL_SENDERS` shuffled
+  /// (a pool, the original's wish), else `MAIL_DEFAULT_SENDER`, else `MAIL_USERNAME`, else
+  /// `authctl@localhost`. Each is an address or a name-addr (`MailSender`), parsed when the
+  /// configuration loaded.
+  public func senders() throws -> [MailSender] {
+    var senders = pool
+    for i in stride(from: senders.count - 1, to: 0, by: -1) {
+      let j = Int(try Random.uniform(UInt32(i + 1)))
+      senders.swapAt(i, j)
     }
-    if let s = settings.mailDefaultSender ?? settings.mailUsername { return [s] }
-    return ["authctl@localhost"]
+    return senders
   }
 
   /// Checks the draft (`MailError.headerInjection`, exit 65), applies the flood guard
@@ -117,14 +126,16 @@ public final class Mailer {
   /// write transaction, so a refusal rolls the whole change back.
   @discardableResult
   public func enqueue(_ tx: any StoreTransaction, _ draft: MailDraft) throws -> Int64 {
+    // The senders come from the configuration (MAIL_DEFAULT_SENDER, MAIL_SENDERS): a bad one
+    // is refused when the configuration loads.
     let senders = try senders()
     try MailMessage.checkHeaderValue(draft.to, field: "To")
     try MailMessage.checkHeaderValue(draft.subject, field: "Subject")
-    // The From addresses need no check here: they come from `Settings`, which refused a line
-    // break or NUL in MAIL_SENDERS, MAIL_DEFAULT_SENDER and MAIL_USERNAME when it loaded.
+    // The senders need no check here: `Settings` parsed each when it loaded (`MailSender`
+    // refuses a line break or any control character).
     let now = clock.now()
     let limit = settings.mailPerHour
-    let recent = try tx.messageCount(recipient: draft.to, since: Timestamp.format(now - 3600))
+    let recent = try tx.messageCount(recipient: draft.to, since: now - .seconds(3600))
     if recent >= limit {
       let key = RecipientKey.of(draft.to)
       let counted = key == draft.to ? key : "\(draft.to) (counted as \(key))"
@@ -133,23 +144,23 @@ public final class Mailer {
     let messageID = try Self.messageID(from: senders[0])
     return try tx.enqueueMessage(
       userID: draft.userID, kind: draft.kind, recipient: draft.to, subject: draft.subject,
-      body: draft.body, messageID: messageID, now: Timestamp.format(now))
+      body: draft.body, messageID: messageID, now: now)
   }
 
-  /// A new Message-ID in the domain of `sender` (RFC 5322 §3.6.4), random from OpenSSL.
-  static func messageID(from sender: String) throws -> String {
-    let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
-    return MailMessage.makeMessageID(domain: domain, random: try Random.bytes(16))
+  /// A new Message-ID in the domain of `sender`'s address (RFC 5322 §3.6.4), random from
+  /// OpenSSL.
+  static func messageID(from sender: MailSender) throws -> String {
+    MailMessage.makeMessageID(domain: sender.domain, random: try Random.bytes(16))
   }
 
   /// The message of `authctl mail test`, sent straight to the transport (not queued), and its
   /// sender.
-  public func testMessage(to: String) throws -> (message: MailMessage, sender: String) {
+  public func testMessage(to: String) throws -> (message: MailMessage, sender: MailSender) {
     let senders = try senders()
     let message = MailMessage(
-      from: senders[0], to: to, subject: "authctl test message",
+      from: senders[0].description, to: to, subject: "authctl test message",
       body: "This is a test message from authctl to \(to).\nIf you can read it, mail works.",
-      date: clock.now(), messageID: try Self.messageID(from: senders[0]))
+      date: clock.now().seconds, messageID: try Self.messageID(from: senders[0]))
     return (message, senders[0])
   }
 

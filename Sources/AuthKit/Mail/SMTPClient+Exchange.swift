@@ -73,10 +73,10 @@ extension SMTPClient {
     }
   }
 
-  /// One transcript line (with `debug` only), to the callback; the server's text is escaped
-  /// (`TerminalText`) so a reply cannot drive the terminal.
-  func log(_ line: String) {
+  /// One transcript line (with `debug` only, built only then), to the callback; the server's
+  /// text is escaped (`TerminalText`) so a reply cannot drive the terminal.
+  func log(_ line: @autoclosure () -> String) {
     guard settings.debug, let transcript else { return }
-    transcript(TerminalText.escaped(line))
+    transcript(TerminalText.escaped(line()))
   }
 }

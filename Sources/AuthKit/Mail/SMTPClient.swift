@@ -9,7 +9,8 @@
 /// `connect()` opens the session: every address of the host in turn, implicit TLS
 /// (RFC 8314) or STARTTLS (RFC 3207, never falling back to clear text), EHLO with HELO fallback,
 /// then AUTH PLAIN or LOGIN (RFC 4616, draft-murchison-sasl-login) when a user name is set.
-/// `send` runs one mail transaction (RSET first from the second on); `quit()` ends the session.
+/// `send` runs one mail transaction and `run` a stream of them (`SMTPClient+Transactions`),
+/// pipelined when the server offers PIPELINING (RFC 2920); `quit()` ends the session.
 /// Each command's reply must come within `settings.timeout` seconds.
 public final class SMTPClient {
   public let settings: SMTPSettings
@@ -20,7 +21,10 @@ public final class SMTPClient {
 
   let transcript: ((String) -> Void)?
   var connection: SMTPConnection?
-  private var transactions = 0
+  /// A transaction was opened (MAIL FROM accepted) and abandoned before its content: the next
+  /// one starts with RSET (RFC 5321 §4.1.1.5). After the end of DATA the server has cleared the
+  /// transaction whatever its reply (§4.1.1.4), so no RSET is needed then.
+  var needsReset = false
 
   /// With `settings.debug`, each line sent (`C: …`) and received (`S: …`) goes to
   /// `transcript` (authctl's observer writes it to stderr); AUTH payloads are replaced by
@@ -41,7 +45,7 @@ public final class SMTPClient {
     let socket = try Socket.connect(
       host: settings.host, port: settings.port, timeout: settings.timeout)
     connection = SMTPConnection(socket: socket)
-    transactions = 0
+    needsReset = false
     do throws(MailError) {
       if settings.security == .implicitTLS { try startTLS(stage: .greeting) }
       try expect(readReply(.greeting), [220], .greeting)
@@ -73,24 +77,30 @@ public final class SMTPClient {
   /// are dot-stuffed (RFC 5321 §4.5.2).
   @discardableResult
   public func send(from: String, to: [String], message: [UInt8]) throws(MailError) -> SMTPReply {
-    try MailMessage.checkHeaderValue(from, field: "MAIL FROM")
-    for address in to { try MailMessage.checkHeaderValue(address, field: "RCPT TO") }
-    guard connection != nil else { throw .protocolError("not connected") }
-    if transactions > 0 { try expect(command("RSET", .reset), [250], .reset) }
-    transactions += 1
-    try expect(command("MAIL FROM:<\(from)>", .mailFrom), [250], .mailFrom)
-    for address in to {
-      try expect(command("RCPT TO:<\(address)>", .rcptTo), [250, 251], .rcptTo)
+    var pending: SMTPTransaction? = SMTPTransaction(from: from, to: to, message: message)
+    var outcome: Result<SMTPReply, MailError>?
+    do {
+      try run {
+        defer { pending = nil }
+        return pending
+      } result: { _, result in
+        outcome = result
+      }
+    } catch let error as MailError {
+      throw error
+    } catch {
+      throw .protocolError("\(error)")
     }
-    try expect(command("DATA", .data), [354], .data)
-    let data = Self.dataBytes(message)
-    log("C: <message, \(message.count) bytes>")
-    log("C: .")
-    try write(data, .endOfData)
-    let reply = try readReply(.endOfData)
-    try expect(reply, [250], .endOfData)
-    return reply
+    guard let outcome else { throw .protocolError("not connected") }
+    return try outcome.get()
   }
+
+  /// Whether the last EHLO offered PIPELINING (RFC 2920).
+  public var offersPipelining: Bool { capabilities["PIPELINING"] != nil }
+
+  /// Whether the last EHLO offered 8BITMIME (RFC 6152): a message may then carry an `8bit`
+  /// body, sent with `BODY=8BITMIME`.
+  public var offers8BitMIME: Bool { capabilities["8BITMIME"] != nil }
 
   /// Sends QUIT (waiting at most the timeout for its reply) and closes the connection.
   public func quit() {
@@ -109,12 +119,27 @@ public final class SMTPClient {
   static func dataBytes(_ message: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(message.count + message.count / 40 + 5)
-    for line in MailEncoding.lines(message) {
-      if line.first == UInt8(ascii: ".") { out.append(UInt8(ascii: ".")) }
-      out += line
-      out += [13, 10]
+    var lineStart = true
+    var i = 0
+    while i < message.count {
+      let c = message[i]
+      if c == 13 || c == 10 {
+        out.append(13)
+        out.append(10)
+        if c == 13, i + 1 < message.count, message[i + 1] == 10 { i += 1 }
+        lineStart = true
+      } else {
+        if lineStart && c == UInt8(ascii: ".") { out.append(c) }
+        out.append(c)
+        lineStart = false
+      }
+      i += 1
     }
-    out += [46, 13, 10]
+    if !lineStart {
+      out.append(13)
+      out.append(10)
+    }
+    out.append(contentsOf: [46, 13, 10])
     return out
   }
 

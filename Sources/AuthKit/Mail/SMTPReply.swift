@@ -19,6 +19,20 @@ public struct SMTPReply: Sendable, Equatable {
   /// 2xx.
   public var isPositive: Bool { (200..<300).contains(code) }
 
+  /// Whether a refusal names the sender, not the recipient: any 553 (RFC 5321 §4.2.2,
+  /// "mailbox name not allowed", as Postfix refuses a sender a login does not own), or an
+  /// enhanced status (RFC 3463) of 5.7.1 (refused by policy), 5.1.7 or 5.1.8 (bad sender's
+  /// mailbox or system) whose text speaks of the sender, as Postfix's "553 5.7.1 <a@x>:
+  /// Sender address rejected: not owned by user u" or "554 5.7.1 <a@x>: Sender address
+  /// rejected: Access denied".
+  public var namesSender: Bool {
+    if code == 553 { return true }
+    let words = text.split(separator: " ", maxSplits: 1)
+    guard code >= 500, let status = words.first, ["5.7.1", "5.1.7", "5.1.8"].contains(status)
+    else { return false }
+    return text.lowercased().contains("sender")
+  }
+
   /// Whether `line` ends a reply: a code followed by a space or nothing (not by `-`).
   static func isLast(_ line: [UInt8]) -> Bool {
     line.count == 3 || (line.count > 3 && line[3] != UInt8(ascii: "-"))

@@ -69,7 +69,10 @@ public struct Migrator {
         try migration.apply(db, context)
         try db.run(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-          [.integer(Int64(migration.version)), .text(migration.name), .text(context.now)])
+          [
+            .integer(Int64(migration.version)), .text(migration.name),
+            StoredTime.value(context.now),
+          ])
         done.append(migration)
       }
     }

@@ -57,7 +57,8 @@ public final class SQLiteStore: Store {
     applied: [AppliedSchemaStep], pending: [SchemaStep]
   ) {
     let applied = try migrator.applied(connection).map {
-      AppliedSchemaStep(step: SchemaStep(version: $0.version, name: $0.name), appliedAt: $0.at)
+      AppliedSchemaStep(
+        step: SchemaStep(version: $0.version, name: $0.name), appliedAt: StoredTime.instant($0.at))
     }
     return (applied, try migrator.pending(connection).map(\.step))
   }

@@ -7,7 +7,7 @@ extension SQLiteTransaction {
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
       """,
       [
-        .text(e.at), .text(e.event), .optional(e.userID), .optional(e.email),
+        StoredTime.value(e.at), .text(e.event), .optional(e.userID), .optional(e.email),
         .text(e.ok ? "ok" : "failed"), .optional(e.reason), .optional(e.detail),
       ])
   }
@@ -33,7 +33,7 @@ extension SQLiteTransaction {
       conditions.append("event = ?\(values.count)")
     }
     if let since = filter.since {
-      values.append(.text(Timestamp.format(since)))
+      values.append(StoredTime.value(since))
       conditions.append("at >= ?\(values.count)")
     }
     if filter.failedOnly { conditions.append("outcome = 'failed'") }
@@ -44,28 +44,30 @@ extension SQLiteTransaction {
     return try cursor(sql, values, columns: columns)
   }
 
-  func auditEventCount(before cutoff: String) throws(StoreError) -> Int {
-    try first("SELECT count(*) FROM audit WHERE at < ?1", [.text(cutoff)]) { Int($0.int(0)) } ?? 0
+  func auditEventCount(before cutoff: Instant) throws(StoreError) -> Int {
+    try first("SELECT count(*) FROM audit WHERE at < ?1", [StoredTime.value(cutoff)]) {
+      Int($0.int(0))
+    } ?? 0
   }
 
   /// The oldest first, over the `audit_at` index: each batch starts where the last ended.
-  func deleteAuditEvents(before cutoff: String, limit: Int) throws(StoreError) -> Int {
-    try run(Self.deleteAuditBatchSQL, [.text(cutoff), .integer(Int64(limit))])
+  func deleteAuditEvents(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+    try run(Self.deleteAuditBatchSQL, [StoredTime.value(cutoff), .integer(Int64(limit))])
   }
 
   /// A batch of `prune` (named for its query-plan test: a range of `audit_at`).
   static let deleteAuditBatchSQL =
     "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)"
 
-  /// One range of the `audit_event_outcome_at` index per event and outcome (migration 4).
-  func auditEventCounts(_ events: [String], since: String) throws(StoreError)
+  /// One range of the `audit_event_outcome_at` index per event and outcome (migration 5).
+  func auditEventCounts(_ events: [String], since: Instant) throws(StoreError)
     -> [String: (ok: Int, failed: Int)]
   {
     var counts: [String: (ok: Int, failed: Int)] = [:]
     for event in events {
       func count(_ outcome: String) throws(StoreError) -> Int {
         try first(
-          Self.eventCountSQL, [.text(event), .text(outcome), .text(since)]
+          Self.eventCountSQL, [.text(event), .text(outcome), StoredTime.value(since)]
         ) { Int($0.int(0)) } ?? 0
       }
       counts[event] = (try count("ok"), try count("failed"))

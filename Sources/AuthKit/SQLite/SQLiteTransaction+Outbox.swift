@@ -9,13 +9,13 @@ extension SQLiteTransaction {
     OutboxItem(
       id: s.int(0), userID: s.optionalText(1), kind: s.text(2), recipient: s.text(3),
       subject: s.text(4), body: s.optionalText(5), messageID: s.text(6), status: s.text(7),
-      attempts: Int(s.int(8)), lastError: s.optionalText(9), createdAt: s.text(10),
-      nextAttemptAt: s.text(11))
+      attempts: Int(s.int(8)), lastError: s.optionalText(9), createdAt: s.instant(10),
+      nextAttemptAt: s.instant(11))
   }
 
   func enqueueMessage(
     userID: String?, kind: String, recipient: String, subject: String, body: String,
-    messageID: String, now: String
+    messageID: String, now: Instant
   ) throws(StoreError) -> Int64 {
     try run(
       """
@@ -25,7 +25,7 @@ extension SQLiteTransaction {
       """,
       [
         .optional(userID), .text(kind), .text(recipient), .text(RecipientKey.of(recipient)),
-        .text(subject), .text(body), .text(messageID), .text(now),
+        .text(subject), .text(body), .text(messageID), StoredTime.value(now),
       ])
     return lastInsertID
   }
@@ -34,12 +34,12 @@ extension SQLiteTransaction {
     try first("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?1", [.integer(id)], Self.item)
   }
 
-  func dueMessages(now: String, all: Bool) throws(StoreError) -> [OutboxItem] {
+  func dueMessages(now: Instant, all: Bool) throws(StoreError) -> [OutboxItem] {
     try self.all(
       """
       SELECT \(Self.outboxColumns) FROM outbox
       WHERE status = 'queued' AND (?2 OR next_attempt_at <= ?1) ORDER BY id
-      """, [.text(now), .integer(all ? 1 : 0)], Self.item)
+      """, [StoredTime.value(now), .integer(all ? 1 : 0)], Self.item)
   }
 
   func pendingMessages() throws(StoreError) -> [OutboxItem] {
@@ -48,34 +48,41 @@ extension SQLiteTransaction {
       [], Self.item)
   }
 
-  func deferredMessageCount(now: String) throws(StoreError) -> Int {
+  func deferredMessages(now: Instant) throws(StoreError) -> (count: Int, nextDue: Instant?) {
     try first(
-      "SELECT count(*) FROM outbox WHERE status = 'queued' AND next_attempt_at > ?1",
-      [.text(now)]
-    ) { Int($0.int(0)) } ?? 0
+      """
+      SELECT count(*), min(next_attempt_at) FROM outbox
+      WHERE status = 'queued' AND next_attempt_at > ?1
+      """,
+      [StoredTime.value(now)]
+    ) { (Int($0.int(0)), $0.optionalInstant(1)) } ?? (0, nil)
   }
 
-  func messageCount(recipient: String, since: String) throws(StoreError) -> Int {
-    try first(SQLiteStore.floodCountSQL, [.text(RecipientKey.of(recipient)), .text(since)]) {
+  func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {
+    try first(
+      SQLiteStore.floodCountSQL, [.text(RecipientKey.of(recipient)), StoredTime.value(since)]
+    ) {
       Int($0.int(0))
     } ?? 0
   }
 
   static let finishedBefore = "status IN ('sent', 'suppressed', 'failed') AND created_at < ?1"
 
-  func finishedMessageCount(before cutoff: String) throws(StoreError) -> Int {
-    try first("SELECT count(*) FROM outbox WHERE \(Self.finishedBefore)", [.text(cutoff)]) {
+  func finishedMessageCount(before cutoff: Instant) throws(StoreError) -> Int {
+    try first(
+      "SELECT count(*) FROM outbox WHERE \(Self.finishedBefore)", [StoredTime.value(cutoff)]
+    ) {
       Int($0.int(0))
     } ?? 0
   }
 
   /// The oldest first by id (ids grow with time), a batch at a time.
-  func deleteFinishedMessages(before cutoff: String, limit: Int) throws(StoreError) -> Int {
+  func deleteFinishedMessages(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
     try run(
       """
       DELETE FROM outbox WHERE id IN (
         SELECT id FROM outbox WHERE \(Self.finishedBefore) ORDER BY id LIMIT ?2)
-      """, [.text(cutoff), .integer(Int64(limit))])
+      """, [StoredTime.value(cutoff), .integer(Int64(limit))])
   }
 
   /// The counts of `outboxSummary`, over the `outbox_due (status, next_attempt_at)` index
@@ -88,10 +95,10 @@ extension SQLiteTransaction {
     failed: "SELECT count(*) FROM outbox WHERE status = 'failed'"
   )
 
-  func outboxSummary(now: String) throws(StoreError) -> OutboxSummary {
+  func outboxSummary(now: Instant) throws(StoreError) -> OutboxSummary {
     let waiting =
-      try first(Self.outboxSummarySQL.waiting, [.text(now)]) {
-        (Int($0.int(0)), Int($0.int(1)), $0.optionalText(2))
+      try first(Self.outboxSummarySQL.waiting, [StoredTime.value(now)]) {
+        (Int($0.int(0)), Int($0.int(1)), $0.optionalInstant(2))
       } ?? (0, 0, nil)
     let failed = try first(Self.outboxSummarySQL.failed) { Int($0.int(0)) } ?? 0
     return OutboxSummary(
@@ -113,26 +120,26 @@ extension SQLiteTransaction {
     try run("DELETE FROM outbox WHERE \(Self.ofPerson)", [.text(userID), .text(recipient)])
   }
 
-  func markSent(id: Int64, at: String) throws(StoreError) {
+  func markSent(id: Int64, at: Instant) throws(StoreError) {
     try run(
       """
       UPDATE outbox SET status = 'sent', body = NULL, sent_at = ?2, attempts = attempts + 1,
         last_error = NULL WHERE id = ?1
-      """, [.integer(id), .text(at)])
+      """, [.integer(id), StoredTime.value(at)])
   }
 
-  func markSuppressed(id: Int64, at: String) throws(StoreError) {
+  func markSuppressed(id: Int64, at: Instant) throws(StoreError) {
     try run(
       "UPDATE outbox SET status = 'suppressed', body = NULL, sent_at = ?2 WHERE id = ?1",
-      [.integer(id), .text(at)])
+      [.integer(id), StoredTime.value(at)])
   }
 
-  func markDeferred(id: Int64, error: String, next: String) throws(StoreError) {
+  func markDeferred(id: Int64, error: String, next: Instant) throws(StoreError) {
     try run(
       """
       UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
       WHERE id = ?1
-      """, [.integer(id), .text(error), .text(next)])
+      """, [.integer(id), .text(error), StoredTime.value(next)])
   }
 
   func markFailed(id: Int64, error: String) throws(StoreError) {

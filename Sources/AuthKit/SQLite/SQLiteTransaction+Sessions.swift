@@ -3,15 +3,18 @@ extension SQLiteTransaction {
   func insertSession(_ s: Session) throws(StoreError) {
     try run(
       "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-      [.text(s.id), .text(s.userID), .text(s.createdAt), .text(s.expiresAt)])
+      [
+        .text(s.id), .text(s.userID), StoredTime.value(s.createdAt),
+        StoredTime.value(s.expiresAt),
+      ])
   }
 
   static let sessionColumns = "id, user_id, created_at, expires_at, revoked_at, revoked_reason"
 
   static func session(_ s: Statement) -> Session {
     Session(
-      id: s.text(0), userID: s.text(1), createdAt: s.text(2), expiresAt: s.text(3),
-      revokedAt: s.optionalText(4), revokedReason: s.optionalText(5))
+      id: s.text(0), userID: s.text(1), createdAt: s.instant(2), expiresAt: s.instant(3),
+      revokedAt: s.optionalInstant(4), revokedReason: s.optionalText(5))
   }
 
   func session(id: String) throws(StoreError) -> Session? {
@@ -19,33 +22,35 @@ extension SQLiteTransaction {
       "SELECT \(Self.sessionColumns) FROM sessions WHERE id = ?1", [.text(id)], Self.session)
   }
 
-  func liveSessions(userID: String, now: String) throws(StoreError) -> [Session] {
+  func liveSessions(userID: String, now: Instant) throws(StoreError) -> [Session] {
     try all(
       """
       SELECT \(Self.sessionColumns) FROM sessions
       WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
       ORDER BY created_at DESC, rowid DESC
-      """, [.text(userID), .text(now)], Self.session)
+      """, [.text(userID), StoredTime.value(now)], Self.session)
   }
 
   static let endedBefore = "expires_at < ?1 OR revoked_at < ?1"
 
-  func endedSessionCount(before cutoff: String) throws(StoreError) -> Int {
-    try first("SELECT count(*) FROM sessions WHERE \(Self.endedBefore)", [.text(cutoff)]) {
+  func endedSessionCount(before cutoff: Instant) throws(StoreError) -> Int {
+    try first(
+      "SELECT count(*) FROM sessions WHERE \(Self.endedBefore)", [StoredTime.value(cutoff)]
+    ) {
       Int($0.int(0))
     } ?? 0
   }
 
-  func deleteEndedSessions(before cutoff: String) throws(StoreError) -> Int {
-    try run("DELETE FROM sessions WHERE \(Self.endedBefore)", [.text(cutoff)])
+  func deleteEndedSessions(before cutoff: Instant) throws(StoreError) -> Int {
+    try run("DELETE FROM sessions WHERE \(Self.endedBefore)", [StoredTime.value(cutoff)])
   }
 
-  func deleteEndedSessions(before cutoff: String, limit: Int) throws(StoreError) -> Int {
+  func deleteEndedSessions(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
     try run(
       """
       DELETE FROM sessions WHERE rowid IN (
         SELECT rowid FROM sessions WHERE \(Self.endedBefore) LIMIT ?2)
-      """, [.text(cutoff), .integer(Int64(limit))])
+      """, [StoredTime.value(cutoff), .integer(Int64(limit))])
   }
 
   func sessions(userID: String) throws(StoreError) -> [Session] {
@@ -55,31 +60,38 @@ extension SQLiteTransaction {
   }
 
   @discardableResult
-  func revokeSession(id: String, at: String, reason: String) throws(StoreError) -> Bool {
+  func revokeSession(id: String, at: Instant, reason: String) throws(StoreError) -> Bool {
     try revoke(where: "id", id, at: at, reason: reason) == 1
   }
 
   @discardableResult
-  func revokeSessions(userID: String, at: String, reason: String) throws(StoreError) -> Int {
+  func revokeSessions(userID: String, at: Instant, reason: String) throws(StoreError) -> Int {
     try revoke(where: "user_id", userID, at: at, reason: reason)
   }
 
-  private func revoke(where column: String, _ key: String, at: String, reason: String)
+  @discardableResult
+  func revokeAllSessions(at: Instant, reason: String) throws(StoreError) -> Int {
+    try run(
+      "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 WHERE revoked_at IS NULL",
+      [StoredTime.value(at), .text(reason)])
+  }
+
+  private func revoke(where column: String, _ key: String, at: Instant, reason: String)
     throws(StoreError) -> Int
   {
     try run(
       """
       UPDATE sessions SET revoked_at = ?2, revoked_reason = ?3
       WHERE \(column) = ?1 AND revoked_at IS NULL
-      """, [.text(key), .text(at), .text(reason)])
+      """, [.text(key), StoredTime.value(at), .text(reason)])
   }
 
-  func liveSessionCount(userID: String, now: String) throws(StoreError) -> Int {
+  func liveSessionCount(userID: String, now: Instant) throws(StoreError) -> Int {
     try first(
       """
       SELECT count(*) FROM sessions
       WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
-      """, [.text(userID), .text(now)]
+      """, [.text(userID), StoredTime.value(now)]
     ) { Int($0.int(0)) } ?? 0
   }
 }

@@ -19,7 +19,12 @@ public enum Schema {
       version: 3, name: "outbox: flood guard per mailbox, no bodies of failed mail",
       apply: outboxRecipientKey),
     Migration(
-      version: 4, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
+      version: 4,
+      name:
+        "account lifecycle: validity window, required reset, address change; the original's rows dated",
+      apply: lifecycle),
+    Migration(
+      version: 5, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
   ]
 
   /// The latest version this binary knows.
@@ -53,7 +58,7 @@ public enum Schema {
     }
     try db.run(
       "UPDATE users SET created_at = ?1, updated_at = ?1 WHERE created_at IS NULL",
-      [.text(context.now)])
+      [StoredTime.value(context.now)])
     let clash = try db.first(
       """
       SELECT lower(email) FROM users WHERE email IS NOT NULL
@@ -134,7 +139,10 @@ public enum Schema {
       let secret = try context.randomBytes(32)
       try db.run(
         "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
-        [.text(StoredSetting.jwtSecret.rawValue), .text(Hex.encode(secret)), .text(context.now)])
+        [
+          .text(StoredSetting.jwtSecret.rawValue), .text(Hex.encode(secret)),
+          StoredTime.value(context.now),
+        ])
       context.notice(
         "JWT_SECRET is not set: generated a 32-byte secret and kept it in the database settings")
     }
@@ -158,11 +166,64 @@ public enum Schema {
     try db.execute("CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at)")
   }
 
+  /// The blanks `activated_at` may hold and still mean "not confirmed" (SQLite's `trim`).
+  static let blanks = "' ' || char(9, 10, 13)"
+
+  /// Issue 16: the columns of the account lifecycle, and the original app's rows kept right.
+  ///
+  /// - `valid_from`, `expires_at`: the validity window (`users valid-from`, `users expire`).
+  /// - `must_reset_at`, `must_reset_reason`: a required password change (`users
+  ///   require-reset`).
+  /// - `pending_email`, `pending_email_at`: an address change waiting for its token.
+  /// - Rows the original app inserts from now on get `created_at` (and `updated_at`) from a
+  ///   trigger, so `users purge` sees them. Rows it inserted since adoption, still undated,
+  ///   take this migration's time: each existed by then, so a purge counts its age from a
+  ///   time no later than its true creation and never removes it early.
+  /// - A blank `activated_at` (`''` or white space) becomes NULL, now and by trigger when the
+  ///   original writes one: unconfirmed, for authctl and for the original alike (Python reads
+  ///   both `''` and `None` as false).
+  static func lifecycle(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      ALTER TABLE users ADD COLUMN valid_from TEXT;
+      ALTER TABLE users ADD COLUMN expires_at TEXT;
+      ALTER TABLE users ADD COLUMN must_reset_at TEXT;
+      ALTER TABLE users ADD COLUMN must_reset_reason TEXT;
+      ALTER TABLE users ADD COLUMN pending_email TEXT;
+      ALTER TABLE users ADD COLUMN pending_email_at TEXT;
+      CREATE INDEX users_expires ON users(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TRIGGER users_dated AFTER INSERT ON users WHEN NEW.created_at IS NULL
+      BEGIN
+        UPDATE users SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          updated_at = coalesce(updated_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER users_blank_activation_insert AFTER INSERT ON users
+      WHEN NEW.activated_at IS NOT NULL AND trim(NEW.activated_at, \(blanks)) = ''
+      BEGIN
+        UPDATE users SET activated_at = NULL WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER users_blank_activation_update AFTER UPDATE OF activated_at ON users
+      WHEN NEW.activated_at IS NOT NULL AND trim(NEW.activated_at, \(blanks)) = ''
+      BEGIN
+        UPDATE users SET activated_at = NULL WHERE id = NEW.id;
+      END;
+      """)
+    try db.run(
+      "UPDATE users SET activated_at = NULL WHERE trim(activated_at, \(blanks)) = ''")
+    try db.run(
+      """
+      UPDATE users SET created_at = ?1, updated_at = coalesce(updated_at, ?1)
+      WHERE created_at IS NULL
+      """, [StoredTime.value(context.now)])
+  }
+
   /// Issue 17: `authctl stats` counts over indexes, however many accounts and events (a
-  /// range of (event, outcome, at) per count; the small partial indexes of disabled and locked
-  /// accounts; the unconfirmed index made covering — with `activated_at` in it, SQLite counts
-  /// unconfirmed accounts without reading their rows), and an account's events are found by
-  /// its id (erasure, access export).
+  /// range of (event, outcome, at) per count; the small partial indexes of disabled, locked,
+  /// not yet valid and must-reset accounts, beside issue 16's of expiring ones; the unconfirmed
+  /// index made covering — with `activated_at` in it, SQLite counts unconfirmed accounts
+  /// without reading their rows), and an account's events are found by its id (erasure,
+  /// access export).
   static func operationsIndexes(_ db: Connection, _ context: MigrationContext) throws {
     try db.execute(
       """
@@ -173,6 +234,8 @@ public enum Schema {
       CREATE INDEX audit_user ON audit(user_id) WHERE user_id IS NOT NULL;
       CREATE INDEX users_disabled ON users(disabled_at) WHERE disabled_at IS NOT NULL;
       CREATE INDEX users_locked ON users(locked_until) WHERE locked_until IS NOT NULL;
+      CREATE INDEX users_valid_from ON users(valid_from) WHERE valid_from IS NOT NULL;
+      CREATE INDEX users_must_reset ON users(must_reset_at) WHERE must_reset_at IS NOT NULL;
       """)
   }
 }

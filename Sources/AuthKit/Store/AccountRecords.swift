@@ -17,18 +17,23 @@ public protocol AccountRecords {
   /// Deletes the account with its sessions, codes and outbox rows; audit events stay.
   @discardableResult func deleteAccount(id: String) throws(StoreError) -> Bool
   /// Emails of unconfirmed accounts created before `cutoff`, in the order they were added.
-  func unconfirmedEmails(createdBefore cutoff: String) throws(StoreError) -> [String]
+  func unconfirmedEmails(createdBefore cutoff: Instant) throws(StoreError) -> [String]
   /// Deletes unconfirmed accounts created before `cutoff` (and their outbox rows); returns how
   /// many.
-  func deleteUnconfirmed(createdBefore cutoff: String) throws(StoreError) -> Int
+  func deleteUnconfirmed(createdBefore cutoff: Instant) throws(StoreError) -> Int
   /// `id, email, status, created_at, activated_at, last_login_at` of the matching accounts, in
-  /// the order they were added, `status` as at `now`. Never the hash.
-  func listAccounts(_ filter: AccountFilter, now: Int64) throws(StoreError) -> any RowCursor
-  /// Accounts by status at `now` (disabled > locked > unconfirmed > active, as
-  /// `Account.status`), and the unconfirmed ones created before `unconfirmedBefore` (what a
-  /// purge at that age removes). Cheap on millions of accounts: counts over indexes.
-  func accountCounts(now: String, unconfirmedBefore: String) throws(StoreError) -> AccountCounts
-  /// `email, password_hash, activated_at, created_at` of every account, in the order they were
-  /// added (the import format); the hash column is null unless `withHashes`.
+  /// the order they were added, `status` as at `now` (`Account.status`), the times as UTC
+  /// ISO 8601 (`…Z`) whatever form the original app stored them in. Never the hash.
+  func listAccounts(_ filter: AccountFilter, now: Instant) throws(StoreError) -> any RowCursor
+  /// Accounts by status at `now` (each counted once, as `Account.status` ranks them), and
+  /// the unconfirmed ones created before `unconfirmedBefore` (what a purge at that age
+  /// removes). Cheap on millions of accounts: counts over indexes.
+  func accountCounts(now: Instant, unconfirmedBefore: Instant) throws(StoreError)
+    -> AccountCounts
+  /// `email, password_hash, activated_at, created_at, expires_at` of every account, in the
+  /// order they were added (the import format); the hash column is null unless `withHashes`.
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor
+  /// Marks every account not yet marked as needing a new password (`users require-reset
+  /// --all`); returns how many were marked.
+  func requireResetAll(at: Instant, reason: String?) throws(StoreError) -> Int
 }

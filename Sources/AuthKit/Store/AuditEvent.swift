@@ -1,6 +1,6 @@
 /// One audit event: who, what, when, and how it ended. Never a secret.
 public struct AuditEvent: Sendable, Equatable {
-  public var at: String
+  public var at: Instant
   public var event: String
   public var userID: String?
   public var email: String?
@@ -9,7 +9,7 @@ public struct AuditEvent: Sendable, Equatable {
   public var detail: String?
 
   public init(
-    at: String, event: String, userID: String? = nil, email: String? = nil, ok: Bool = true,
+    at: Instant, event: String, userID: String? = nil, email: String? = nil, ok: Bool = true,
     reason: String? = nil, detail: String? = nil
   ) {
     self.at = at

@@ -5,7 +5,7 @@ public struct AuditFilter: Sendable {
   /// request: failed attempts carry the address only).
   public var userID: String?
   public var event: String?
-  public var since: Int64?
+  public var since: Instant?
   public var failedOnly = false
   public init() {}
 }

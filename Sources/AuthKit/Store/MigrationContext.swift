@@ -1,7 +1,7 @@
 /// What a migration may need besides the store.
 public struct MigrationContext: Sendable {
-  /// The migration time, ISO-8601 UTC: adopted rows get it as their creation time.
-  public var now: String
+  /// The migration time: adopted rows get it as their creation time.
+  public var now: Instant
   /// Fresh random bytes (OpenSSL `RAND_bytes`), for the generated JWT secret.
   public var randomBytes: @Sendable (Int) throws -> [UInt8]
   /// True when `JWT_SECRET` is configured, so no secret is generated.
@@ -10,7 +10,7 @@ public struct MigrationContext: Sendable {
   public var notice: @Sendable (String) -> Void
 
   public init(
-    now: String, randomBytes: @escaping @Sendable (Int) throws -> [UInt8],
+    now: Instant, randomBytes: @escaping @Sendable (Int) throws -> [UInt8],
     jwtSecretConfigured: Bool, notice: @escaping @Sendable (String) -> Void
   ) {
     self.now = now

@@ -5,13 +5,13 @@ public struct OneTimeCode: Sendable, Equatable {
   public var purpose: String
   public var codeHash: String
   public var attempts: Int
-  public var createdAt: String
-  public var expiresAt: String
-  public var usedAt: String?
+  public var createdAt: Instant
+  public var expiresAt: Instant
+  public var usedAt: Instant?
 
   public init(
     id: Int64, userID: String, purpose: String, codeHash: String, attempts: Int,
-    createdAt: String, expiresAt: String, usedAt: String?
+    createdAt: Instant, expiresAt: Instant, usedAt: Instant?
   ) {
     self.id = id
     self.userID = userID

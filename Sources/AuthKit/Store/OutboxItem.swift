@@ -13,13 +13,13 @@ public struct OutboxItem: Sendable, Equatable {
   public var status: String
   public var attempts: Int
   public var lastError: String?
-  public var createdAt: String
-  public var nextAttemptAt: String
+  public var createdAt: Instant
+  public var nextAttemptAt: Instant
 
   public init(
     id: Int64, userID: String?, kind: String, recipient: String, subject: String, body: String?,
-    messageID: String, status: String, attempts: Int, lastError: String?, createdAt: String,
-    nextAttemptAt: String
+    messageID: String, status: String, attempts: Int, lastError: String?, createdAt: Instant,
+    nextAttemptAt: Instant
   ) {
     self.id = id
     self.userID = userID

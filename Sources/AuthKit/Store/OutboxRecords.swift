@@ -4,32 +4,32 @@ public protocol OutboxRecords {
   /// Queues a message, due at once, with its recipient's flood-guard key; returns its id.
   func enqueueMessage(
     userID: String?, kind: String, recipient: String, subject: String, body: String,
-    messageID: String, now: String
+    messageID: String, now: Instant
   ) throws(StoreError) -> Int64
   func outboxItem(id: Int64) throws(StoreError) -> OutboxItem?
   /// Queued messages due at `now` (every queued one with `all`), oldest first.
-  func dueMessages(now: String, all: Bool) throws(StoreError) -> [OutboxItem]
+  func dueMessages(now: Instant, all: Bool) throws(StoreError) -> [OutboxItem]
   /// Queued and failed messages, for `mail queue`.
   func pendingMessages() throws(StoreError) -> [OutboxItem]
-  /// Queued messages still deferred (not due) at `now`.
-  func deferredMessageCount(now: String) throws(StoreError) -> Int
+  /// Queued messages still deferred (not due) at `now`, and when the first of them is due.
+  func deferredMessages(now: Instant) throws(StoreError) -> (count: Int, nextDue: Instant?)
   /// Messages to the mailbox of `recipient` (its `RecipientKey`) queued since `since`, for the
   /// flood guard; cheap however large the outbox grows (it runs at every enqueue).
-  func messageCount(recipient: String, since: String) throws(StoreError) -> Int
+  func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int
   /// Delivered: the body is forgotten.
-  func markSent(id: Int64, at: String) throws(StoreError)
+  func markSent(id: Int64, at: Instant) throws(StoreError)
   /// Suppressed (`MAIL_SUPPRESS_SEND`): the body is forgotten.
-  func markSuppressed(id: Int64, at: String) throws(StoreError)
+  func markSuppressed(id: Int64, at: Instant) throws(StoreError)
   /// A temporary failure: stays queued, next attempt at `next`.
-  func markDeferred(id: Int64, error: String, next: String) throws(StoreError)
+  func markDeferred(id: Int64, error: String, next: Instant) throws(StoreError)
   /// Sent, suppressed and failed messages queued before `cutoff` (what a prune removes).
-  func finishedMessageCount(before cutoff: String) throws(StoreError) -> Int
+  func finishedMessageCount(before cutoff: Instant) throws(StoreError) -> Int
   /// Deletes at most `limit` of the oldest sent, suppressed and failed messages queued before
   /// `cutoff`; queued ones stay whatever their age. Returns how many.
-  func deleteFinishedMessages(before cutoff: String, limit: Int) throws(StoreError) -> Int
+  func deleteFinishedMessages(before cutoff: Instant, limit: Int) throws(StoreError) -> Int
   /// Messages waiting (due and deferred at `now`), failed, and when the oldest waiting one was
   /// queued.
-  func outboxSummary(now: String) throws(StoreError) -> OutboxSummary
+  func outboxSummary(now: Instant) throws(StoreError) -> OutboxSummary
   /// The messages of the account `userID` or to `recipient` (without case), oldest first,
   /// without their bodies: what an access request is told.
   func messageHistory(userID: String, recipient: String) throws(StoreError) -> [OutboxItem]

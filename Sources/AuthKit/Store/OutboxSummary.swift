@@ -6,10 +6,10 @@ public struct OutboxSummary: Sendable, Equatable {
   public var deferred: Int
   /// Failed for good (kept, without body, until the outbox retention).
   public var failed: Int
-  /// When the oldest queued message (due or deferred) was queued, ISO-8601; nil when none.
-  public var oldestWaitingAt: String?
+  /// When the oldest queued message (due or deferred) was queued; nil when none.
+  public var oldestWaitingAt: Instant?
 
-  public init(due: Int, deferred: Int, failed: Int, oldestWaitingAt: String?) {
+  public init(due: Int, deferred: Int, failed: Int, oldestWaitingAt: Instant?) {
     self.due = due
     self.deferred = deferred
     self.failed = failed

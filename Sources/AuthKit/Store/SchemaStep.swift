@@ -14,5 +14,5 @@ public struct SchemaStep: Sendable, Equatable {
 /// A schema step already applied, with when (ISO-8601 text).
 public struct AppliedSchemaStep: Sendable, Equatable {
   public let step: SchemaStep
-  public let appliedAt: String
+  public let appliedAt: Instant
 }

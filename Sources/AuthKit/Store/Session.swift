@@ -2,13 +2,13 @@
 public struct Session: Sendable, Equatable {
   public var id: String
   public var userID: String
-  public var createdAt: String
-  public var expiresAt: String
-  public var revokedAt: String?
+  public var createdAt: Instant
+  public var expiresAt: Instant
+  public var revokedAt: Instant?
   public var revokedReason: String?
 
   public init(
-    id: String, userID: String, createdAt: String, expiresAt: String, revokedAt: String? = nil,
+    id: String, userID: String, createdAt: Instant, expiresAt: Instant, revokedAt: Instant? = nil,
     revokedReason: String? = nil
   ) {
     self.id = id

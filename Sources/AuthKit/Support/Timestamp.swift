@@ -2,7 +2,9 @@
   import Glibc
 #endif
 
-/// ISO-8601 UTC text for stored and printed times: `2026-11-25T12:00:00Z`.
+/// ISO-8601 UTC text for stored and printed times: `2026-11-25T12:00:00Z`. The codec of the
+/// edges: the store's adapter formats and parses `Instant`s with it, the command line prints
+/// them and reads `--since`; flows never see the text.
 ///
 /// One fixed width, so SQLite compares them correctly as text (the original stored
 /// `activated_at` as ISO-8601 text too).
@@ -34,6 +36,19 @@ public enum Timestamp {
     put(Int(parts.tm_sec), 18, 2)
     return String(decoding: out, as: UTF8.self)
   }
+
+  /// `instant` as `YYYY-MM-DDTHH:MM:SSZ` (clamped to `range`, as `format(_:)` of its seconds).
+  public static func format(_ instant: Instant) -> String { format(instant.seconds) }
+
+  /// `instant` as `YYYY-MM-DDTHH:MM:SS+00:00`: the form authctl writes into the original app's
+  /// `activated_at`, since Python's `datetime.fromisoformat` reads a `+00:00` offset from 3.7
+  /// on but a `Z` only from 3.11 (the original runs on older Pythons).
+  public static func formatWithOffset(_ instant: Instant) -> String {
+    String(format(instant).dropLast()) + "+00:00"
+  }
+
+  /// The instant `text` names (any form `parse(_:)` reads), or nil.
+  public static func instant(_ text: String) -> Instant? { parse(text).map(Instant.init(seconds:)) }
 
   /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC),
   /// as ISO 8601 / RFC 3339 write them. Returns seconds since the epoch, or nil (also for a

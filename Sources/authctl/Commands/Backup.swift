@@ -21,7 +21,7 @@ func runRestore(_ ctx: Context) throws {
     throw FlowError.noInput("no backup file at \(backup)")
   }
   let path = ctx.settings.databasePath
-  let done = try SQLiteStore.restore(from: backup, into: path)
+  let done = try ctx.restoreStore(from: backup)
   if let previous = done.previous {
     ctx.out.line("restored \(path) from \(backup); the database it replaced is kept as \(previous)")
   } else {

@@ -1,13 +1,15 @@
 import AuthKit
 
 /// `authctl config [--format json]`: the effective settings and their source, secrets `****`,
-/// and where the JWT secret lives (a setting's source, or the database file keeping the
-/// generated one).
+/// where the JWT secret lives (a setting's source, or the database file keeping the
+/// generated one), and the address each sender setting gives the envelope.
 func runConfig(_ ctx: Context) throws {
   let rows = ctx.config.described()
   let secret = ctx.secretLocation()
+  // The envelope address of MAIL_DEFAULT_SENDER, MAIL_SENDERS and MAIL_USERNAME.
+  let address = { (spec: SettingSpec) in ctx.settings.senderAddresses(spec.field) }
   if ctx.invocation.format == "json" {
-    let writer = RowWriter(.json, columns: ["name", "value", "source"], out: ctx.out)
+    let writer = RowWriter(.json, columns: ["name", "value", "source", "address"], out: ctx.out)
     for r in rows {
       // The generated secret shows where it lives, masked like any secret.
       let stored =
@@ -15,6 +17,7 @@ func runConfig(_ ctx: Context) throws {
         && secret.hasPrefix("database")
       writer.row([
         r.spec.name, stored ? "****" : r.value, stored ? secret : r.source?.description,
+        address(r.spec),
       ])
     }
     writer.finish()
@@ -27,6 +30,7 @@ func runConfig(_ ctx: Context) throws {
     let pad = String(repeating: " ", count: width - r.spec.name.count)
     let value = r.value ?? "(unset)"
     let source = r.source.map { "  (\($0.description))" } ?? ""
-    ctx.out.line("\(r.spec.name)\(pad)  \(value)\(source)")
+    let parsed = address(r.spec).map { "  → address \($0)" } ?? ""
+    ctx.out.line("\(r.spec.name)\(pad)  \(value)\(source)\(parsed)")
   }
 }

@@ -7,7 +7,7 @@ func runLog(_ ctx: Context) throws {
   if let user = inv.value(.user) { filter.email = try EmailAddress.normalize(user) }
   filter.event = inv.value(.event)
   if let since = inv.value(.since) {
-    guard let t = Timestamp.parse(since) else {
+    guard let t = Timestamp.instant(since) else {
       throw UsageError(
         "invalid time '\(since)' for '--since'; expected ISO 8601, e.g. 2026-01-31T12:00:00Z.")
     }

@@ -19,18 +19,20 @@ func runMailQueue(_ ctx: Context) throws {
 }
 
 /// `authctl mail flush [--all]`: delivers what is due (everything queued with `--all`).
-/// Exit 0 when nothing due is left undelivered, 75 when some are still deferred.
+/// Exit 0 when nothing due is left undelivered, 75 when some are still deferred: then it says
+/// how many wait for their retry time, when the next is due, and that `--all` sends them now.
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag(.all))
+  for p in report.connectionProblems { ctx.diagnostics.warn("could not open \(p)") }
   for p in report.deferred { ctx.diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { ctx.diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
-  // Still deferred: every queued message in backoff (those this run deferred and those not
+  // Still waiting: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
-  let backedOff = try flows.store.read {
-    try $0.deferredMessageCount(now: Timestamp.format(flows.now()))
+  let now = flows.now()
+  let waiting = try flows.store.read {
+    try $0.deferredMessages(now: now)
   }
-  let waiting = backedOff + report.untried
   var parts = ["delivered \(report.delivered.count)"]
   if report.suppressed > 0 { parts.append("suppressed \(report.suppressed)") }
   if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
@@ -38,10 +40,30 @@ func runMailFlush(_ ctx: Context) throws {
   if !report.failed.isEmpty { parts.append("failed \(report.failed.count)") }
   ctx.out.line(
     parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
-  if waiting > 0 {
-    throw FlowError.tryLater(
-      "\(waiting) message(s) still queued; run 'authctl mail flush' again later")
+  var later: [String] = []
+  if report.untried > 0 {
+    later.append(
+      "\(report.untried) message(s) were not tried (the connection broke); run 'authctl mail flush' again"
+    )
   }
+  if waiting.count > 0 {
+    var due = ""
+    if let next = waiting.nextDue {
+      due = ", the next due at \(next) (in \(roughDuration(next.seconds - now.seconds)))"
+    }
+    later.append(
+      "\(waiting.count) message(s) wait for their retry time\(due); "
+        + "'authctl mail flush --all' sends them now")
+  }
+  if !later.isEmpty { throw FlowError.tryLater(later.joined(separator: "; ")) }
+}
+
+/// `seconds` for a person: `45s`, `4 min`, `3 h 20 min`.
+func roughDuration(_ seconds: Int64) -> String {
+  if seconds < 60 { return "\(max(0, seconds))s" }
+  let minutes = (seconds + 59) / 60
+  if minutes < 60 { return "\(minutes) min" }
+  return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
 }
 
 /// `authctl mail test ADDRESS`: one test message, straight to the transport (not queued),
@@ -55,7 +77,8 @@ func runMailTest(_ ctx: Context) throws {
     ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   case .mailbox(let path):
     try Mailbox(path: path, database: FileOwner(path: ctx.settings.databasePath)).append(
-      try message.render(), envelopeFrom: sender, date: ctx.clock.now())
+      try message.render(eightBit: true), envelopeFrom: sender.address,
+      date: ctx.clock.now().seconds)
     ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
   case .smtp(let settings):
     let client = SMTPClient(settings: settings, transcript: ctx.diagnostics.transcript)
@@ -67,7 +90,8 @@ func runMailTest(_ ctx: Context) throws {
     }
     defer { client.quit() }
     try client.connect()
-    _ = try client.send(from: sender, to: [to], message: try message.render())
+    _ = try client.send(
+      from: sender.address, to: [to], message: try message.render(eightBit: client.offers8BitMIME))
     ctx.out.line("test message to \(to) accepted by \(settings.host):\(settings.port)")
   }
 }

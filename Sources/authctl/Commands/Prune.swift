@@ -4,15 +4,12 @@ import AuthKit
 /// batches.
 func runPrune(_ ctx: Context) throws {
   let dryRun = ctx.invocation.flag(.dryRun)
-  let store = try ctx.openDatabase()
-  let result = try Prune(
-    store: store, clock: ctx.clock, retention: ctx.retention, observer: ctx.diagnostics
-  ).run(dryRun: dryRun)
+  let result = try Prune(try ctx.adminFlows()).run(dryRun: dryRun)
   if ctx.invocation.format == "json" {
     var members: [(String, JSONDocument)] = [("dry_run", .bool(dryRun))]
     for c in result.counts {
       members.append(
-        (c.table, .object([("removed", .int(c.removed)), ("before", .string(c.cutoff))])))
+        (c.table, .object([("removed", .int(c.removed)), ("before", .string("\(c.cutoff)"))])))
     }
     members += [
       ("batches", .int(result.batches)),

@@ -11,11 +11,10 @@ func runSessionsPrune(_ ctx: Context) throws {
       throw UsageError(
         "invalid duration '\(text)' for '--older-than'; expected e.g. 90s, 30m, 48h, 7d, 2w.")
     }
-    age = seconds
+    age = .seconds(seconds)
   }
   let dryRun = inv.flag(.dryRun)
-  let store = try ctx.openDatabase()
-  let result = try SessionPrune(store: store, clock: ctx.clock).run(olderThan: age, dryRun: dryRun)
+  let result = try SessionPrune(try ctx.adminFlows()).run(olderThan: age, dryRun: dryRun)
   if dryRun {
     ctx.diagnostics.notice(
       "dry run: \(result.removed) session(s) ended before \(result.cutoff) would be removed; none was"

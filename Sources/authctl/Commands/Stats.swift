@@ -3,15 +3,15 @@ import AuthKit
 /// `authctl stats [--format table|json|prom] [--older-than DURATION] [--output FILE]`.
 func runStats(_ ctx: Context) throws {
   let inv = ctx.invocation
-  var purgeAge: Int64 = 7 * 86_400
+  var purgeAge = Duration.seconds(7 * 86_400)
   if let text = inv.value(.olderThan) {
     guard let seconds = DurationText.parse(text) else {
       throw UsageError(
         "invalid duration '\(text)' for '--older-than'; expected e.g. 90s, 30m, 48h, 7d, 2w.")
     }
-    purgeAge = seconds
+    purgeAge = .seconds(seconds)
   }
-  let report = try Stats(store: try ctx.openDatabase(), clock: ctx.clock).run(purgeAge: purgeAge)
+  let report = try Stats(try ctx.adminFlows()).run(purgeAge: purgeAge)
   let text: String
   switch inv.format {
   case "json": text = StatsText.json(report).rendered
@@ -29,17 +29,15 @@ func runStats(_ ctx: Context) throws {
 
 /// The three renderings of a `StatsReport`.
 enum StatsText {
+  static func age(_ d: Duration) -> String { DurationText.format(d.wholeSeconds) }
+
   /// `(name, value)` in the order shown, for the table.
   static func rows(_ r: StatsReport) -> [(String, String)] {
     let a = r.accounts
-    var rows: [(String, String)] = [
-      ("accounts active", "\(a.active)"), ("accounts unconfirmed", "\(a.unconfirmed)"),
-      ("accounts disabled", "\(a.disabled)"), ("accounts locked", "\(a.locked)"),
+    var rows = a.byStatus.map { ("accounts \($0.0.rawValue)", "\($0.1)") }
+    rows += [
       ("accounts total", "\(a.total)"),
-      (
-        "unconfirmed older than \(DurationText.format(r.purgeAge))",
-        "\(a.unconfirmedBeforeCutoff)"
-      ),
+      ("unconfirmed older than \(age(r.purgeAge))", "\(a.unconfirmedBeforeCutoff)"),
     ]
     for w in r.windows {
       for event in Stats.events {
@@ -51,7 +49,7 @@ enum StatsText {
     rows += [
       ("outbox due", "\(r.outbox.due)"), ("outbox deferred", "\(r.outbox.deferred)"),
       ("outbox failed", "\(r.outbox.failed)"),
-      ("outbox oldest waiting", r.oldestWaitingAge.map { "\($0)s" } ?? "-"),
+      ("outbox oldest waiting", r.oldestWaitingAge.map { "\($0.wholeSeconds)s" } ?? "-"),
       ("database bytes", "\(r.size.database)"), ("wal bytes", r.size.wal.map { "\($0)" } ?? "-"),
     ]
     return rows
@@ -77,19 +75,15 @@ enum StatsText {
       )
     }
     return .object([
-      ("at", .string(Timestamp.format(r.now))),
+      ("at", .string("\(r.now)")),
       (
         "accounts",
-        .object([
-          ("active", .int(a.active)), ("unconfirmed", .int(a.unconfirmed)),
-          ("disabled", .int(a.disabled)), ("locked", .int(a.locked)), ("total", .int(a.total)),
-        ])
+        .object(a.byStatus.map { ($0.0.rawValue, .int($0.1)) } + [("total", .int(a.total))])
       ),
       (
         "unconfirmed_past_purge_age",
         .object([
-          ("older_than", .string(DurationText.format(r.purgeAge))),
-          ("count", .int(a.unconfirmedBeforeCutoff)),
+          ("older_than", .string(age(r.purgeAge))), ("count", .int(a.unconfirmedBeforeCutoff)),
         ])
       ),
       ("audit", .object(windows)),
@@ -98,7 +92,10 @@ enum StatsText {
         .object([
           ("due", .int(r.outbox.due)), ("deferred", .int(r.outbox.deferred)),
           ("failed", .int(r.outbox.failed)),
-          ("oldest_waiting_age_seconds", r.oldestWaitingAge.map { .integer($0) } ?? .null),
+          (
+            "oldest_waiting_age_seconds",
+            r.oldestWaitingAge.map { .integer($0.wholeSeconds) } ?? .null
+          ),
         ])
       ),
       ("database_bytes", .integer(r.size.database)),
@@ -110,16 +107,12 @@ enum StatsText {
     let a = r.accounts
     var p = PrometheusText()
     p.metric(
-      "authctl_accounts", .gauge, "Accounts by status (disabled, then locked, then unconfirmed).",
-      [
-        ([("status", "active")], Double(a.active)),
-        ([("status", "unconfirmed")], Double(a.unconfirmed)),
-        ([("status", "disabled")], Double(a.disabled)),
-        ([("status", "locked")], Double(a.locked)),
-      ])
+      "authctl_accounts", .gauge,
+      "Accounts by status, each counted once (disabled, expired, not-yet-valid, locked, unconfirmed, must-reset, active).",
+      a.byStatus.map { ([("status", $0.0.rawValue)], Double($0.1)) })
     p.metric(
       "authctl_accounts_unconfirmed_past_purge_age", .gauge,
-      "Unconfirmed accounts created more than the purge age ago (\(DurationText.format(r.purgeAge))), which users purge would remove.",
+      "Unconfirmed accounts created more than the purge age ago (\(age(r.purgeAge))), which users purge would remove.",
       Double(a.unconfirmedBeforeCutoff))
     var samples: [([(String, String)], Double)] = []
     for w in r.windows {
@@ -145,7 +138,7 @@ enum StatsText {
     p.metric(
       "authctl_outbox_oldest_waiting_age_seconds", .gauge,
       "Age of the oldest queued message (due or deferred); 0 when none waits.",
-      Double(r.oldestWaitingAge ?? 0))
+      Double(r.oldestWaitingAge?.wholeSeconds ?? 0))
     p.metric(
       "authctl_database_size_bytes", .gauge, "Size of the database file.", Double(r.size.database))
     p.metric(
@@ -153,7 +146,7 @@ enum StatsText {
       Double(r.size.wal ?? 0))
     p.metric(
       "authctl_stats_timestamp_seconds", .gauge, "When these numbers were taken (Unix time).",
-      Double(r.now))
+      Double(r.now.seconds))
     return p.text
   }
 }

@@ -2,8 +2,7 @@ import AuthKit
 
 /// `authctl users show EMAIL|ID [--format json]`.
 func runUsersShow(_ ctx: Context) throws {
-  let store = try ctx.openDatabase()
-  let details = try Admin(store: store, clock: ctx.clock).show(ctx.invocation.arguments[0])
+  let details = try Admin(try ctx.adminFlows()).show(ctx.invocation.arguments[0])
   let fields = details.fields
   if ctx.invocation.format == "json" {
     let writer = RowWriter(.jsonl, columns: fields.map(\.0), out: ctx.out)
@@ -35,9 +34,9 @@ func runUsersUnlock(_ ctx: Context) throws {
 private func adminChange(
   _ ctx: Context, _ done: String, _ body: (Admin, String) throws -> String?
 ) throws {
-  let store = try ctx.openDatabase()
+  let admin = Admin(try ctx.adminFlows())
   let key = ctx.invocation.arguments[0]
-  if let unchanged = try body(Admin(store: store, clock: ctx.clock), key) {
+  if let unchanged = try body(admin, key) {
     ctx.diagnostics.notice("\(key): \(unchanged); nothing changed")
   } else {
     ctx.out.line("\(done) \(try EmailAddress.normalize(key))")
@@ -48,12 +47,10 @@ private func adminChange(
 /// required. `--forget` erases the address from the audit log and the outbox too (`Erasure`).
 func runUsersDelete(_ ctx: Context) throws {
   let forget = ctx.invocation.flag(.forget)
-  // The erasure's pseudonyms need the keys (JWT_SECRET or the stored secret).
-  let flows = forget ? try ctx.flows() : nil
-  let store = try flows?.store ?? ctx.openDatabase()
+  let flows = try ctx.adminFlows()
   let key = ctx.invocation.arguments[0]
   if !ctx.invocation.flag(.yes) {
-    let account = try store.read { try Accounts.lookup($0, key) }
+    let account = try flows.store.read { try Accounts.lookup($0, key) }
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
     }
@@ -65,8 +62,8 @@ func runUsersDelete(_ ctx: Context) throws {
       throw FlowError.refused("not deleted")
     }
   }
-  if let flows {
-    let r = try Erasure(store: store, clock: ctx.clock, key: flows.keys.erasureKey).forget(key)
+  if forget {
+    let r = try Erasure(flows).forget(key)
     ctx.out.line(
       "deleted and erased \(r.email): \(r.auditEvents) audit event(s) now name \(r.pseudonym), \(r.messages) message(s) removed"
     )
@@ -77,6 +74,57 @@ func runUsersDelete(_ ctx: Context) throws {
     }
     return
   }
-  let gone = try Admin(store: store, clock: ctx.clock).delete(key)
+  let gone = try Admin(flows).delete(key)
   ctx.out.line("deleted \(gone.email)")
+}
+
+/// A TIME argument of the lifecycle commands: ISO 8601, or `now`; `never` (when `allowNever`)
+/// is nil.
+private func lifecycleTime(_ text: String, _ what: String, _ ctx: Context, allowNever: Bool)
+  throws -> Instant?
+{
+  switch text.trimmingASCIIWhitespace().lowercased() {
+  case "now": return ctx.clock.now()
+  case "never" where allowNever: return nil
+  default:
+    guard let instant = Timestamp.instant(text) else {
+      throw UsageError(
+        "invalid time '\(text)' for \(what); expected ISO 8601 (2026-12-31 or 2026-12-31T18:00:00Z), 'now'\(allowNever ? " or 'never'" : "")."
+      )
+    }
+    return instant
+  }
+}
+
+/// `users expire EMAIL --at TIME|now|never`.
+func runUsersExpire(_ ctx: Context) throws {
+  let at = try lifecycleTime(ctx.invocation.required(.at), "'--at'", ctx, allowNever: true)
+  let done = at.map { "\($0) is the end of the validity of" } ?? "no expiry for"
+  try adminChange(ctx, done) { try $0.expire($1, at: at) }
+}
+
+/// `users valid-from EMAIL TIME|now`: `now` clears the start.
+func runUsersValidFrom(_ ctx: Context) throws {
+  let text = ctx.invocation.arguments[1]
+  let now = text.trimmingASCIIWhitespace().lowercased() == "now"
+  let at = now ? nil : try lifecycleTime(text, "TIME", ctx, allowNever: false)
+  let done = at.map { "\($0) is the start of the validity of" } ?? "no start for"
+  try adminChange(ctx, done) { try $0.validFrom($1, at: at) }
+}
+
+/// `users require-reset EMAIL|--all [--reason TEXT]`.
+func runUsersRequireReset(_ ctx: Context) throws {
+  let inv = ctx.invocation
+  let reason = inv.value(.reason)
+  switch (inv.arguments.first, inv.flag(.all)) {
+  case (nil, false), (.some, true):
+    throw UsageError("'users require-reset' needs exactly one of EMAIL and --all.")
+  case (nil, true):
+    let (marked, ended) = try Admin(try ctx.adminFlows()).requireResetAll(reason: reason)
+    ctx.out.line("a new password is required of \(marked) account(s); \(ended) session(s) ended")
+  case (.some, false):
+    try adminChange(ctx, "a new password is required of") {
+      try $0.requireReset($1, reason: reason)
+    }
+  }
 }

@@ -17,10 +17,7 @@ func runUsersImport(_ ctx: Context) throws {
   // The input first: a missing file is 66 before any database is created.
   let fd = try Import.open(path)
   defer { if fd != 0 { close(fd) } }
-  let store = try ctx.openOrCreateDatabase()
-  let result = try Import(
-    store: store, clock: ctx.clock, observer: ctx.diagnostics, randomBytes: { try Random.bytes($0) }
-  ).run(
+  let result = try Import(try ctx.adminFlows(create: true)).run(
     ByteSource(fd: fd), format: format, skipExisting: inv.flag(.skipExisting),
     allowExpensiveHashes: inv.flag(.allowExpensiveHashes))
   let skipped = result.skipped > 0 ? ", skipped \(result.skipped) existing" : ""
@@ -34,8 +31,7 @@ func runUsersExport(_ ctx: Context) throws {
     guard inv.value(.format) == nil || inv.format == "json" else {
       throw UsageError("'--user' writes one JSON document; use '--format json' or leave it out.")
     }
-    let report = try PersonalData(store: try ctx.openDatabase(), clock: ctx.clock).report(
-      user, withLog: inv.flag(.withLog))
+    let report = try PersonalData(try ctx.adminFlows()).report(user, withLog: inv.flag(.withLog))
     ctx.out.write(personalDataDocument(report).rendered)
     return
   }
@@ -77,8 +73,8 @@ func personalDataDocument(_ r: PersonalDataReport) -> JSONDocument {
   let sessions = JSONDocument.array(
     r.sessions.map { s in
       .object([
-        ("id", .string(s.id)), ("created_at", .string(s.createdAt)),
-        ("expires_at", .string(s.expiresAt)), ("revoked_at", .text(s.revokedAt)),
+        ("id", .string(s.id)), ("created_at", .time(s.createdAt)),
+        ("expires_at", .time(s.expiresAt)), ("revoked_at", .time(s.revokedAt)),
         ("revoked_reason", .text(s.revokedReason)),
       ])
     })
@@ -88,8 +84,8 @@ func personalDataDocument(_ r: PersonalDataReport) -> JSONDocument {
         ("id", .integer(m.id)), ("kind", .string(m.kind)), ("to", .string(m.recipient)),
         ("subject", .string(m.subject)), ("status", .string(m.status)),
         ("attempts", .int(m.attempts)), ("last_error", .text(m.lastError)),
-        ("created_at", .string(m.createdAt)),
-        ("next_attempt_at", m.status == "queued" ? .string(m.nextAttemptAt) : .null),
+        ("created_at", .time(m.createdAt)),
+        ("next_attempt_at", m.status == "queued" ? .time(m.nextAttemptAt) : .null),
       ])
     })
   var members: [(String, JSONDocument)] = [
@@ -102,7 +98,7 @@ func personalDataDocument(_ r: PersonalDataReport) -> JSONDocument {
         .array(
           events.map { e in
             .object([
-              ("at", .string(e.at)), ("event", .string(e.event)), ("email", .text(e.email)),
+              ("at", .time(e.at)), ("event", .string(e.event)), ("email", .text(e.email)),
               ("user_id", .text(e.userID)), ("outcome", .string(e.ok ? "ok" : "failed")),
               ("reason", .text(e.reason)), ("detail", .text(e.detail)),
             ])

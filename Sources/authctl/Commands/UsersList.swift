@@ -7,19 +7,20 @@ func runUsersList(_ ctx: Context) throws {
   var filter = AccountFilter()
   if let s = inv.value(.status) { filter.status = AccountStatus(rawValue: s) }
   if let t = inv.value(.createdBefore) {
-    guard let seconds = Timestamp.parse(t) else {
+    guard let instant = Timestamp.instant(t) else {
       throw UsageError(
         "invalid time '\(t)' for '--created-before'; expected ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z."
       )
     }
-    filter.createdBefore = seconds
+    filter.createdBefore = instant
   }
   if let d = inv.value(.olderThan) {
     guard let seconds = DurationText.parse(d) else {
       throw UsageError(
         "invalid duration '\(d)' for '--older-than'; expected e.g. 90s, 30m, 48h, 7d, 2w.")
     }
-    filter.createdBefore = min(filter.createdBefore ?? .max, now - seconds)
+    let cutoff = now - .seconds(seconds)
+    filter.createdBefore = min(filter.createdBefore ?? cutoff, cutoff)
   }
   if let l = inv.value(.limit) {
     guard let n = Int(l), n >= 0 else {

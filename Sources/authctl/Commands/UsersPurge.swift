@@ -10,9 +10,8 @@ func runUsersPurge(_ ctx: Context) throws {
   }
   let json = inv.format == "json"
   let dryRun = inv.flag(.dryRun)
-  let store = try ctx.openDatabase()
-  let result = try Purge(store: store, clock: ctx.clock, observer: ctx.diagnostics).run(
-    olderThan: seconds, dryRun: dryRun, listEmails: json || ctx.verbose)
+  let result = try Purge(try ctx.adminFlows()).run(
+    olderThan: .seconds(seconds), dryRun: dryRun, listEmails: json || ctx.verbose)
   if json {
     let writer = RowWriter(.jsonl, columns: ["removed", "dry_run", "emails"], out: ctx.out)
     writer.row([result.removed, result.dryRun, JSONArray(result.emails)])

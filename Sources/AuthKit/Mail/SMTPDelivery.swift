@@ -1,0 +1,261 @@
+import Synchronization
+
+/// One delivery run over SMTP: the due messages in one queue, taken in order by up to
+/// `connections` connections side by side (`Threads`), each carrying up to `maxPerConnection`
+/// messages before it reconnects, each pipelined when the server offers it
+/// (`SMTPClient.run`).
+///
+/// Every outcome is recorded under one lock right after the server's reply: a message is
+/// marked sent in its own small transaction after the final 250 (DESIGN.md, "Transactions and
+/// I/O"), so a kill in between may send it once more, never lose it.
+///
+/// Failures keep their meaning from one connection: a refusal ends that message (5xx failed,
+/// 4xx deferred) and the next follows; a sender refused for good (`refusesSender`) is skipped
+/// for the rest of the run and the message goes out from the next sender of the pool; a
+/// timeout or a broken connection defers the message it hit and stops the run, leaving the
+/// rest queued and due. A connection that cannot be opened stops the run too, recording why on
+/// the next message — unless another connection is up: then it is reported and that
+/// connection carries on alone.
+final class SMTPDelivery: @unchecked Sendable {
+  let mailer: Mailer
+  let store: any Store
+  let items: [OutboxItem]
+  let settings: SMTPSettings
+  let maxPerConnection: Int
+  let connections: Int
+  let progress: any ProgressDisplay
+
+  private struct State {
+    var next = 0
+    var stopped = false
+    var connected = 0
+    var done = 0
+    /// Sender addresses refused for good during this run.
+    var refused: Set<String> = []
+    var report: DeliveryReport
+    /// A store error on a worker thread: the run stops and `run` throws it.
+    var failure: (any Error)?
+  }
+  private let state: Mutex<State>
+  /// The first connection, opened before the others (`run`).
+  private var firstClient: SMTPClient?
+
+  init(
+    mailer: Mailer, store: any Store, items: [OutboxItem], settings: SMTPSettings,
+    maxPerConnection: Int, connections: Int, report: DeliveryReport, progress: any ProgressDisplay
+  ) {
+    self.mailer = mailer
+    self.store = store
+    self.items = items
+    self.settings = settings
+    self.maxPerConnection = max(1, maxPerConnection)
+    self.connections = max(1, min(connections, items.count))
+    self.progress = progress
+    state = Mutex(State(report: report))
+  }
+
+  /// Delivers every message it can and returns the report; `untried` counts the messages no
+  /// connection reached.
+  func run() throws -> DeliveryReport {
+    // The first connection is opened before any other, so a server that is down costs one
+    // deferred message, as with one connection.
+    if let first = connect(0) {
+      // Set before the threads start and taken by the calling thread's own body only.
+      firstClient = first
+      Threads.run(connections) { index in
+        self.work(index, client: index == 0 ? self.firstClient : nil)
+      }
+      firstClient = nil
+    }
+    return try state.withLock { s in
+      if let failure = s.failure { throw failure }
+      s.report.untried = items.count - s.done
+      return s.report
+    }
+  }
+
+  /// One connection's loop: (re)connect, carry messages, until the queue is empty or the run
+  /// stops.
+  private func work(_ index: Int, client first: SMTPClient?) {
+    var client = first
+    while let c = client ?? connect(index) {
+      client = c
+      let broke: Bool
+      do {
+        broke = try carry(c)
+      } catch {
+        state.withLock { s in
+          if s.failure == nil { s.failure = error }
+          s.stopped = true
+          s.connected -= 1
+        }
+        c.quit()
+        return
+      }
+      state.withLock { $0.connected -= 1 }
+      if broke { return }
+      c.quit()
+      client = nil
+      guard state.withLock({ !$0.stopped && $0.next < items.count }) else { return }
+    }
+  }
+
+  /// A new session, or nil when the run is over or the connection failed (then recorded as
+  /// the type comment says).
+  private func connect(_ index: Int) -> SMTPClient? {
+    guard state.withLock({ !$0.stopped && $0.next < items.count }) else { return nil }
+    let client = SMTPClient(settings: settings, transcript: transcript(index))
+    do throws(MailError) {
+      try client.connect()
+      state.withLock { $0.connected += 1 }
+      return client
+    } catch {
+      state.withLock { s in
+        if s.connected > 0 {
+          s.report.connectionProblems.append(
+            "connection \(index + 1) of \(connections): \(error.message)")
+          return
+        }
+        // The server cannot be reached or refuses us: nothing is sent; every message stays
+        // queued (a TLS or certificate problem is fixed in the configuration, then flushed).
+        s.stopped = true
+        guard s.next < items.count else { return }
+        let item = items[s.next]
+        s.next += 1
+        do {
+          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
+        } catch let failure {
+          s.failure = failure
+        }
+      }
+      return nil
+    }
+  }
+
+  /// The transcript (MAIL_DEBUG) to the observer; with several connections each line names
+  /// its connection.
+  private func transcript(_ index: Int) -> (String) -> Void {
+    let observer = mailer.observer
+    guard connections > 1 else { return observer.transcript }
+    return { observer.transcript("[\(index + 1)] \($0)") }
+  }
+
+  /// A message on its way: the senders left to try for it after `sender`.
+  private struct Attempt {
+    var item: OutboxItem
+    var sender: MailSender
+    var rest: [MailSender]
+  }
+
+  /// Carries up to `maxPerConnection` messages over `client`; true when the connection broke.
+  private func carry(_ client: SMTPClient) throws -> Bool {
+    var carried = 0
+    var sent: [Attempt] = []  // given to the client, results still to come, in order
+    // Messages to try again from their next sender (more than one when pipelining: a message
+    // given before a sender was found refused may draw it too).
+    var retries: [(item: OutboxItem, senders: [MailSender])] = []
+    var broke = false
+    try client.run {
+      while true {
+        let item: OutboxItem
+        var senders: [MailSender]
+        if !retries.isEmpty {
+          (item, senders) = retries.removeFirst()
+          let refused = state.withLock { $0.refused }
+          let left = senders.filter { !refused.contains($0.address) }
+          if !left.isEmpty { senders = left }
+        } else {
+          guard carried < maxPerConnection, let taken = take() else { return nil }
+          carried += 1
+          item = taken
+          let all = try mailer.senders()
+          let refused = state.withLock { $0.refused }
+          senders = all.filter { !refused.contains($0.address) }
+          if senders.isEmpty { senders = all }
+        }
+        let sender = senders.removeFirst()
+        do throws(MailError) {
+          let bytes = try mailer.message(item, from: sender.description)
+            .render(from: sender, eightBit: client.offers8BitMIME)
+          sent.append(Attempt(item: item, sender: sender, rest: senders))
+          return SMTPTransaction(from: sender.address, to: [item.recipient], message: bytes)
+        } catch {
+          // A header that cannot be written never will be: failed, not retried.
+          try finish(item, .failure(error))
+        }
+      }
+    } result: { _, outcome in
+      let attempt = sent.removeFirst()
+      if case .failure(let error) = outcome, Self.refusesSender(error) {
+        state.withLock { _ = $0.refused.insert(attempt.sender.address) }
+        if !attempt.rest.isEmpty {
+          retries.append((attempt.item, attempt.rest))
+          return
+        }
+      }
+      if try finish(attempt.item, outcome) { broke = true }
+    }
+    return broke
+  }
+
+  /// The next message of the queue, or nil when it is empty or the run stopped.
+  private func take() -> OutboxItem? {
+    state.withLock { s in
+      guard !s.stopped, s.next < items.count else { return nil }
+      s.next += 1
+      return items[s.next - 1]
+    }
+  }
+
+  /// Records a message's outcome; true when the error broke the connection (the run stops).
+  @discardableResult
+  private func finish(_ item: OutboxItem, _ outcome: Result<SMTPReply, MailError>) throws -> Bool {
+    try state.withLock { (s) throws -> Bool in
+      switch outcome {
+      case .success:
+        try record(&s) { (r) throws in try mailer.markSent(store, item, &r) }
+        return false
+      case .failure(.rejected(_, let reply)) where reply.code >= 500:
+        try record(&s) { (r) throws in
+          try mailer.fail(store, item, "\(reply.code) \(reply.text)", &r)
+        }
+        return false
+      case .failure(let error):
+        switch error {
+        case .rejected:
+          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
+          return false
+        case .headerInjection, .invalidSender:
+          try record(&s) { (r) throws in try mailer.fail(store, item, error.message, &r) }
+          return false
+        default:
+          // Timeout or dropped connection mid-message: the server may or may not have it.
+          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
+          s.stopped = true
+          return true
+        }
+      }
+    }
+  }
+
+  /// Runs `mark` on the report inside the lock, counts the message done and moves the
+  /// progress line. A store error stops the run.
+  private func record(_ s: inout State, _ mark: (inout DeliveryReport) throws -> Void) rethrows {
+    do {
+      try mark(&s.report)
+    } catch {
+      s.stopped = true
+      throw error
+    }
+    s.done += 1
+    progress.update(s.done)
+  }
+
+  /// Whether `error` refuses the sender rather than the message: a 5xx to MAIL FROM, or a 5xx
+  /// to RCPT TO that names the sender (`SMTPReply.namesSender`), as Postfix gives with
+  /// `smtpd_delay_reject=yes` (its default), which holds sender restrictions until RCPT TO.
+  static func refusesSender(_ error: MailError) -> Bool {
+    guard case .rejected(let stage, let reply) = error, reply.code >= 500 else { return false }
+    return stage == .mailFrom || (stage == .rcptTo && reply.namesSender)
+  }
+}
