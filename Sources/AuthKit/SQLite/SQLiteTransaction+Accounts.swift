@@ -93,8 +93,24 @@ extension SQLiteTransaction {
       (importBase, importStatement) = (base, s)
     }
     defer { s.reset() }
+    // The columns of `accountColumns`, at `?2`…`?20`, bound one by one: a time is formatted
+    // once per distinct instant of the import (`importTime`), an absent field left NULL.
     try s.bind(.integer(base + Int64(line)), at: 1)
-    for (n, value) in Self.values(a).enumerated() { try s.bind(value, at: Int32(n + 2)) }
+    try s.bind(.text(a.id), at: 2)
+    try s.bind(.text(a.email), at: 3)
+    if let hash = a.passwordHash { try s.bind(.text(hash), at: 4) }
+    let times: [(Instant?, Int32)] = [
+      (a.createdAt, 6), (a.updatedAt, 7), (a.disabledAt, 8), (a.lockedUntil, 10),
+      (a.lastLoginAt, 11), (a.securityChangedAt, 14), (a.validFrom, 15), (a.expiresAt, 16),
+      (a.mustResetAt, 17), (a.pendingEmailAt, 20),
+    ]
+    if let activated = a.activatedAt { try s.bind(importTime(activated, activation: true), at: 5) }
+    for case (let t?, let at) in times { try s.bind(importTime(t, activation: false), at: at) }
+    try s.bind(.integer(Int64(a.failedLogins)), at: 9)
+    try s.bind(.integer(a.passwordGenerated ? 1 : 0), at: 12)
+    if let stamp = a.stamp { try s.bind(.text(stamp), at: 13) }
+    if let reason = a.mustResetReason { try s.bind(.text(reason), at: 18) }
+    if let pending = a.pendingEmail { try s.bind(.text(pending), at: 19) }
     while try s.step() {}
     if db.changes == 1 { return .added }
     guard
@@ -106,6 +122,20 @@ extension SQLiteTransaction {
         message: "a new account id was drawn twice (line \(line)); nothing imported, run it again")
     }
     return rowid > base ? .repeated(line: Int(rowid - base)) : .existing
+  }
+
+  /// The stored text of an imported time (`StoredTime`; an activation in the original app's
+  /// form), remembered: an import's rows share a few instants (its own time in `updated_at`,
+  /// a file's dates), and formatting one is most of what binding a row costs.
+  func importTime(_ instant: Instant, activation: Bool) -> SQLValue {
+    let key = instant.seconds &* 2 &+ (activation ? 1 : 0)
+    if let text = importTimes[key] { return .text(text) }
+    let value =
+      activation
+      ? StoredTime.activationValue(instant, keeping: nil) : StoredTime.value(instant)
+    if importTimes.count >= 4096 { importTimes.removeAll(keepingCapacity: true) }
+    if case .text(let text) = value { importTimes[key] = text }
+    return value
   }
 
   /// A time field the account's row already holds in another form that names the same instant

@@ -9,6 +9,8 @@ final class SQLiteTransaction: StoreTransaction {
   var importBase: Int64?
   /// `importAccount`'s INSERT, kept at hand (it runs once a row).
   var importStatement: Statement?
+  /// `importTime`'s texts by instant (twice its seconds, plus one for an activation's form).
+  var importTimes: [Int64: String] = [:]
 
   init(_ db: Connection) { self.db = db }
 
