@@ -48,8 +48,14 @@ if has prune && [ ! -f "$events" ]; then
       'user' || (i % 100000) || '@example.com', CASE i % 4 WHEN 0 THEN 'failed' ELSE 'ok' END,
       'an old event' FROM n"
 fi
-status_case="CASE WHEN disabled_at IS NOT NULL THEN 'disabled' WHEN locked_until IS NOT NULL AND locked_until > strftime('%Y-%m-%dT%H:%M:%SZ','now') THEN 'locked' WHEN activated_at IS NULL THEN 'unconfirmed' ELSE 'active' END"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# The SELECTs authctl runs (SQLiteTransaction+Accounts.swift: statusExpression, utc,
+# activation), with the time written in.
+activation="nullif(trim(activated_at, ' ' || char(9, 10, 13)), '')"
+status_case="CASE WHEN disabled_at IS NOT NULL THEN 'disabled' WHEN (expires_at IS NOT NULL AND expires_at <= '$now') THEN 'expired' WHEN (valid_from IS NOT NULL AND valid_from > '$now') THEN 'not-yet-valid' WHEN locked_until IS NOT NULL AND locked_until > '$now' THEN 'locked' WHEN $activation IS NULL THEN 'unconfirmed' WHEN must_reset_at IS NOT NULL THEN 'must-reset' ELSE 'active' END"
+utc() { echo "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', $1), $1)"; }
+list_sql="SELECT id, email, $status_case AS status, $(utc created_at), $(utc "$activation"), $(utc last_login_at) FROM users ORDER BY rowid"
+export_sql="SELECT email, NULL AS password_hash, $activation AS activated_at, created_at, expires_at FROM users ORDER BY rowid"
 cutoff7=$(date -u -d '7 days ago' +%Y-%m-%dT%H:%M:%SZ)
 cutoff365=$(date -u -d '365 days ago' +%Y-%m-%dT%H:%M:%SZ)
 hour=$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)
@@ -59,11 +65,11 @@ results=$work/scale-$rows.txt
 for _ in $(seq "$runs"); do
   if has list; then
     measure authctl-list "$AUTHCTL" --db "$accounts" users list --format csv >> "$results"
-    measure sqlite3-list sqlite3 -csv -header "$accounts" "SELECT id, email, $status_case AS status, created_at, activated_at, last_login_at FROM users ORDER BY rowid" >> "$results"
+    measure sqlite3-list sqlite3 -csv -header "$accounts" "$list_sql" >> "$results"
   fi
   if has export; then
     measure authctl-export "$AUTHCTL" --db "$accounts" users export >> "$results"
-    measure sqlite3-export sqlite3 -csv -header "$accounts" "SELECT email, NULL AS password_hash, activated_at, created_at FROM users ORDER BY rowid" >> "$results"
+    measure sqlite3-export sqlite3 -csv -header "$accounts" "$export_sql" >> "$results"
   fi
   if has purge; then
     fresh "$copy"; cp "$accounts" "$copy"
