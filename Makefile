@@ -1,8 +1,12 @@
 # authctl: build, test, install and uninstall.
 #   make                      release build (static Swift runtime: needs only libsqlite3, libssl3
 #                             and libcrypt1 at run time)
-#   make test                 the test suite (exactly the README's `swift test`)
+#   make test                 the test suite (exactly the README's `swift test --traits PostgreSQL`)
 #   make install              PREFIX=/usr/local by default; DESTDIR for staged installs
+#
+# The PostgreSQL store (libpq) is built in when `pg_config` is on PATH (libpq-dev installs it)
+# or with WITH_POSTGRESQL=1; WITH_POSTGRESQL=0 leaves it out. Without it the binary needs only
+# SQLite, OpenSSL and libxcrypt, and refuses a postgres:// database with exit 78.
 #   make uninstall            removes exactly what install put
 
 PREFIX ?= /usr/local
@@ -18,7 +22,10 @@ BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 
-RELEASE_FLAGS = -c release --static-swift-stdlib $(SWIFTPM_FLAGS)
+WITH_POSTGRESQL ?= $(if $(shell command -v pg_config 2>/dev/null),1,0)
+TRAITS = $(if $(filter 1,$(WITH_POSTGRESQL)),--traits PostgreSQL,)
+
+RELEASE_FLAGS = -c release --static-swift-stdlib $(TRAITS) $(SWIFTPM_FLAGS)
 
 .PHONY: all build test install uninstall
 
@@ -28,7 +35,7 @@ build:
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 test:
-	swift test
+	swift test --traits PostgreSQL
 
 install: build
 	$(INSTALL) -d -m 755 $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -6,6 +6,14 @@ let package = Package(
   products: [
     .executable(name: "authctl", targets: ["authctl"]),
     .library(name: "AuthKit", targets: ["AuthKit"]),
+  ],
+  // `swift build --traits PostgreSQL` adds the PostgreSQL store (libpq, apt libpq-dev); a plain
+  // `swift build` needs only SQLite, OpenSSL and libxcrypt, and its binary refuses a
+  // postgres:// database with exit 78 (docs/SCALING.md).
+  traits: [
+    .trait(
+      name: "PostgreSQL",
+      description: "The PostgreSQL store through libpq (pkg-config libpq, apt libpq-dev)")
   ],
   targets: [
     .systemLibrary(
@@ -17,11 +25,17 @@ let package = Package(
     .systemLibrary(
       name: "CCrypt", path: "Sources/CCrypt", pkgConfig: "libxcrypt",
       providers: [.apt(["libcrypt-dev"])]),
+    .systemLibrary(
+      name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]),
     // prctl(2) behind a fixed-argument wrapper (the C function is variadic).
     .systemLibrary(name: "CProcess", path: "Sources/CProcess"),
     .target(
       name: "AuthKit",
-      dependencies: ["CSQLite", "COpenSSL", "CCrypt", "CProcess"]),
+      dependencies: [
+        "CSQLite", "COpenSSL", "CCrypt", "CProcess",
+        .target(name: "CLibPQ", condition: .when(traits: ["PostgreSQL"])),
+      ]),
     .executableTarget(name: "authctl", dependencies: ["AuthKit"]),
     // bench/bcrypt.sh: one bcrypt hash through AuthKit, timed (no product; not shipped).
     .executableTarget(name: "bcrypt-bench", dependencies: ["AuthKit"], path: "bench/bcrypt-bench"),

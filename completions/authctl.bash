@@ -14,6 +14,8 @@ _authctl_command_opts() {
         whoami) echo '--format' ;;
         logout) echo '--all' ;;
         passwd) echo '--request --code --password-stdin' ;;
+        check) echo '--password-fd --pam --batch --record-login' ;;
+        checkpassword) echo '--home-base --record-login' ;;
         'email change') echo '--password-stdin' ;;
         migrate) echo '--status' ;;
         'users list') echo '--status --created-before --older-than --limit --format' ;;
@@ -26,13 +28,14 @@ _authctl_command_opts() {
         'users delete') echo '--yes --forget' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
-        'users export') echo '--with-password-hashes --user --with-log --format' ;;
+        'users export') echo '--with-password-hashes --user --with-log --format --output' ;;
         'sessions prune') echo '--older-than --dry-run' ;;
         prune) echo '--dry-run --format' ;;
         stats) echo '--format --older-than --output' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
+        'db copy') echo '--from --to' ;;
         log) echo '--user --event --since --failed --format' ;;
         config) echo '--format' ;;
     esac
@@ -48,6 +51,8 @@ _authctl_takes_value() {
             reset:--code | \
             whoami:--format | \
             passwd:--code | \
+            check:--password-fd | \
+            checkpassword:--home-base | \
             'users list:--status' | \
             'users list:--created-before' | \
             'users list:--older-than' | \
@@ -61,6 +66,7 @@ _authctl_takes_value() {
             'users import:--format' | \
             'users export:--user' | \
             'users export:--format' | \
+            'users export:--output' | \
             'sessions prune:--older-than' | \
             prune:--format | \
             stats:--format | \
@@ -68,6 +74,8 @@ _authctl_takes_value() {
             stats:--output | \
             'mail queue:--format' | \
             'mail show:--to' | \
+            'db copy:--from' | \
+            'db copy:--to' | \
             log:--user | \
             log:--event | \
             log:--since | \
@@ -84,21 +92,29 @@ _authctl_value() {
         --db) _authctl_files; return ;;
         --env-file) _authctl_files; return ;;
         --session-file) _authctl_files; return ;;
+        --home-base) _authctl_files; return ;;
         --output) _authctl_files; return ;;
+        --output) _authctl_files; return ;;
+        --from) _authctl_files; return ;;
+        --to) _authctl_files; return ;;
     esac
     case "$1:$2" in
         register:--format) _authctl_words 'text json' ;;
         whoami:--format) _authctl_words 'text json' ;;
+        checkpassword:--home-base) _authctl_files ;;
         'users list:--status') _authctl_words 'unconfirmed active disabled locked expired not-yet-valid must-reset' ;;
         'users list:--format') _authctl_words 'table json jsonl csv' ;;
         'users show:--format') _authctl_words 'text json' ;;
         'users purge:--format') _authctl_words 'text json' ;;
         'users import:--format') _authctl_words 'csv jsonl' ;;
-        'users export:--format') _authctl_words 'csv jsonl json' ;;
+        'users export:--format') _authctl_words 'csv jsonl json htpasswd' ;;
+        'users export:--output') _authctl_files ;;
         prune:--format) _authctl_words 'text json' ;;
         stats:--format) _authctl_words 'table json prom' ;;
         stats:--output) _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
+        'db copy:--from') _authctl_files ;;
+        'db copy:--to') _authctl_files ;;
         log:--format) _authctl_words 'table json jsonl' ;;
         config:--format) _authctl_words 'text json' ;;
     esac
@@ -167,7 +183,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        email | users | sessions | mail) cmd="$cmd $w" ;;
+                        email | users | sessions | mail | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -188,14 +204,15 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd email migrate users sessions prune stats backup restore mail log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
+        db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd email migrate users sessions prune stats backup restore mail log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
@@ -204,6 +221,8 @@ _authctl() {
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
+            elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
+                _authctl_words 'copy'
             fi
             ;;
         *) _authctl_argument "$cmd" "$nargs" ;;

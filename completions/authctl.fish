@@ -13,6 +13,8 @@ function __authctl_takes_value
             'reset:--code' \
             'whoami:--format' \
             'passwd:--code' \
+            'check:--password-fd' \
+            'checkpassword:--home-base' \
             'users list:--status' \
             'users list:--created-before' \
             'users list:--older-than' \
@@ -26,6 +28,7 @@ function __authctl_takes_value
             'users import:--format' \
             'users export:--user' \
             'users export:--format' \
+            'users export:--output' \
             'sessions prune:--older-than' \
             'prune:--format' \
             'stats:--format' \
@@ -33,6 +36,8 @@ function __authctl_takes_value
             'stats:--output' \
             'mail queue:--format' \
             'mail show:--to' \
+            'db copy:--from' \
+            'db copy:--to' \
             'log:--user' \
             'log:--event' \
             'log:--since' \
@@ -63,7 +68,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd email users sessions mail
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail db
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -76,7 +81,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] email users sessions mail help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail db help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -97,7 +102,7 @@ end
 complete -c authctl -f
 
 # Global options, before or after the command.
-complete -c authctl -l db -r -F -d 'the SQLite database (env AUTHCTL_DB, default ./authctl.sqlite)'
+complete -c authctl -l db -r -F -d 'the database: a SQLite path or a postgres:// URL (env AUTHCTL_DB, default ./authctl.sqlite)'
 complete -c authctl -l env-file -r -F -d 'read variables from PATH (default ./.env when it exists)'
 complete -c authctl -l session-file -r -F -d 'the session token file (env AUTHCTL_SESSION_FILE)'
 complete -c authctl -s q -l quiet -d 'print no notices or warnings'
@@ -115,6 +120,8 @@ complete -c authctl -n $__authctl_top -a login -d 'log in and keep the session t
 complete -c authctl -n $__authctl_top -a whoami -d 'show the account of the current session'
 complete -c authctl -n $__authctl_top -a logout -d 'end the current session and remove the session file'
 complete -c authctl -n $__authctl_top -a passwd -d 'change the password of the logged-in account'
+complete -c authctl -n $__authctl_top -a check -d 'check an account\'s password, creating no session (PAM, Apache, Squid, scripts)'
+complete -c authctl -n $__authctl_top -a checkpassword -d 'DJB\'s checkpassword interface (Dovecot, qmail, s6): runs PROG on success'
 complete -c authctl -n $__authctl_top -a email -d 'the logged-in account\'s address'
 complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the database schema'
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
@@ -124,6 +131,7 @@ complete -c authctl -n $__authctl_top -a stats -d 'counts for monitoring: accoun
 complete -c authctl -n $__authctl_top -a backup -d 'copy the database consistently while it is in use'
 complete -c authctl -n $__authctl_top -a restore -d 'put a backup in place of the database (refused while it is in use)'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
+complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
 complete -c authctl -n $__authctl_top -a completion -d 'print the shell completion script for bash, zsh or fish'
@@ -131,7 +139,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd email migrate users sessions prune stats backup restore mail log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -140,6 +148,8 @@ complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nar
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
+complete -c authctl -n "__authctl_using 'help db'; and test (__authctl_nargs) -eq 0" \
+    -a 'copy'
 
 # email COMMAND
 complete -c authctl -n "__authctl_using email" -a change -d 'change the logged-in account\'s address, confirmed from the new one'
@@ -159,7 +169,7 @@ complete -c authctl -n "__authctl_using users" -a require-reset -d 'require a ne
 complete -c authctl -n "__authctl_using users" -a delete -d 'delete an account, its sessions, codes and mail'
 complete -c authctl -n "__authctl_using users" -a purge -d 'delete unconfirmed accounts older than a duration'
 complete -c authctl -n "__authctl_using users" -a import -d 'import accounts from CSV or JSONL, all or nothing'
-complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL, or everything stored about one person'
+complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL, an htpasswd file for a web server, or everything stored about one person'
 
 # sessions COMMAND
 complete -c authctl -n "__authctl_using sessions" -a prune -d 'delete the rows of sessions that ended long ago'
@@ -169,6 +179,9 @@ complete -c authctl -n "__authctl_using mail" -a queue -d 'list queued and faile
 complete -c authctl -n "__authctl_using mail" -a flush -d 'deliver queued messages that are due'
 complete -c authctl -n "__authctl_using mail" -a test -d 'send a test message and show each server reply'
 complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from the local mailbox, decoded'
+
+# db COMMAND
+complete -c authctl -n "__authctl_using db" -a copy -d 'copy every table to an empty database (SQLite ⇄ PostgreSQL)'
 
 # register
 complete -c authctl -n "__authctl_using register" -l password-stdin -d 'read the chosen password from stdin instead of generating one'
@@ -198,6 +211,16 @@ complete -c authctl -n "__authctl_using logout" -l all -d 'end every session of 
 complete -c authctl -n "__authctl_using passwd" -l request -d 'scripted step 1: check the current password (stdin) and mail a code'
 complete -c authctl -n "__authctl_using passwd" -l code -x -d 'scripted step 2: the mailed code; the new password comes on stdin'
 complete -c authctl -n "__authctl_using passwd" -l password-stdin -d 'read passwords from stdin'
+
+# check
+complete -c authctl -n "__authctl_using check" -l password-fd -x -d 'read the password from file descriptor FD (3) instead of stdin'
+complete -c authctl -n "__authctl_using check" -l pam -d 'pam_exec expose_authtok: the account from PAM_USER, the password on stdin'
+complete -c authctl -n "__authctl_using check" -l batch -d 'Squid\'s basic_auth helper protocol: \'user password\' lines, OK or ERR per line'
+complete -c authctl -n "__authctl_using check" -l record-login -d 'on success record the login (last_login_at) and rehash if needed'
+
+# checkpassword
+complete -c authctl -n "__authctl_using checkpassword" -l home-base -r -F -d 'HOME for PROG is DIR/EMAIL (default /nonexistent)'
+complete -c authctl -n "__authctl_using checkpassword" -l record-login -d 'on success record the login (last_login_at) and rehash if needed'
 
 # email change
 complete -c authctl -n "__authctl_using 'email change'" -l password-stdin -d 'read the current password from stdin (no prompt)'
@@ -260,7 +283,8 @@ complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_narg
 complete -c authctl -n "__authctl_using 'users export'" -l with-password-hashes -d 'include password hashes'
 complete -c authctl -n "__authctl_using 'users export'" -l user -x -d 'only this person: account, sessions and mail as one JSON document'
 complete -c authctl -n "__authctl_using 'users export'" -l with-log -d 'with --user: their audit events too'
-complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl json' -d 'output format: csv, jsonl, json (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl json htpasswd' -d 'output format: csv, jsonl, json, htpasswd (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l output -r -F -d 'with --format htpasswd: the file to replace atomically (required)'
 
 # sessions prune
 complete -c authctl -n "__authctl_using 'sessions prune'" -l older-than -x -d 'ended (revoked or expired) more than DURATION ago (default AUTHCTL_SESSION_RETENTION, 30d)'
@@ -292,6 +316,10 @@ complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every q
 # mail show
 complete -c authctl -n "__authctl_using 'mail show'" -l last -d 'the newest message (the default)'
 complete -c authctl -n "__authctl_using 'mail show'" -l to -x -d 'the newest message to EMAIL'
+
+# db copy
+complete -c authctl -n "__authctl_using 'db copy'" -l from -r -F -d 'the database to copy: a SQLite path or a postgres:// URL'
+complete -c authctl -n "__authctl_using 'db copy'" -l to -r -F -d 'the empty database to fill: a SQLite path or a postgres:// URL'
 
 # log
 complete -c authctl -n "__authctl_using log" -l user -x -d 'only events of this account'

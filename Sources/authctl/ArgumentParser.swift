@@ -15,6 +15,12 @@ enum ArgumentParser {
       if commandIndices.contains(i) { continue }
       if endOfOptions || t == "-" || !t.hasPrefix("-") {
         inv.arguments.append(t)
+        // Past the word before a `rest` argument, every word is an argument as it is.
+        if let declared = inv.command?.arguments, declared.last?.rest == true,
+          inv.arguments.count >= declared.count - 1
+        {
+          endOfOptions = true
+        }
         continue
       }
       if t == "--" {
@@ -188,7 +194,7 @@ enum ArgumentParser {
     if args.count < required.count {
       throw UsageError("'\(command.name)' needs \(required[args.count].name).")
     }
-    if args.count > command.arguments.count {
+    if args.count > command.arguments.count && command.arguments.last?.rest != true {
       throw UsageError(
         "unexpected argument '\(args[command.arguments.count])' for '\(command.name)'.")
     }

@@ -39,6 +39,9 @@ struct ArgumentSpec: Sendable {
   var choices: [String] = []
   /// Whether a shell completes it with file names.
   var completesFiles = false
+  /// The last argument: it takes every word after it as it is, options included
+  /// (`checkpassword PROG [ARG...]`).
+  var rest = false
 }
 
 /// One command of the tool: its path (`users list`), what it takes, the rules between its
@@ -77,7 +80,9 @@ struct CommandSpec: Sendable {
 
 /// Options every command takes, before or after the command's name.
 let globalOptions: [OptionSpec] = [
-  .value(.db, "the SQLite database (env AUTHCTL_DB, default ./authctl.sqlite)"),
+  .value(
+    .db,
+    "the database: a SQLite path or a postgres:// URL (env AUTHCTL_DB, default ./authctl.sqlite)"),
   .value(.envFile, "read variables from PATH (default ./.env when it exists)"),
   .value(.sessionFile, "the session token file (env AUTHCTL_SESSION_FILE)"),
   .flag(.quiet, "print no notices or warnings"),

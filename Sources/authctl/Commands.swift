@@ -63,6 +63,50 @@ let commands: [CommandSpec] = [
       .requires(FlagOption.passwordStdin, anyOf: [FlagOption.request, ValueOption.code]),
     ], run: runPasswd),
   CommandSpec(
+    "check", "check an account's password, creating no session (PAM, Apache, Squid, scripts)",
+    arguments: [
+      .init(
+        name: "EMAIL", optional: true,
+        help: "the account; without it, stdin's first line is the account, its second the password")
+    ],
+    options: [
+      .value(.passwordFd, "read the password from file descriptor FD (3) instead of stdin"),
+      .flag(.pam, "pam_exec expose_authtok: the account from PAM_USER, the password on stdin"),
+      .flag(
+        .batch, "Squid's basic_auth helper protocol: 'user password' lines, OK or ERR per line"),
+      .flag(.recordLogin, "on success record the login (last_login_at) and rehash if needed"),
+    ],
+    constraints: [
+      .exclusive([FlagOption.pam, FlagOption.batch, ValueOption.passwordFd])
+    ],
+    details: """
+      Exit 0 when the password is right and the account may log in; 77 when it is wrong, the
+      account is unknown, unconfirmed, disabled, locked, outside its validity window or due for
+      a new password (the reason is audited, and printed only with -v); 75 when the database
+      is busy or unreachable; 65 for malformed input.
+      A failure counts toward the lockout as a failed login does; a success writes nothing
+      but the settling of its lockout reservation (--record-login also records the login).
+      --pam (like checkpassword) reads settings only from the command line and --env-file,
+      never from the environment, and needs --db as an absolute path. See
+      docs/INTEGRATIONS.md for each server.
+      """, run: runCheck),
+  CommandSpec(
+    "checkpassword", "DJB's checkpassword interface (Dovecot, qmail, s6): runs PROG on success",
+    arguments: [
+      .init(name: "PROG", optional: false, help: "the program to run once the password is right"),
+      .init(name: "ARG...", optional: true, help: "its arguments, as they are", rest: true),
+    ],
+    options: [
+      .value(.homeBase, "HOME for PROG is DIR/EMAIL (default /nonexistent)"),
+      .flag(.recordLogin, "on success record the login (last_login_at) and rehash if needed"),
+    ],
+    details: """
+      Reads 'user\\0password\\0timestamp\\0' (at most 512 bytes) from file descriptor 3,
+      then runs PROG with USER and AUTHENTICATED set to the account's email and HOME to
+      DIR/EMAIL. Exits 1 when the password is wrong or the account may not log in, 2 when
+      descriptor 3 is misused, 111 on a temporary problem (busy database, bad configuration).
+      """, run: runCheckpassword),
+  CommandSpec(
     "email change", "change the logged-in account's address, confirmed from the new one",
     arguments: [.init(name: "NEW", optional: false, help: "the new address")],
     options: [.flag(.passwordStdin, "read the current password from stdin (no prompt)")],
@@ -196,18 +240,27 @@ let commands: [CommandSpec] = [
       ),
     ], run: runUsersImport),
   CommandSpec(
-    "users export", "export accounts as CSV or JSONL, or everything stored about one person",
+    "users export",
+    "export accounts as CSV or JSONL, an htpasswd file for a web server, or everything stored "
+      + "about one person",
     options: [
       .flag(.withPasswordHashes, "include password hashes"),
       .value(.user, "only this person: account, sessions and mail as one JSON document"),
       .flag(.withLog, "with --user: their audit events too"),
-      .format(["csv", "jsonl", "json"]),
+      .format(["csv", "jsonl", "json", "htpasswd"]),
+      .value(.output, "with --format htpasswd: the file to replace atomically (required)"),
     ],
     constraints: [
       .exclusive([FlagOption.withPasswordHashes, ValueOption.user]),
+      .exclusive([ValueOption.output, ValueOption.user]),
       .requires(FlagOption.withLog, anyOf: [ValueOption.user]),
     ],
     details: """
+      --format htpasswd writes 'email:hash' for the accounts that may log in now (confirmed,
+      enabled, not locked) to --output PATH, mode 0640, keeping an existing file's group:
+      for nginx's auth_basic_user_file and Apache's AuthUserFile, from cron or a hook. A lock,
+      a disable or a new password reaches the web server only at the next export.
+
       --user EMAIL answers an access request (GDPR Art. 15): the account's fields, its
       sessions, its queued and past mail (metadata, never a body) and, with --with-log, every
       audit event of the account or its address — never a password hash or a secret. It is
@@ -295,6 +348,21 @@ let commands: [CommandSpec] = [
       .value(.to, "the newest message to EMAIL"),
     ], run: runMailShow),
   CommandSpec(
+    "db copy", "copy every table to an empty database (SQLite ⇄ PostgreSQL)",
+    options: [
+      .value(.from, "the database to copy: a SQLite path or a postgres:// URL"),
+      .value(.toDatabase, "the empty database to fill: a SQLite path or a postgres:// URL"),
+    ],
+    constraints: [
+      .required(ValueOption.from, hint: "e.g. --from ./authctl.sqlite"),
+      .required(ValueOption.toDatabase, hint: "e.g. --to postgres://db.example.com/auth"),
+    ],
+    details: """
+      All or nothing: the target must be empty (a new SQLite file, or a database made with
+      createdb); each table's row count and SHA-256 are checked against the source before
+      the copy commits. The generated JWT secret is copied with the settings.
+      """, run: runDbCopy),
+  CommandSpec(
     "log", "show audit events",
     options: [
       .value(.user, "only events of this account"),
@@ -326,6 +394,7 @@ let commandGroups: [String: String] = [
   "users": "manage accounts",
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
+  "db": "move the database between stores",
   "email": "the logged-in account's address",
 ]
 

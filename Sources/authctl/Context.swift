@@ -33,9 +33,35 @@ struct Context {
     if let s = invocation.value(.sessionFile) {
       flags.append(SettingFlag(\.sessionFile, s, flag: "--session-file"))
     }
+    // A protocol mode runs under a server that may pass on what the user set: pam_exec hands
+    // its command the PAM environment, which the user can fill (pam_exec(8): "the user can
+    // have control over the environment"), and runs it in the user's folder. There a
+    // variable or a ./.env could point the check at the user's own database or lift the
+    // lockout, so these modes take settings only from their command line and --env-file.
+    let isolated = Self.isProtocolMode(invocation)
     config = try Config(
-      flags: flags, environment: environment, envFile: invocation.value(.envFile),
-      observer: diagnostics)
+      flags: flags, environment: isolated ? [:] : environment,
+      envFile: invocation.value(.envFile), defaultEnvFile: !isolated, observer: diagnostics)
+  }
+
+  /// `check --pam` and `checkpassword`: settings from the command line and --env-file only.
+  static func isProtocolMode(_ invocation: Invocation) -> Bool {
+    invocation.command?.name == "checkpassword"
+      || (invocation.command?.name == "check" && invocation.options["pam"] != nil)
+  }
+
+  /// A protocol mode's database: named on its command line or in its --env-file, by an
+  /// absolute path. The default `./authctl.sqlite`, or any relative path, would be looked for
+  /// in the caller's folder — the user's own under `su`, where the user could have made a
+  /// database of their own with any password in it.
+  func requireAbsoluteDatabase(_ mode: String) throws {
+    let path = settings.databasePath
+    let named = config.source(\Settings.databasePath).map { $0 != .builtIn } ?? false
+    guard named, path.hasPrefix("/") else {
+      throw UsageError(
+        "'\(mode)' needs the database as an absolute path: --db /path/to/authctl.sqlite (or AUTHCTL_DB in --env-file); '\(path)' would be looked for in the caller's folder."
+      )
+    }
   }
 
   var verbose: Bool { invocation.flag(.verbose) }
@@ -45,7 +71,7 @@ struct Context {
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try SQLiteStore(path: settings.databasePath, create: create)
+    try settings.database.open(create: create)
   }
 
   /// Puts the backup at `path` in place of the store (`authctl restore`): the adapter's own
@@ -65,12 +91,22 @@ struct Context {
   /// Opens the database for `migrate`, `register` and `users import`: a missing one is created
   /// and migrated; an existing one must be current (only `migrate` upgrades).
   func openOrCreateDatabase() throws -> any Store {
-    let path = settings.databasePath
-    let existed = FileManager.default.fileExists(atPath: path)
+    let location = settings.database
+    let existed: Bool
+    if case .sqlite(let path) = location {
+      existed = FileManager.default.fileExists(atPath: path)
+    } else {
+      existed = true  // a PostgreSQL database is made by its server's tools (createdb)
+    }
     let store = try openStoreAsIs(create: true)
     if try !existed || store.isEmpty() {
       let done = try store.migrate(migrationContext())
-      if !done.isEmpty { diagnostics.notice("created database \(path)") }
+      if !done.isEmpty {
+        diagnostics.notice(
+          location.isPostgres
+            ? "created the authctl tables in \(location.display)"
+            : "created database \(location.display)")
+      }
     } else {
       try store.requireCurrentSchema()
     }
@@ -82,10 +118,16 @@ struct Context {
   func flowContext(_ store: any Store) throws -> FlowContext {
     let ctx = try FlowContext(
       store: store, settings: settings, clock: clock, observer: diagnostics)
-    // The account flows sign and verify: no secret is refused before any of them starts.
-    _ = try ctx.keys
+    // `check` and `checkpassword` sign and verify no token, and their stderr is a server's log
+    // at every request, where a service group's shared database (0660) is expected: no key is
+    // derived for them (nor OpenSSL started), and no warning about a readable secret.
+    let checks = ["check", "checkpassword"].contains(invocation.command?.name ?? "")
+    if !checks {
+      // The account flows sign and verify: no secret is refused before any of them starts.
+      _ = try ctx.keys
+    }
     ctx.deliveries = { report($0) }
-    if settings.jwtSecret == nil { warnIfSecretReadable(store) }
+    if settings.jwtSecret == nil && !checks { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
     if let name = invocation.command?.name, hashing.contains(name),
@@ -128,6 +170,18 @@ struct Context {
   func secretLocation() -> String {
     if let source = config.source(\.jwtSecret), settings.jwtSecret != nil {
       return source.description
+    }
+    let database = settings.database
+    if database.isPostgres {
+      let stored: Bool?
+      do {
+        stored = try openStoreAsIs().read { try $0.setting(.jwtSecret) } != nil
+      } catch {
+        return "database \(database.display)? (cannot be read: \(describe(error).message))"
+      }
+      return stored == true
+        ? "database \(database.display) (its settings table)"
+        : "none: the database \(database.display) keeps no secret"
     }
     let path = settings.databasePath
     guard let file = FileOwner(path: path), file.isRegular else {

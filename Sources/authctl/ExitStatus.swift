@@ -16,6 +16,13 @@ enum ExitStatus: Int32 {
   case config = 78
 }
 
+/// An exit with this status and nothing printed: `check`'s refusals (their reason is in the
+/// audit log, on stderr only with `-v`) and `checkpassword`'s statuses 1, 2 and 111.
+struct QuietExit: Error {
+  let status: Int32
+  init(_ status: Int32) { self.status = status }
+}
+
 /// The one place an error becomes `authctl: message` and an exit status. The message may
 /// quote text from outside (a server's reply, a stored address): every control character but
 /// the line breaks between an import's problems is escaped (`TerminalText`).
@@ -70,14 +77,15 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
 /// The status of a store failure, by its kind alone (the same for every engine).
 private func status(of error: StoreError) -> ExitStatus {
   switch error.kind {
-  case .busy: return .tempFail
+  case .busy, .unreachable: return .tempFail
+  case .authentication: return .noPermission
+  case .unsupported: return .config
   case .missing, .cannotOpen: return .noInput
   case .schema: return .config
   case .conflict, .constraint, .corrupt: return .dataError
   case .cannotCreate: return .cannotCreate
   case .untrusted: return .noPermission
   case .full, .io, .readOnly, .permission: return .ioError
-  case .unsupported: return .unavailable
   case .other: return .software
   }
 }

@@ -17,6 +17,7 @@ struct FlagOption: OptionKey, Hashable {
   // Commands'.
   static let all = FlagOption("all")
   static let allowExpensiveHashes = FlagOption("allow-expensive-hashes")
+  static let batch = FlagOption("batch")
   static let dryRun = FlagOption("dry-run")
   static let failed = FlagOption("failed")
   static let forget = FlagOption("forget")
@@ -24,7 +25,9 @@ struct FlagOption: OptionKey, Hashable {
   static let last = FlagOption("last")
   static let noConfirm = FlagOption("no-confirm")
   static let notify = FlagOption("notify")
+  static let pam = FlagOption("pam")
   static let passwordStdin = FlagOption("password-stdin")
+  static let recordLogin = FlagOption("record-login")
   static let request = FlagOption("request")
   static let skipExisting = FlagOption("skip-existing")
   /// `migrate --status`; `users list --status STATUS` is `ValueOption.status`.

@@ -41,11 +41,21 @@ enum Prompt {
     }
     defer { if restore { tcsetattr(0, TCSANOW, &saved) } }
     if let prompt { Diagnostics.write(prompt) }
+    return try line(what: what) { () throws(LineReader.Failure) in
+      try stdin.withLock { (reader) throws(LineReader.Failure) in try reader.readLine(limit: limit)
+      }
+    }
+  }
+
+  /// The line `read` returns, checked as every answer is: too long or unreadable → 65 or 74,
+  /// not UTF-8 → 65, naming `what`; nil at end of input. `check --password-fd` reads another
+  /// descriptor through it.
+  static func line(what: String, _ read: () throws(LineReader.Failure) -> [UInt8]?) throws
+    -> String?
+  {
     let bytes: [UInt8]?
     do {
-      bytes = try stdin.withLock { (reader) throws(LineReader.Failure) in
-        try reader.readLine(limit: limit)
-      }
+      bytes = try read()
     } catch {
       switch error {
       case .tooLong(let limit):

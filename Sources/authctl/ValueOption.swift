@@ -26,13 +26,19 @@ struct ValueOption: OptionKey, Hashable {
   static let createdBefore = ValueOption("created-before", "TIME")
   static let event = ValueOption("event", "NAME")
   static let format = ValueOption("format", "FORMAT")
+  /// `db copy --from DATABASE`.
+  static let from = ValueOption("from", "DATABASE", completion: .files)
+  static let homeBase = ValueOption("home-base", "DIR", completion: .files)
   static let limit = ValueOption("limit", "N")
   static let olderThan = ValueOption("older-than", "DURATION")
-  static let output = ValueOption("output", "FILE", completion: .files)
+  static let output = ValueOption("output", "PATH", completion: .files)
+  static let passwordFd = ValueOption("password-fd", "FD")
   static let reason = ValueOption("reason", "TEXT")
   static let since = ValueOption("since", "TIME")
   /// `users list --status STATUS`; `migrate --status` is `FlagOption.status`.
   static let status = ValueOption("status", "STATUS")
   static let to = ValueOption("to", "EMAIL")
+  /// `db copy --to DATABASE` (`mail show --to EMAIL` is `to`).
+  static let toDatabase = ValueOption("to", "DATABASE", completion: .files)
   static let user = ValueOption("user", "EMAIL")
 }

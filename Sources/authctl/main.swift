@@ -37,6 +37,8 @@ import AuthKit
       diagnostics: Diagnostics(quiet: inv.flag(.quiet)))
     try spec.run(context)
     return 0
+  } catch let quiet as QuietExit {
+    return quiet.status
   } catch {
     out.flush()
     let (message, status) = describe(error)

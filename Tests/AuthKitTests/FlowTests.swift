@@ -8,8 +8,9 @@ import Testing
 /// `MAIL_SERVER`, no `MAIL_SUPPRESS_SEND`: each delivered mail is appended to `flow.mbox` in
 /// the folder and read back decoded). Each refusal, expiry, lockout, code limit and stamp rule
 /// of issues 3 and 5 is here, timed by moving the clock, never by sleeping. The suites for each
-/// flow are in `FlowTests+*.swift`.
-@Suite struct FlowTests {}
+/// flow are in `FlowTests+*.swift`. Every test runs on SQLite and on PostgreSQL (`.bothStores`,
+/// issue 13).
+@Suite(.bothStores) struct FlowTests {}
 
 /// One flow test's world: store, clock, mailbox, session file and the `FlowContext` over them.
 final class FlowWorld {
@@ -35,8 +36,10 @@ final class FlowWorld {
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
     let config = try Config(
       environment: env, envFile: dir.file("empty.env"), observer: SilentObserver())
-    let store = try SQLiteStore(path: db, create: true)
-    _ = try store.migrate(
+    // The store of `FlowStore.current`; the mailbox stays `flow.mbox` in the folder (the
+    // settings name the SQLite path, which a PostgreSQL world never creates).
+    let store = try FlowStore.store(
+      sqlitePath: db,
       MigrationContext(
         now: clock.now, randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: true,
         notice: { _ in }))
@@ -47,6 +50,31 @@ final class FlowWorld {
   }
 
   var store: any Store { ctx.store }
+
+  /// Runs `sql` straight on the store's connection, as another program sharing the database
+  /// would (the same text on SQLite and PostgreSQL); returns the changed row count.
+  @discardableResult
+  func execute(_ sql: String) throws -> Int {
+    if let sqlite = store as? SQLiteStore { return try sqlite.connection.run(sql) }
+    #if PostgreSQL
+      if let pg = store as? PostgresStore { return try pg.connection.query(sql).changes }
+    #endif
+    throw TestSupportError("no raw SQL for \(store.location)")
+  }
+
+  /// One integer from `sql`, on either store.
+  func integer(_ sql: String) throws -> Int64 {
+    if let sqlite = store as? SQLiteStore {
+      return try sqlite.connection.first(sql) { $0.int(0) } ?? -1
+    }
+    #if PostgreSQL
+      if let pg = store as? PostgresStore {
+        let r = try pg.connection.query(sql)
+        return r.rowCount > 0 ? r.int(0, 0) : -1
+      }
+    #endif
+    throw TestSupportError("no raw SQL for \(store.location)")
+  }
 
   // MARK: The mailbox
 
@@ -149,5 +177,18 @@ func expectRefused(
     #expect(message.contains(text), "\(message)", sourceLocation: sourceLocation)
   } catch {
     Issue.record("\(error), wanted a refusal '\(text)'", sourceLocation: sourceLocation)
+  }
+}
+
+extension FlowTests {
+  /// `.bothStores` really runs each test on its store.
+  @Suite struct Stores {
+    @Test func eachRunIsOnItsStore() throws {
+      let w = try FlowWorld()
+      #expect((w.store.file != nil) == (FlowStore.current == .sqlite))
+      #expect(w.store.location.hasPrefix("postgresql://") == (FlowStore.current == .postgres))
+      try w.confirmedAccount()
+      #expect(try w.account().activatedAt != nil)
+    }
   }
 }

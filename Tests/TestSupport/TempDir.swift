@@ -5,8 +5,9 @@ public final class TempDir: @unchecked Sendable {
   public let url: URL
   public var path: String { url.path }
 
-  public init(_ label: String = "authctl") throws {
-    let base = FileManager.default.temporaryDirectory
+  /// A folder under `parent` (default: the system's temporary directory).
+  public init(_ label: String = "authctl", in parent: URL? = nil) throws {
+    let base = parent ?? FileManager.default.temporaryDirectory
     url = base.appendingPathComponent("\(label)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   }

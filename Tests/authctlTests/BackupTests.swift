@@ -130,4 +130,17 @@ import Testing
     #expect(missing.status == 66, "\(missing.stderr)")
     #expect(try integrityCheck(db) == "ok" && FileOwner(path: db + ".bak") == nil)
   }
+
+  /// A PostgreSQL store has no file to copy: backup and restore exit 69 before connecting,
+  /// naming the pg_dump recipe, and create nothing.
+  @Test func postgresPointsToPgDump() throws {
+    let url = "postgresql://authctl@127.0.0.1:1/none"
+    for args in [["backup", dir.file("copy.sqlite")], ["restore", db]] {
+      let r = try authctl(["--db", url] + args, directory: dir.url)
+      #expect(r.status == 69, "\(args): \(r.status) \(r.stderr)")
+      #expect(r.stderr.contains("pg_dump --format=custom"), "\(r.stderr)")
+      #expect(r.stderr.contains("pg_restore"), "\(r.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.file("copy.sqlite")))
+  }
 }

@@ -27,6 +27,7 @@ import Testing
 
   /// What happened to the trials of one operation.
   struct Tally: CustomStringConvertible {
+    var store: StoreKind = .sqlite
     var name: String
     /// The delays' generator, seeded and printed.
     var random: TestSeed
@@ -34,32 +35,39 @@ import Testing
     var finished = 0
     var statuses: [Int32: Int] = [:]
     var duplicates = 0
-    init(name: String) {
+    init(store: StoreKind = .sqlite, name: String) {
+      self.store = store
       self.name = name
-      random = TestSeed("CrashSafetyTests: \(name)")
+      random = TestSeed("CrashSafetyTests[\(store)]: \(name)")
     }
 
     var description: String {
       let s = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(
         separator: " ")
-      return "CrashSafetyTests: \(name): \(killed + finished) trials, \(killed) killed mid-run, "
+      return
+        "CrashSafetyTests[\(store)]: \(name): \(killed + finished) trials, \(killed) killed mid-run, "
         + "\(finished) finished first (\(s.isEmpty ? "-" : s)), \(duplicates) duplicate deliveries"
     }
   }
 
-  /// A database in its own folder with its mailbox beside it (`x.sqlite` → `x.mbox`).
+  /// A database in its own folder with its mailbox beside it (`x.sqlite` → `x.mbox`; for
+  /// PostgreSQL, `authctl.mbox` in the folder the commands run in).
   struct Place {
+    let store: StoreKind
     let dir: TempDir
     let db: String
     let mbox: String
     var environment: [String: String]
 
-    init(_ environment: [String: String] = [:]) throws {
-      dir = try TempDir("authctl-kill")
-      db = dir.file("kill.sqlite")
-      mbox = dir.file("kill.mbox")
+    init(_ store: StoreKind, _ environment: [String: String] = [:]) throws {
+      self.store = store
+      let database = try TestDatabase(store, name: "kill", dir: try TempDir("authctl-kill"))
+      dir = database.dir
+      db = database.location
+      mbox = database.mbox
       self.environment = environment
-      let r = try authctl(["--db", db, "-q", "migrate"], environment: environment)
+      let r = try authctl(
+        ["--db", db, "-q", "migrate"], environment: environment, directory: dir.url)
       #expect(r.status == 0, "\(r.stderr)")
     }
 
@@ -79,10 +87,12 @@ import Testing
 
     /// The password hash of `email` (nil when there is none).
     func passwordHash(_ email: String) throws -> String? {
-      let conn = try Connection(path: db, create: false)
-      return try conn.first("SELECT password FROM users WHERE email = ?1", [.text(email)]) {
-        $0.optionalText(0)
-      } ?? nil
+      try DatabaseProbe(db).value("SELECT password FROM users WHERE email = ?1", [.text(email)])
+    }
+
+    /// The first column of every row of `sql`, as text.
+    func texts(_ sql: String, _ values: [SQLValue] = []) throws -> [String] {
+      try DatabaseProbe(db).rows(sql, values).map { $0.first.flatMap { $0 } ?? "" }
     }
 
     /// Times one unkilled run of `args` (seconds).
@@ -137,8 +147,7 @@ import Testing
     func settleMailbox() throws -> Int {
       try ok(["mail", "flush", "--all"])
       #expect(try count("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0)
-      let conn = try Connection(path: db, create: false)
-      let ids = try conn.all("SELECT message_id FROM outbox") { "<" + $0.text(0) + ">" }
+      let ids = try texts("SELECT message_id FROM outbox").map { "<" + $0 + ">" }
       let seen = try mailbox().map(\.messageID)
       let seenSet = Set(seen)
       for id in ids where !seenSet.contains(id) { Issue.record("committed mail \(id) lost") }
@@ -151,9 +160,10 @@ import Testing
 
   static func email(_ tag: String, _ i: Int) -> String { "\(tag)\(i)@example.com" }
 
-  @Test func register() throws {
-    let place = try Place()
-    var tally = Tally(name: "register")
+  @Test(arguments: StoreKind.available)
+  func register(store: StoreKind) throws {
+    let place = try Place(store)
+    var tally = Tally(store: store, name: "register")
     let typical = try place.timed(["register", "baseline@example.com"])
     for i in 0..<Self.perOperation {
       let email = Self.email("reg", i)
@@ -167,9 +177,10 @@ import Testing
     print(tally)
   }
 
-  @Test func confirm() throws {
-    let place = try Place()
-    var tally = Tally(name: "confirm")
+  @Test(arguments: StoreKind.available)
+  func confirm(store: StoreKind) throws {
+    let place = try Place(store)
+    var tally = Tally(store: store, name: "confirm")
     let n = Self.perOperation
     for i in 0...n { try place.ok(["register", Self.email("conf", i)]) }
     let mails = try place.mailbox()
@@ -206,9 +217,10 @@ import Testing
     }
   }
 
-  @Test func reset() throws {
-    let place = try Place()
-    var tally = Tally(name: "reset")
+  @Test(arguments: StoreKind.available)
+  func reset(store: StoreKind) throws {
+    let place = try Place(store)
+    var tally = Tally(store: store, name: "reset")
     let n = Self.perOperation
     let accounts = try recovered(place, "reset", n + 1)
     func hash(_ email: String) throws -> String? { try place.passwordHash(email) }
@@ -232,10 +244,11 @@ import Testing
     print(tally)
   }
 
-  @Test func passwd() throws {
-    let place = try Place()
-    var requests = Tally(name: "passwd --request")
-    var changes = Tally(name: "passwd --code")
+  @Test(arguments: StoreKind.available)
+  func passwd(store: StoreKind) throws {
+    let place = try Place(store)
+    var requests = Tally(store: store, name: "passwd --request")
+    var changes = Tally(store: store, name: "passwd --code")
     let n = max(2, Self.perOperation / 2 + 1)
     func session(_ i: Int) -> String { place.dir.file("session-\(i)/session") }
     for i in 0...n {
@@ -246,7 +259,6 @@ import Testing
         ["--session-file", session(i), "login", email, "--password-stdin"],
         stdin: Self.password + "\n")
     }
-    let conn = try Connection(path: place.db, create: false)
     func hash(_ email: String) throws -> String? { try place.passwordHash(email) }
     let typicalRequest = try place.timed(
       ["--session-file", session(n), "passwd", "--request", "--password-stdin"],
@@ -258,7 +270,7 @@ import Testing
     for i in 0..<n {
       let email = Self.email("pw", i)
       let userID =
-        try conn.first("SELECT id FROM users WHERE email = ?1", [.text(email)]) { $0.text(0) } ?? ""
+        try place.texts("SELECT id FROM users WHERE email = ?1", [.text(email)]).first ?? ""
       // Step 1, killed: a code row ⇔ its mail.
       try place.trial(
         ["--session-file", session(i), "passwd", "--request", "--password-stdin"],
@@ -291,9 +303,10 @@ import Testing
     print(changes)
   }
 
-  @Test func usersImport() throws {
-    let place = try Place()
-    var tally = Tally(name: "users import (3000 rows)")
+  @Test(arguments: StoreKind.available)
+  func usersImport(store: StoreKind) throws {
+    let place = try Place(store)
+    var tally = Tally(store: store, name: "users import (3000 rows)")
     let rows = 3000
     func csv(_ tag: String) throws -> String {
       var text = "email,password_hash,activated_at,created_at\n"
@@ -314,9 +327,10 @@ import Testing
     print(tally)
   }
 
-  @Test func usersPurge() throws {
-    let place = try Place()
-    var tally = Tally(name: "users purge (300 eligible + leftovers)")
+  @Test(arguments: StoreKind.available)
+  func usersPurge(store: StoreKind) throws {
+    let place = try Place(store)
+    var tally = Tally(store: store, name: "users purge (300 eligible + leftovers)")
     let eligible =
       "SELECT count(*) FROM users WHERE activated_at IS NULL AND created_at < '2021-01-01'"
     func importOld(_ tag: String) throws {
@@ -347,17 +361,19 @@ import Testing
   }
 
   /// Flushes killed mid-run, pipelined (the server offers PIPELINING), over one connection or
-  /// three side by side (MAIL_CONNECTIONS, two messages each before reconnecting).
-  @Test(arguments: [1, 3]) func mailFlush(connections: Int) throws {
+  /// three side by side (MAIL_CONNECTIONS, two messages each before reconnecting), on each
+  /// store.
+  @Test(arguments: StoreKind.available, [1, 3])
+  func mailFlush(store: StoreKind, connections: Int) throws {
     let server = try SMTPTestServer()
     // Registrations queue their mail (nothing listens on port 1); the flushes go to the server.
-    let place = try Place(["MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1"])
+    let place = try Place(store, ["MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1"])
     let live = [
       "MAIL_PORT": String(server.port), "MAIL_CONNECTIONS": String(connections),
       "MAIL_MAX_EMAILS": connections == 1 ? "100" : "2",
     ]
     var tally = Tally(
-      name: "mail flush (8 queued per trial, SMTP, \(connections) connection(s))")
+      store: store, name: "mail flush (8 queued per trial, SMTP, \(connections) connection(s))")
     func queue(_ tag: String) throws {
       for r in 0..<8 { try place.ok(["register", "\(tag)-\(r)@example.com"]) }
     }
@@ -366,12 +382,11 @@ import Testing
     }
     try queue("base")
     let typical = try place.timed(["mail", "flush", "--all"], env: live)
-    let conn = try Connection(path: place.db, create: false)
     for i in 0..<Self.perOperation {
       try queue("flush\(i)")
       try place.trial(["mail", "flush", "--all"], typical: typical, env: live, &tally)
-      let sent = try conn.all("SELECT message_id FROM outbox WHERE status = 'sent'") {
-        "<" + $0.text(0) + ">"
+      let sent = try place.texts("SELECT message_id FROM outbox WHERE status = 'sent'").map {
+        "<" + $0 + ">"
       }
       let received = Set(try receivedIDs())
       for id in sent where !received.contains(id) {
@@ -381,7 +396,7 @@ import Testing
     }
     try place.ok(["mail", "flush", "--all"], env: live)
     #expect(try place.count("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0)
-    let ids = try conn.all("SELECT message_id FROM outbox") { "<" + $0.text(0) + ">" }
+    let ids = try place.texts("SELECT message_id FROM outbox").map { "<" + $0 + ">" }
     let received = try receivedIDs()
     let set = Set(received)
     for id in ids where !set.contains(id) { Issue.record("committed mail \(id) never delivered") }

@@ -17,8 +17,11 @@ import Testing
   }
 
   @discardableResult
-  func cli(_ args: [String], stdin: String? = nil, status: Int32 = 0) throws -> RunResult {
-    let r = try authctl(["--db", db] + args, environment: env, stdin: stdin, directory: dir.url)
+  func cli(_ args: [String], stdin: String? = nil, status: Int32 = 0, on location: String? = nil)
+    throws -> RunResult
+  {
+    let r = try authctl(
+      ["--db", location ?? db] + args, environment: env, stdin: stdin, directory: dir.url)
     #expect(r.status == status, "\(args): \(r.status) \(r.stderr)")
     return r
   }
@@ -96,7 +99,12 @@ import Testing
 
   /// An access request: everything about one person in one JSON document, never a hash, a
   /// token, a code or a password.
-  @Test func accessExportHasEverythingButSecrets() throws {
+  @Test(arguments: StoreKind.available)
+  func accessExportHasEverythingButSecrets(_ kind: StoreKind) throws {
+    let db = try database(kind)
+    func cli(_ args: [String], stdin: String? = nil, status: Int32 = 0) throws -> RunResult {
+      try self.cli(args, stdin: stdin, status: status, on: db)
+    }
     try cli(["-q", "register", "ann@example.com"])
     try cli(["-q", "register", "bob@example.com"])
     let mail = try cli(["mail", "show", "--to", "ann@example.com"]).stdout
@@ -127,10 +135,8 @@ import Testing
     for secret in [token, password, "$2b$", "$2y$"] {
       #expect(!r.stdout.contains(secret), "a secret in the access export: \(secret.prefix(6))…")
     }
-    let stamp =
-      try Connection(path: db, create: false).first(
-        "SELECT stamp FROM users WHERE email = 'ann@example.com'"
-      ) { $0.optionalText(0) } ?? nil
+    let stamp = try DatabaseProbe(db).value(
+      "SELECT stamp FROM users WHERE email = 'ann@example.com'")
     if let stamp { #expect(!r.stdout.contains(stamp), "never the stamp") }
 
     let noLog = try cli(["users", "export", "--user", "ann@example.com", "--format", "json"])
@@ -139,5 +145,65 @@ import Testing
     try cli(["users", "export", "--with-log"], status: 64)
     try cli(["users", "export", "--user", "ann@example.com", "--with-password-hashes"], status: 64)
     try cli(["users", "export", "--user", "nobody@example.com"], status: 67)
+  }
+
+  /// A migrated database of `kind`: this suite's SQLite file, or a new PostgreSQL database.
+  func database(_ kind: StoreKind) throws -> String {
+    guard kind == .postgres else { return db }
+    let t = try TestDatabase(.postgres, dir: dir)
+    #expect(try authctl(["--db", t.location, "-q", "migrate"], environment: env).status == 0)
+    return t.location
+  }
+
+  /// The erasure on PostgreSQL: no row of any table names the address afterwards (each row
+  /// read as text), the events stay under the pseudonym, and the command says what PostgreSQL
+  /// may still hold (no secure_delete there: old row versions until their space is reused).
+  @Test func forgetOnPostgreSQL() throws {
+    guard StoreKind.available.contains(.postgres) else { return }
+    let db = try database(.postgres)
+    let probe = DatabaseProbe(db)
+    try cli(["-q", "register", "ann@example.com"], on: db)
+    try cli(["-q", "register", "bob@example.com"], on: db)
+    try cli(
+      ["login", "ANN@example.com", "--password-stdin"], stdin: "wrong-password-1\n", status: 77,
+      on: db)
+    let id = try probe.value("SELECT id FROM users WHERE email = 'ann@example.com'")!
+    try probe.run(
+      """
+      INSERT INTO outbox (kind, recipient, subject, message_id, status, last_error, created_at,
+        next_attempt_at)
+      VALUES ('notice', 'Ann@Example.com', 'hello', 'm1', 'failed',
+        '550 <ann@example.com>: no such user', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+      """)
+    try probe.run(
+      """
+      INSERT INTO audit (at, event, outcome, reason, detail)
+      VALUES ('2026-01-01T00:00:00Z', 'admin.note', 'ok', 'asked about ANN@example.com',
+        'ann@example.com, then bob@example.com')
+      """)
+    let annEvents = try probe.integer(
+      "SELECT count(*) FROM audit WHERE user_id = ?1 OR lower(email) = 'ann@example.com'",
+      [.text(id)])
+    #expect(annEvents >= 2, "register, failed login: \(annEvents)")
+    let r = try cli(["users", "delete", "--forget", "--yes", "ann@example.com"], on: db)
+    let pseudonym = Erasure.pseudonym(
+      userID: id,
+      key: try KeyRing(jwtSecret: Array(Self.secret.utf8), secretKey: nil).erasureKey)
+    #expect(r.stdout.contains("now name \(pseudonym)"), "\(r.stdout)")
+    #expect(r.stderr.contains("VACUUM"), "what PostgreSQL may still hold: \(r.stderr)")
+    for table in ["users", "sessions", "codes", "outbox", "audit", "settings"] {
+      let n = try probe.integer(
+        "SELECT count(*) FROM \(table) t WHERE strpos(lower(t::text), 'ann@example.com') > 0")
+      #expect(n == 0, "the address in \(table)")
+    }
+    #expect(
+      try probe.integer("SELECT count(*) FROM audit WHERE user_id = ?1", [.text(pseudonym)])
+        == annEvents + 1)
+    #expect(
+      try probe.value("SELECT detail FROM audit WHERE event = 'admin.note'")
+        == "[erased], then bob@example.com")
+    #expect(
+      try probe.integer("SELECT count(*) FROM audit WHERE lower(email) = 'bob@example.com'") > 0)
+    #expect(try probe.integrity() == "ok")
   }
 }

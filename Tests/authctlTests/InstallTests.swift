@@ -30,7 +30,31 @@ import Testing
   func testTargetIsTheReadmeCommand() throws {
     let r = try Self.runMake(["-s", "-n", "test"])
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stdout == "swift test\n")
+    #expect(r.stdout == ReadmeTests.testCommand + "\n")
+  }
+
+  /// `make` builds the PostgreSQL store in when `pg_config` is on PATH or WITH_POSTGRESQL=1,
+  /// and leaves it out without pg_config or with WITH_POSTGRESQL=0 (issue 13).
+  @Test(.enabled(if: make != nil, "make is not installed"))
+  func postgresTraitFollowsPgConfig() throws {
+    let fake = try TempDir("fake-pg-config")
+    FileManager.default.createFile(
+      atPath: fake.file("pg_config"), contents: Data("#!/bin/sh\n".utf8),
+      attributes: [.posixPermissions: 0o755])
+    func plan(_ arguments: [String], path: String) throws -> String {
+      var env = ProcessInfo.processInfo.environment
+      env["MAKEFLAGS"] = nil
+      env["PATH"] = path
+      let r = try run(
+        Self.make!, ["-s", "-n", "-C", packageRoot.path, "build"] + arguments, environment: env)
+      #expect(r.status == 0, "\(r.stderr)")
+      return r.stdout
+    }
+    let trait = "--traits PostgreSQL"
+    #expect(try plan([], path: fake.path).contains(trait), "pg_config on PATH")
+    #expect(try !plan([], path: "/nonexistent").contains(trait), "no pg_config")
+    #expect(try plan(["WITH_POSTGRESQL=1"], path: "/nonexistent").contains(trait))
+    #expect(try !plan(["WITH_POSTGRESQL=0"], path: fake.path).contains(trait))
   }
 
   @Test(.enabled(if: make != nil, "make is not installed"))

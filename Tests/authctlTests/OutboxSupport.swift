@@ -20,16 +20,16 @@ struct OutboxRow: Sendable {
 extension Walk {
   /// Every outbox row, oldest first.
   func outbox() throws -> [OutboxRow] {
-    try connection().all(
+    try probe.rows(
       """
       SELECT id, recipient, subject, body, message_id, status, attempts, last_error,
         next_attempt_at, sent_at FROM outbox ORDER BY id
       """
-    ) { s in
+    ).map { s in
       OutboxRow(
-        id: s.int(0), recipient: s.text(1), subject: s.text(2), body: s.optionalText(3),
-        messageID: s.text(4), status: s.text(5), attempts: s.int(6), lastError: s.optionalText(7),
-        nextAttemptAt: s.text(8), sentAt: s.optionalText(9))
+        id: Int64(s[0] ?? "") ?? -1, recipient: s[1] ?? "", subject: s[2] ?? "", body: s[3],
+        messageID: s[4] ?? "", status: s[5] ?? "", attempts: Int64(s[6] ?? "") ?? -1,
+        lastError: s[7], nextAttemptAt: s[8] ?? "", sentAt: s[9])
     }
   }
 

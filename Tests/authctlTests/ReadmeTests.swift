@@ -47,6 +47,10 @@ import Testing
     }
   }
 
+  /// The one test command: README's quick start, `make test` and the last line of .ci/run.
+  /// The PostgreSQL trait builds the PostgreSQL store in, so its tests run beside SQLite's.
+  static let testCommand = "swift test --traits PostgreSQL"
+
   @Test func consoleLinesAreRunOrCheckedElsewhere() throws {
     let ci = try String(contentsOf: Self.root.appendingPathComponent(".ci/run"), encoding: .utf8)
     let makefile = try String(
@@ -69,9 +73,9 @@ import Testing
         // CompletionTests checks the script itself, in the shell.
         let r = try authctl(["completion", String(m.1)])
         #expect(r.status == 0 && !r.stdout.isEmpty, "\(line): \(r.stderr)")
-      } else if line == "swift test" {
+      } else if line == Self.testCommand {
         let last = ci.split(separator: "\n").last.map(String.init)
-        #expect(last == "swift test", ".ci/run ends with the README's test command")
+        #expect(last == Self.testCommand, ".ci/run ends with the README's test command")
       } else if words.last.map({ ["install", "uninstall"].contains($0) }) == true || line == "make"
       {
         // InstallTests runs the real install and uninstall (AUTHCTL_TEST_INSTALL=1).
@@ -100,7 +104,7 @@ import Testing
     try #require(commands.count == 3, "the quick start is three commands: \(commands)")
     #expect(commands[0].contains("apt-get install"), "the quick start starts with apt-get")
     #expect(commands[1].hasPrefix("$ swift run authctl "), "then the main job: \(commands[1])")
-    #expect(commands[2] == "$ swift test", "then the tests: \(commands[2])")
+    #expect(commands[2] == "$ \(Self.testCommand)", "then the tests: \(commands[2])")
 
     let documented = Set(Self.aptPackages(in: String(commands[0])))
     let installed = Set(Self.aptPackages(in: ci))

@@ -60,16 +60,15 @@ final class SpawnedProcess: @unchecked Sendable {
   var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 }
 
-/// `PRAGMA integrity_check` through a fresh connection: "ok" when the file is sound.
+/// "ok" when the database is sound (`DatabaseProbe.integrity`: SQLite's `PRAGMA
+/// integrity_check`, PostgreSQL's amcheck), through a fresh connection.
 func integrityCheck(_ db: String) throws -> String {
-  let conn = try Connection(path: db, create: false)
-  return try conn.all("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "\n")
+  try DatabaseProbe(db).integrity()
 }
 
-/// One integer from `sql` on a fresh connection to `db`.
+/// One integer from `sql` on a fresh connection to `db` (a SQLite path or a PostgreSQL URL).
 func scalar(_ db: String, _ sql: String, _ values: [SQLValue] = []) throws -> Int64 {
-  let conn = try Connection(path: db, create: false)
-  return try conn.first(sql, values) { $0.int(0) } ?? -1
+  try DatabaseProbe(db).integer(sql, values)
 }
 
 /// The messages of an mbox file as Python's `mailbox.mbox` reads them: recipient, Message-ID

@@ -15,9 +15,13 @@ final class Walk: @unchecked Sendable {
   /// Secrets seen in mails: passwords, codes, tokens.
   var secrets: [String] = []
 
-  init(env extra: [String: String] = [:]) throws {
+  /// The store the walk runs on (issue 13: the walks run on both).
+  let store: StoreKind
+
+  init(env extra: [String: String] = [:], store: StoreKind = .sqlite) throws {
     dir = try TempDir("walk")
-    db = dir.file("walk.sqlite")
+    self.store = store
+    db = try TestDatabase(store, name: "walk", dir: dir).location
     session = dir.file("state/authctl/session")
     env = ["AUTHCTL_DB": db, "AUTHCTL_SESSION_FILE": session]
     env.merge(extra) { $1 }
@@ -36,24 +40,32 @@ final class Walk: @unchecked Sendable {
     return r
   }
 
+  /// The SQLite file, for tests of SQLite itself.
   func connection() throws -> Connection { try Connection(path: db, create: false) }
 
+  /// Reads the walk's database, SQLite or PostgreSQL.
+  var probe: DatabaseProbe { DatabaseProbe(db) }
+
+  /// The local mailbox the walk's commands append to.
+  var mbox: String {
+    dir.file((Mailer.mailboxPath(forDatabase: db) as NSString).lastPathComponent)
+  }
+
   func value(_ sql: String, _ values: [SQLValue] = []) throws -> String? {
-    try connection().first(sql, values) { $0.optionalText(0) } ?? nil
+    try probe.value(sql, values)
   }
 
   func count(_ sql: String, _ values: [SQLValue] = []) throws -> Int64 {
-    try connection().first(sql, values) { $0.int(0) } ?? -1
+    try probe.integer(sql, values)
   }
 
   /// Every row of every table, as text: "nothing changed" compares two of these.
   func snapshot() throws -> String {
-    let c = try connection()
     var out = ""
     for table in ["users", "sessions", "codes", "outbox", "settings"] {
       out += table + ":\n"
-      let rows = try c.all("SELECT * FROM \(table) ORDER BY 1") { s in
-        (0..<s.columnCount).map { s.optionalText($0) ?? "NULL" }.joined(separator: "|")
+      let rows = try probe.rows("SELECT * FROM \(table) ORDER BY 1").map { row in
+        row.map { $0 ?? "NULL" }.joined(separator: "|")
       }
       out += rows.joined(separator: "\n") + "\n"
     }
@@ -154,7 +166,12 @@ func interactivePasswd(
     sys.exit(os.waitstatus_to_exitcode(status))
     """#
   let envJSON = String(decoding: try JSONSerialization.data(withJSONObject: fullEnv), as: UTF8.self)
-  let mbox = codeFromMailbox ? Mailer.mailboxPath(forDatabase: env["AUTHCTL_DB"] ?? "") : ""
+  let db = env["AUTHCTL_DB"] ?? ""
+  let mbox =
+    !codeFromMailbox
+    ? ""
+    : StoreLocation(db).isPostgres
+      ? directory + "/" + Mailer.mailboxPath(forDatabase: db) : Mailer.mailboxPath(forDatabase: db)
   let r = try python(
     script, [authctlPath, envJSON, directory, current, new, spool ?? "", mbox])
   return (r.status, r.stdout + r.stderr)

@@ -8,13 +8,15 @@ import Testing
 @Suite(.serialized) struct WalkTests {
   static let secret = "walk-test-secret-0123456789abcdef0123456789"
 
-  @Test func walkThroughSMTP() throws {
+  @Test(arguments: StoreKind.available)
+  func walkThroughSMTP(store: StoreKind) throws {
     let server = try SMTPTestServer()
-    let walk = try Walk(env: [
-      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": String(server.port),
-      "MAIL_DEFAULT_SENDER": "accounts@example.com", "APP_URL": "http://127.0.0.1:5000/",
-      "JWT_SECRET": Self.secret,
-    ])
+    let walk = try Walk(
+      env: [
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": String(server.port),
+        "MAIL_DEFAULT_SENDER": "accounts@example.com", "APP_URL": "http://127.0.0.1:5000/",
+        "JWT_SECRET": Self.secret,
+      ], store: store)
     var seen = 0
     func nextMail(_ subject: String, sourceLocation: SourceLocation = #_sourceLocation) throws
       -> SMTPTestServer.ReceivedMessage
@@ -130,17 +132,23 @@ import Testing
   }
 
   /// The README's newcomer walk: no configuration, no mail server; mail lands in the local
-  /// mailbox beside the database and `mail show` prints it.
-  @Test func walkOnTheLocalMailbox() throws {
+  /// mailbox beside the database (for PostgreSQL, in the current folder) and `mail show`
+  /// prints it.
+  @Test(arguments: StoreKind.available)
+  func walkOnTheLocalMailbox(store: StoreKind) throws {
     let dir = try TempDir("newcomer")
+    // SQLite: the default ./authctl.sqlite; PostgreSQL: AUTHCTL_DB names a fresh database.
+    let env =
+      store == .postgres ? ["AUTHCTL_DB": try TestDatabase(.postgres, dir: dir).location] : [:]
     func run(_ args: [String], stdin: String? = nil, expect status: Int32 = 0) throws -> RunResult {
-      let r = try authctl(args, stdin: stdin, directory: dir.url)
+      let r = try authctl(args, environment: env, stdin: stdin, directory: dir.url)
       #expect(r.status == status, "\(args): \(r.stderr)")
       return r
     }
     let reg = try run(["register", "you@example.com"])
     #expect(reg.stderr.contains("authctl.mbox"), "says where the mail went: \(reg.stderr)")
-    #expect(FileManager.default.fileExists(atPath: dir.file("authctl.sqlite")))
+    #expect(
+      FileManager.default.fileExists(atPath: dir.file("authctl.sqlite")) == (store == .sqlite))
     let shown = try run(["mail", "show", "--last"]).stdout
     #expect(shown.contains("Subject: Confirm your account"))
     #expect(!shown.contains("=3D") && !shown.contains("=\n"), "decoded, not quoted-printable")

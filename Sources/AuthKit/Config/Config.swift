@@ -23,13 +23,16 @@ public struct Config: Sendable {
   ///
   /// - Parameters:
   ///   - flags: values given on the command line (`--db` fills `databasePath`).
-  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists.
+  ///   - envFile: the `--env-file` path; nil reads `./.env` when it exists and
+  ///     `defaultEnvFile` is true.
   ///   - observer: hears a warning for each line of the env file that cannot be parsed.
   public init(
     flags: [SettingFlag] = [], environment: [String: String],
-    envFile: String? = nil, observer: any Observer
+    envFile: String? = nil, defaultEnvFile: Bool = true, observer: any Observer
   ) throws(ConfigError) {
-    let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
+    let path =
+      envFile
+      ?? (defaultEnvFile && FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     envFilePath = path
     var fileValues: [String: String] = [:]
     if let path {
@@ -63,6 +66,21 @@ public struct Config: Sendable {
     for spec in SettingSpec.all { try Self.load(spec, values[spec.name], into: &settings) }
     try Self.checkUsernameSender(settings, values["MAIL_USERNAME"])
     self.settings = settings
+    try checkDatabase()
+  }
+
+  /// A password inside `--db` would show in the process list (DESIGN.md: no password on argv):
+  /// refused, pointing at libpq's own sources. In `AUTHCTL_DB` (the environment or a trusted
+  /// env file) it is libpq's to use, masked wherever the location is shown.
+  private func checkDatabase() throws(ConfigError) {
+    guard let (text, source) = values["AUTHCTL_DB"], case .flag = source,
+      StoreLocation(text).hasPassword
+    else { return }
+    throw ConfigError(
+      name: "AUTHCTL_DB", source: source,
+      problem:
+        "a password on the command line shows in the process list; refused — keep it in ~/.pgpass or PGPASSFILE (or PGPASSWORD), libpq's own sources"
+    )
   }
 
   /// `MAIL_USERNAME` as a sender (`Settings.mailUsernameSender`): when it is written
@@ -164,6 +182,8 @@ public struct Config: Sendable {
   public func described() -> [(spec: SettingSpec, value: String?, source: SettingSource?)] {
     SettingSpec.all.map { spec in
       guard let (text, source) = values[spec.name] else { return (spec, nil, nil) }
+      // A connection string may hold a password: shown masked.
+      if spec.field == \Settings.databasePath { return (spec, StoreLocation(text).display, source) }
       return (spec, spec.isSecret ? "****" : text, source)
     }
   }

@@ -35,7 +35,8 @@ public struct SettingSpec: Sendable {
   /// Every variable authctl reads, in the order `authctl config` prints them.
   public static let all: [SettingSpec] = [
     .text(
-      "AUTHCTL_DB", \.databasePath, default: "./authctl.sqlite", "the SQLite database (--db)",
+      "AUTHCTL_DB", \.databasePath, default: "./authctl.sqlite",
+      "the database: a SQLite path, or a postgres:// URL (--db)",
       kind: .path),
     .text(
       "AUTHCTL_SESSION_FILE", \.sessionFile,

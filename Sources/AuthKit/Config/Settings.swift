@@ -11,8 +11,11 @@ public struct Settings: Sendable {
   // The placeholders below never survive loading: every field without an optional type has a
   // default in its spec (`SettingSpec`'s factories require one), applied when it is unset.
 
-  /// `AUTHCTL_DB` (`--db`): the SQLite database.
+  /// `AUTHCTL_DB` (`--db`): the database as given, a SQLite path or a PostgreSQL connection
+  /// string (which may hold a password: show `database.display`).
   public internal(set) var databasePath = ""
+  /// The store `databasePath` names: a SQLite file or a PostgreSQL database.
+  public var database: StoreLocation { StoreLocation(databasePath) }
   /// `AUTHCTL_SESSION_FILE` (`--session-file`).
   public internal(set) var sessionFile: String?
   /// `JWT_SECRET`: the HS256 key; unset, the database keeps a generated one.

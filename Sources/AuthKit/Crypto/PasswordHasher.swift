@@ -84,7 +84,7 @@ public struct PasswordHasher: Sendable {
   }
 
   /// libxcrypt's `crypt_ra` over `phrase` and `setting`; nil when it refuses.
-  private static func crypt(_ phrase: String, setting: String) -> String? {
+  static func crypt(_ phrase: String, setting: String) -> String? {
     let scratch = CryptScratch()
     guard let out = crypt_ra(phrase, setting, &scratch.data, &scratch.size) else { return nil }
     let text = String(cString: out)

@@ -58,6 +58,9 @@ public final class FlowRun {
     queued = []
     defer { queued = [] }
     let work = { (tx: any StoreTransaction) throws -> Result<T, any Error> in
+      // The store may run this again after a conflict (`Store.write`, PostgreSQL): what an
+      // earlier, rolled-back run queued is gone with it.
+      self.queued = []
       do {
         return .success(try body(tx))
       } catch let refusal as CommitAndRefuse {

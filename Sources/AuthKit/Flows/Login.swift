@@ -47,12 +47,7 @@ public struct Login {
         try ctx.startSession(
           run, tx, Session(id: sessionID, userID: a.id, createdAt: now, expiresAt: expires),
           of: current)
-        current.lastLoginAt = now
-        PasswordAttempt.clear(&current)
-        if let newHash {
-          current.passwordHash = newHash
-          current.updatedAt = now
-        }
+        PasswordAttempt.recordLogin(&current, at: now, newHash: newHash)
         try tx.updateAccount(current)
         try run.succeeded(
           tx, current, detail: newHash == nil ? nil : "rehashed at the configured cost")

@@ -65,6 +65,17 @@ struct PasswordAttempt {
     a.lockedUntil = nil
   }
 
+  /// Settles a right password as a login, in the caller's write transaction: the count and any
+  /// lock end, `last_login_at` is `now`, and a rehash made outside the lock replaces the hash.
+  static func recordLogin(_ a: inout Account, at now: Instant, newHash: String?) {
+    clear(&a)
+    a.lastLoginAt = now
+    if let newHash {
+      a.passwordHash = newHash
+      a.updatedAt = now
+    }
+  }
+
   /// Settles a right password in its own transaction, when the caller writes nothing else.
   func right() throws {
     try run.write { tx in

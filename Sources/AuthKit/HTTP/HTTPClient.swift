@@ -34,13 +34,13 @@ public struct HTTPClient: Sendable {
     let deadline = Deadline.after(seconds: timeout)
     let session = try connect(address, deadline: deadline)
     defer { session.shutdown() }
-    let where_ = address.hostHeader
+    let host = address.hostHeader
     do {
       try session.send(request, until: deadline)
       var reader = HTTPResponseReader(session: session, deadline: deadline, maxBody: maxBody)
       return try reader.response(forHead: method == "HEAD")
     } catch {
-      throw Self.failure(error, where_)
+      throw Self.failure(error, host)
     }
   }
 

@@ -58,10 +58,10 @@ struct HTTPResponseReader {
   mutating func body(_ headers: [(name: String, value: String)]) throws -> [UInt8] {
     let lower = headers.map { ($0.name.lowercased(), $0.value) }
     if let coding = lower.last(where: { $0.0 == "transfer-encoding" })?.1 {
-      guard
-        coding.lowercased().split(separator: ",").last.map({ String($0).trimmingASCIIWhitespace() })
-          == "chunked"
-      else { throw HTTPError.protocolViolation("a transfer coding other than chunked") }
+      let last = coding.lowercased().split(separator: ",").last
+      guard last.map({ String($0).trimmingASCIIWhitespace() }) == "chunked" else {
+        throw HTTPError.protocolViolation("a transfer coding other than chunked")
+      }
       return try chunked()
     }
     let lengths = Set(lower.filter { $0.0 == "content-length" }.map(\.1))

@@ -7,15 +7,54 @@ extension Mailer {
     -> DeliveryReport
   {
     let now = clock.now()
-    let items = try store.read { tx in
-      guard let ids else { return try tx.dueMessages(now: now, all: all) }
-      return try ids.compactMap { try tx.outboxItem(id: $0) }.filter { $0.status == "queued" }
+    let candidates = try store.read { tx in
+      guard let ids else { return try tx.dueMessages(now: now, all: all).map(\.id) }
+      return ids
     }
     var report = DeliveryReport(destination: destination)
     if case .mailbox(let path) = transport { report.mailboxPath = path }
-    guard !items.isEmpty else { return report }
-    let progress = observer.progress("delivering", total: items.count)
+    guard !candidates.isEmpty else { return report }
+    let progress = observer.progress("delivering", total: candidates.count)
     defer { progress.finish() }
+    // Several flushers (on several hosts) share the queue: each takes a batch of messages no
+    // other holds (`Store.claimMessages`), reads them afresh — one another flusher finished
+    // or deferred meanwhile is left alone — delivers them, and lets them go.
+    let batch = Self.claimBatch * max(1, ids == nil ? settings.mailConnections : 1)
+    var offset = 0
+    while offset < candidates.count {
+      let chunk = Array(candidates[offset..<min(offset + batch, candidates.count)])
+      let claimed = try store.claimMessages(chunk)
+      defer { store.releaseMessages(claimed) }
+      let items = try store.read { tx in
+        try claimed.compactMap { try tx.outboxItem(id: $0) }.filter {
+          $0.status == "queued" && (ids != nil || all || $0.nextAttemptAt <= now)
+        }
+      }
+      let completed = try deliver(
+        store, items, &report, progress, offset: offset, flush: ids == nil)
+      offset += chunk.count
+      if !completed {
+        // The connection broke: the rest stay queued and due, for the next run.
+        report.untried += candidates.count - offset
+        break
+      }
+    }
+    return report
+  }
+
+  /// How many messages a flusher claims at a time for each of its connections: small enough
+  /// that several flushers share a long queue.
+  static let claimBatch = 50
+
+  /// Delivers `items` (claimed, still queued) through the transport (`flush`: a `mail flush`,
+  /// which may use several SMTP connections); false when the SMTP server went away and the
+  /// run should stop.
+  func deliver(
+    _ store: any Store, _ items: [OutboxItem], _ report: inout DeliveryReport,
+    _ progress: any ProgressDisplay, offset: Int, flush: Bool
+  ) throws -> Bool {
+    guard !items.isEmpty else { return true }
+    let now = clock.now()
     switch transport {
     case .suppressed:
       for item in items {
@@ -25,7 +64,7 @@ extension Mailer {
     case .mailbox(let path):
       let mailbox = Mailbox(path: path, database: store.file)
       for (n, item) in items.enumerated() {
-        progress.update(n)
+        progress.update(offset + n)
         let sender = try senders()[0]
         do {
           // A local file has no transport limit on 8-bit text: UTF-8 bodies stay as they are.
@@ -46,14 +85,17 @@ extension Mailer {
       }
     case .smtp(let smtp):
       // Parallel connections are for `mail flush`; a flow's own messages take one.
+      let untried = report.untried
       report = try SMTPDelivery(
         mailer: self, store: store, items: items, settings: smtp,
         maxPerConnection: settings.mailMaxEmails,
-        connections: ids == nil ? settings.mailConnections : 1, report: report,
-        progress: progress
+        connections: flush ? settings.mailConnections : 1, report: report,
+        progress: OffsetProgress(progress, offset: offset)
       ).run()
+      // Messages no connection reached: the server went away, the run stops.
+      return report.untried == untried
     }
-    return report
+    return true
   }
 
   func message(_ item: OutboxItem, from: String) -> MailMessage {
@@ -107,4 +149,22 @@ extension Mailer {
           email: item.recipient, ok: false, reason: error, detail: item.kind))
     }
   }
+}
+
+/// A batch's progress shown as part of the whole run's: `update(n)` is `offset + n` of it;
+/// the run, not the batch, finishes the line.
+final class OffsetProgress: ProgressDisplay {
+  let base: any ProgressDisplay
+  let offset: Int
+
+  init(_ base: any ProgressDisplay, offset: Int) {
+    self.base = base
+    self.offset = offset
+  }
+
+  func update(_ done: Int) { base.update(offset + done) }
+
+  func working() { base.working() }
+
+  func finish() {}
 }

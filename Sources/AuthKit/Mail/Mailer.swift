@@ -79,8 +79,10 @@ public final class Mailer {
     }
   }
 
-  /// The database path with its extension replaced by `.mbox` (`x.sqlite` → `x.mbox`).
+  /// The database path with its extension replaced by `.mbox` (`x.sqlite` → `x.mbox`); for a
+  /// PostgreSQL store, which has no file, `authctl.mbox` in the current folder.
   public static func mailboxPath(forDatabase path: String) -> String {
+    if StoreLocation(path).isPostgres { return "authctl.mbox" }
     let slash = path.lastIndex(of: "/")
     if let dot = path.lastIndex(of: "."), slash.map({ dot > $0 }) ?? true,
       dot != path.startIndex, path[path.index(before: dot)] != "/"

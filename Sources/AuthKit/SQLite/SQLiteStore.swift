@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The `Store` over one SQLite file (the default, for one host). Writes are `BEGIN IMMEDIATE`,
 /// reads `BEGIN DEFERRED`; see `Connection`.
 public final class SQLiteStore: Store {
   /// The open database; tests and the adapter's own code use it directly, flows never.
   public let connection: Connection
   let migrator: Migrator
+  /// The `-wal` and `-shm` files this connection uses, as first seen (see `deinit`).
+  private var journal: [(path: String, file: FileOwner)]?
 
   /// Opens `path`. With `create`, a missing file is made (0600, `O_NOFOLLOW`); without it, a
   /// missing file is `StoreError.databaseMissing`.
@@ -16,6 +22,34 @@ public final class SQLiteStore: Store {
 
   public var location: String { connection.path }
 
+  /// The path now names another file than the one open (or none).
+  public var wasReplaced: Bool {
+    guard let now = FileOwner(path: connection.path) else { return true }
+    return now.device != connection.file.device || now.inode != connection.file.inode
+  }
+
+  /// When the database was replaced, SQLite's close leaves the `-wal` and `-shm` the old file
+  /// used at their paths (it will not delete what may be another file's: os_unix.c,
+  /// `unixFileHasMoved`), and a connection to the new file would read the old file's pages
+  /// from them. The ones this connection had open are removed once it is closed; SQLite
+  /// creates fresh ones for the new file.
+  deinit {
+    guard let journal, wasReplaced else { return }
+    for (path, file) in journal {
+      guard let now = FileOwner(path: path), now.device == file.device, now.inode == file.inode
+      else { continue }
+      unlink(path)
+    }
+  }
+
+  /// Notes the journal files in use after the first transaction (WAL creates them then).
+  private func noteJournal() {
+    guard journal == nil else { return }
+    journal = ["-wal", "-shm"].compactMap { suffix in
+      FileOwner(path: connection.path + suffix).map { (connection.path + suffix, $0) }
+    }
+  }
+
   public var file: FileOwner? { connection.file }
 
   /// The flood guard's count: a range of the `outbox_recipient_key` index (named for its
@@ -24,11 +58,13 @@ public final class SQLiteStore: Store {
     "SELECT count(*) FROM outbox WHERE recipient_key = ?1 AND created_at >= ?2"
 
   public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-    try connection.read { try body(SQLiteTransaction(connection)) }
+    defer { noteJournal() }
+    return try connection.read { try body(SQLiteTransaction(connection)) }
   }
 
   public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-    try connection.write { try body(SQLiteTransaction(connection)) }
+    defer { noteJournal() }
+    return try connection.write { try body(SQLiteTransaction(connection)) }
   }
 
   /// The page cache of a bulk write, KiB: an import's peak RSS stays under 64 MiB at ten
@@ -49,6 +85,12 @@ public final class SQLiteStore: Store {
     defer { try? connection.execute("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT") }
     return try write(body)
   }
+
+  /// One host: every message is this process's to deliver (two flushers on one file may both
+  /// send a message, as before issue 13; the at-least-once rule holds).
+  public func claimMessages(_ ids: [Int64]) throws(StoreError) -> [Int64] { ids }
+
+  public func releaseMessages(_ ids: [Int64]) {}
 
   public var latestSchemaVersion: Int { migrator.migrations.count }
 

@@ -261,21 +261,15 @@ extension SQLiteTransaction {
     func count(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int {
       try first(sql, values) { Int($0.int(0)) } ?? 0
     }
-    let total = try count(q.total)
-    let disabled = try count(q.disabled)
-    let expired = try count(q.expired, at)
-    let notYetValid = try count(q.notYetValid, at)
-    let locked = try count(q.locked, at)
-    // Unconfirmed accounts that show a status ranked higher, each set by its own index.
     var shadowed = try count(q.unconfirmedRankedHigher[0])
     for sql in q.unconfirmedRankedHigher.dropFirst() { shadowed += try count(sql, at) }
-    let unconfirmed = try count(q.unconfirmed) - shadowed
-    let mustReset = try count(q.mustReset, at)
-    let old = try count(q.unconfirmedBefore, [StoredTime.value(unconfirmedBefore)])
     return AccountCounts(
-      active: total - disabled - expired - notYetValid - locked - unconfirmed - mustReset,
-      unconfirmed: unconfirmed, disabled: disabled, locked: locked, expired: expired,
-      notYetValid: notYetValid, mustReset: mustReset, unconfirmedBeforeCutoff: old)
+      total: try count(q.total), disabled: try count(q.disabled),
+      expired: try count(q.expired, at), notYetValid: try count(q.notYetValid, at),
+      locked: try count(q.locked, at), unconfirmedAll: try count(q.unconfirmed),
+      unconfirmedRankedHigher: shadowed, mustReset: try count(q.mustReset, at),
+      unconfirmedBeforeCutoff: try count(
+        q.unconfirmedBefore, [StoredTime.value(unconfirmedBefore)]))
   }
 
   /// The conditions of the statuses ranked before unconfirmed, `?1` the time.
@@ -311,6 +305,11 @@ extension SQLiteTransaction {
       unconfirmedBefore: "SELECT count(*) FROM users WHERE \(unconfirmedBefore)"
     )
   }()
+
+  func eachAccount(_ body: (Account) throws -> Void) throws {
+    let s = try db.prepare("SELECT \(Self.accountColumns) FROM users ORDER BY rowid")
+    while try s.step() { try body(Self.account(s)) }
+  }
 
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor {
     try cursor(

@@ -45,6 +45,20 @@ public final class Statement {
     try connection.check(rc, sql: sql)
   }
 
+  /// Binds UTF-8 bytes as text to parameter `index` (SQLite copies them).
+  public func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws(StoreError) {
+    let rc: Int32
+    if let base = bytes.baseAddress {
+      rc = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+        sqlite3_bind_text64(
+          handle, index, $0, UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+      }
+    } else {
+      rc = sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+    }
+    try connection.check(rc, sql: sql)
+  }
+
   /// Steps once: true when a row is ready, false when done.
   public func step() throws(StoreError) -> Bool {
     let rc = sqlite3_step(handle)

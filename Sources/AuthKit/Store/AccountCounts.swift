@@ -26,6 +26,23 @@ public struct AccountCounts: Sendable, Equatable {
     self.unconfirmedBeforeCutoff = unconfirmedBeforeCutoff
   }
 
+  /// The counts from the sets an adapter counts over its indexes: every account, the
+  /// disabled, expired, not-yet-valid, locked and must-reset ones (each without those ranked
+  /// before it), every unconfirmed one and those of them ranked higher; active is what is
+  /// left.
+  public init(
+    total: Int, disabled: Int, expired: Int, notYetValid: Int, locked: Int,
+    unconfirmedAll: Int, unconfirmedRankedHigher: Int, mustReset: Int,
+    unconfirmedBeforeCutoff: Int
+  ) {
+    let unconfirmed = unconfirmedAll - unconfirmedRankedHigher
+    self.init(
+      active: total - disabled - expired - notYetValid - locked - unconfirmed - mustReset,
+      unconfirmed: unconfirmed, disabled: disabled, locked: locked, expired: expired,
+      notYetValid: notYetValid, mustReset: mustReset,
+      unconfirmedBeforeCutoff: unconfirmedBeforeCutoff)
+  }
+
   public var total: Int {
     active + unconfirmed + disabled + locked + expired + notYetValid + mustReset
   }

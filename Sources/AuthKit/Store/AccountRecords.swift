@@ -30,6 +30,9 @@ public protocol AccountRecords {
   /// removes). Cheap on millions of accounts: counts over indexes.
   func accountCounts(now: Instant, unconfirmedBefore: Instant) throws(StoreError)
     -> AccountCounts
+  /// Calls `body` with every account, whole, in the order they were added; rows stream (the
+  /// htpasswd export decides each one with `AccountAccess`).
+  func eachAccount(_ body: (Account) throws -> Void) throws
   /// `email, password_hash, activated_at, created_at, expires_at` of every account, in the
   /// order they were added (the import format); the hash column is null unless `withHashes`.
   func exportAccounts(withHashes: Bool) throws(StoreError) -> any RowCursor

@@ -10,12 +10,22 @@ public protocol Store: AnyObject {
   /// server), so a readable generated secret can be called out.
   var file: FileOwner? { get }
 
+  /// True when the data this store opened is no longer what its location holds — a database
+  /// file moved over by `mv`, or removed — so a long-running caller (`check --batch`) opens the
+  /// store anew. A server's store is never replaced.
+  var wasReplaced: Bool { get }
+
   /// Runs `body` over one consistent snapshot; writes nothing.
   func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
   /// Runs `body` in one write transaction, all or nothing. The write lock is taken first, so a
   /// read-then-write never fails half-way: busy past the timeout is `StoreErrorKind.busy`
   /// before anything changed.
+  ///
+  /// `body` may run more than once: an adapter whose transactions can fail on a conflict
+  /// (PostgreSQL's serializable ones) rolls back and runs it again. So a body keeps its
+  /// effects inside the transaction, and a value it hands out is its result (or is reset at
+  /// its start), never appended to from one run to the next.
   func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
   /// `write` for a change of many rows (an import): the adapter may size its caches for it,
@@ -46,6 +56,17 @@ public protocol Store: AnyObject {
 
   /// The space the store takes: the database and, for SQLite, its write-ahead log.
   func storageSize() throws -> StoreSize
+  // MARK: Delivery claims
+
+  /// Claims the outbox messages `ids` for delivery by this process and returns those it now
+  /// holds: one another process holds (a flusher on another host) is left out. A claim lasts
+  /// until `releaseMessages` or until the store closes — a killed process's claims end with
+  /// it, so nothing waits for a lease to run out. The caller re-reads the claimed messages
+  /// afterwards (another flusher may have delivered one meanwhile).
+  func claimMessages(_ ids: [Int64]) throws(StoreError) -> [Int64]
+
+  /// Lets claimed messages go (once they are marked, or left queued).
+  func releaseMessages(_ ids: [Int64])
 
   // MARK: Schema
 
@@ -64,4 +85,8 @@ public protocol Store: AnyObject {
   /// Applies every pending step, each in its own write transaction, and returns them. A schema
   /// newer than the binary is refused before anything runs.
   func migrate(_ context: MigrationContext) throws -> [SchemaStep]
+}
+
+extension Store {
+  public var wasReplaced: Bool { false }
 }

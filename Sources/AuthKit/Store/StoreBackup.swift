@@ -13,4 +13,13 @@ public struct StoreBackup: Sendable, Equatable {
     self.bytes = bytes
     self.check = check
   }
+
+  /// How a PostgreSQL store is backed up and restored instead (README.md, docs/SCALING.md):
+  /// `pg_dump` copies one consistent snapshot of the live database.
+  public static let postgresRecipe = """
+    a PostgreSQL store is backed up with pg_dump, which copies one consistent snapshot of the \
+    live database: 'pg_dump --format=custom --file=authctl.dump DATABASE', restored with \
+    'pg_restore --clean --if-exists --single-transaction --dbname=DATABASE authctl.dump' \
+    (docs/SCALING.md)
+    """
 }

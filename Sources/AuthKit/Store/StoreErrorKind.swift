@@ -28,8 +28,14 @@ public enum StoreErrorKind: Sendable, Equatable {
   case io
   /// The schema is older or newer than this binary.
   case schema
-  /// The operation does not exist for this store (a file backup of a database server): the
-  /// message names what to use instead.
+  /// The database server cannot be reached now (connection refused, timed out, restarting,
+  /// or the connection broke mid-command): retry.
+  case unreachable
+  /// The database server refused the credentials.
+  case authentication
+  /// This build or this server cannot serve the store (a binary built without PostgreSQL, a
+  /// server older than the oldest supported), or the operation does not exist for this store
+  /// (a file backup of a database server): the message names what to use instead.
   case unsupported
   /// Anything else: a bug or an engine failure not foreseen.
   case other

@@ -18,6 +18,7 @@ func runMigrate(_ ctx: Context) throws {
   if ctx.settings.jwtSecret == nil, stored { ctx.warnIfSecretReadable(store) }
   if done.isEmpty {
     ctx.diagnostics.notice(
-      "database \(ctx.settings.databasePath) is up to date (version \(store.latestSchemaVersion))")
+      "database \(ctx.settings.database.display) is up to date (version \(store.latestSchemaVersion))"
+    )
   }
 }

@@ -140,10 +140,15 @@ enum StatsText {
       "Age of the oldest queued message (due or deferred); 0 when none waits.",
       Double(r.oldestWaitingAge?.wholeSeconds ?? 0))
     p.metric(
-      "authctl_database_size_bytes", .gauge, "Size of the database file.", Double(r.size.database))
-    p.metric(
-      "authctl_database_wal_size_bytes", .gauge, "Size of the database's write-ahead log.",
-      Double(r.size.wal ?? 0))
+      "authctl_database_size_bytes", .gauge,
+      "Size of the database (SQLite: its file; PostgreSQL: pg_database_size).",
+      Double(r.size.database))
+    // PostgreSQL's write-ahead log is the whole cluster's, not this database's: no sample.
+    if let wal = r.size.wal {
+      p.metric(
+        "authctl_database_wal_size_bytes", .gauge, "Size of the database's write-ahead log.",
+        Double(wal))
+    }
     p.metric(
       "authctl_stats_timestamp_seconds", .gauge, "When these numbers were taken (Unix time).",
       Double(r.now.seconds))

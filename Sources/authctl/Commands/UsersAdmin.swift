@@ -67,7 +67,11 @@ func runUsersDelete(_ ctx: Context) throws {
     ctx.out.line(
       "deleted and erased \(r.email): \(r.auditEvents) audit event(s) now name \(r.pseudonym), \(r.messages) message(s) removed"
     )
-    if !r.complete {
+    if !r.complete && ctx.settings.database.isPostgres {
+      ctx.diagnostics.warn(
+        "PostgreSQL keeps the bytes of the old row versions in its data files until their space is reused, and in its write-ahead log and any archive or base backup until recycled; VACUUM ran ('VACUUM FULL audit, outbox' rewrites the tables)"
+      )
+    } else if !r.complete {
       ctx.diagnostics.warn(
         "another process was reading the database: older copies of the erased rows stay in its write-ahead log until the next checkpoint"
       )

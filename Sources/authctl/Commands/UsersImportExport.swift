@@ -24,7 +24,9 @@ func runUsersImport(_ ctx: Context) throws {
   ctx.out.line("imported \(result.imported) account(s)\(skipped)")
 }
 
-/// `users export [--with-password-hashes] [--format csv|jsonl]`: the import format, streamed.
+/// `users export [--with-password-hashes] [--format csv|jsonl]`: the import format, streamed;
+/// `users export --format htpasswd --output PATH`: a web server's password file
+/// (`HtpasswdExport`).
 func runUsersExport(_ ctx: Context) throws {
   let inv = ctx.invocation
   if let user = inv.value(.user) {
@@ -38,6 +40,26 @@ func runUsersExport(_ ctx: Context) throws {
   if inv.format == "json" {
     throw UsageError(
       "'--format json' is for one person ('--user EMAIL'); all accounts come as csv or jsonl.")
+  }
+  if inv.value(.format) == "htpasswd" {
+    guard let path = inv.value(.output) else {
+      throw UsageError(
+        "'users export --format htpasswd' needs --output PATH (the file is replaced atomically).")
+    }
+    let result = try HtpasswdExport(store: try ctx.openDatabase(), clock: ctx.clock).run(to: path)
+    if result.groupChanged {
+      ctx.diagnostics.warn(
+        "could not keep the group of \(path): it now has yours; chgrp it so the web server reads it"
+      )
+    }
+    ctx.diagnostics.notice(
+      "wrote \(result.exported) account(s) to \(path), mode 0640; \(result.leftOut) left out (not active, or no usable hash)"
+    )
+    return
+  }
+  guard inv.value(.output) == nil else {
+    throw UsageError(
+      "'users export --output' is for --format htpasswd; CSV and JSONL go to stdout.")
   }
   let format: RowWriter.Format = inv.value(.format) == "jsonl" ? .jsonl : .csv
   let store = try ctx.openDatabase()
