@@ -1,0 +1,76 @@
+extension QRCode {
+  /// The error-correction level (ISO/IEC 18004:2006 §6.5.1, Table 9): about 7 %, 15 %, 25 % or
+  /// 30 % of the codewords can be restored.
+  public enum Level: Sendable, CaseIterable {
+    case low
+    case medium
+    case quartile
+    case high
+
+    /// The two bits the format information carries for the level (§6.9).
+    var formatBits: Int {
+      switch self {
+      case .low: return 1
+      case .medium: return 0
+      case .quartile: return 3
+      case .high: return 2
+      }
+    }
+
+    /// Error-correction codewords per block and number of blocks for `version` (1–40), from
+    /// §6.5.1 Table 9. The data codewords are the rest of the version's codewords, shared out
+    /// so that later blocks hold one more when they do not divide evenly.
+    func blocks(version: Int) -> (eccPerBlock: Int, count: Int) {
+      let row: (ecc: [Int], blocks: [Int])
+      switch self {
+      case .low:
+        row = (
+          [
+            7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28,
+            30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+          ],
+          [
+            1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13,
+            14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25,
+          ]
+        )
+      case .medium:
+        row = (
+          [
+            10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28,
+            28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+          ],
+          [
+            1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21,
+            23,
+            25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
+          ]
+        )
+      case .quartile:
+        row = (
+          [
+            13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30,
+            30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+          ],
+          [
+            1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29,
+            34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68,
+          ]
+        )
+      case .high:
+        row = (
+          [
+            17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24,
+            30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+          ],
+          [
+            1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32,
+            35,
+            37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81,
+          ]
+        )
+      }
+      return (row.ecc[version - 1], row.blocks[version - 1])
+    }
+  }
+}
