@@ -59,12 +59,12 @@
     {
       var counts: [String: (ok: Int, failed: Int)] = [:]
       for event in events {
-        let r = try db.query(
-          """
-          SELECT count(*) FILTER (WHERE outcome = 'ok'), count(*) FILTER (WHERE outcome = 'failed')
-          FROM audit WHERE event = $1 AND at >= $2
-          """, [event, PGTime.text(since)])
-        counts[event] = (Int(r.int(0, 0)), Int(r.int(0, 1)))
+        func count(_ outcome: String) throws(StoreError) -> Int {
+          try integer(
+            "SELECT count(*) FROM audit WHERE event = $1 AND outcome = $2 AND at >= $3",
+            [event, outcome, PGTime.text(since)])
+        }
+        counts[event] = (try count("ok"), try count("failed"))
       }
       return counts
     }
