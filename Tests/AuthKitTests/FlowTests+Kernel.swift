@@ -17,7 +17,7 @@ extension FlowTests {
       let mailsBefore = try w.mails().count
       let delivered = try w.ctx.run("probe") { run in
         try run.write { tx in
-          try run.queue(tx, "probe", to: a, (subject: "Probe", body: "Hello"))
+          try run.queue(tx, "probe", to: a, Notice(subject: "Probe", text: "Hello"))
           try run.succeeded(tx, a, detail: "probed")
         }
         return run.delivery.delivered.count
@@ -43,7 +43,7 @@ extension FlowTests {
               var changed = try #require(try tx.account(id: a.id))
               changed.failedLogins = 7
               try tx.updateAccount(changed)
-              try run.queue(tx, "probe", to: a, (subject: "Probe", body: "Hello"))
+              try run.queue(tx, "probe", to: a, Notice(subject: "Probe", text: "Hello"))
               throw error
             }
           }
@@ -69,7 +69,7 @@ extension FlowTests {
             var changed = try #require(try tx.account(id: a.id))
             changed.failedLogins = 3
             try tx.updateAccount(changed)
-            try run.queue(tx, "probe", to: a, (subject: "Probe", body: "Hello"))
+            try run.queue(tx, "probe", to: a, Notice(subject: "Probe", text: "Hello"))
             throw CommitAndRefuse(FlowError.refused("counted"))
           }
         }

@@ -140,7 +140,8 @@ extension FlowTests {
       try w.loggedIn()
       try w.store.write { tx in
         _ = try tx.enqueueMessage(
-          userID: nil, kind: "notice", recipient: "queued@example.com", subject: "waiting",
+          userID: nil, kind: "notice", channel: .mail, recipient: "queued@example.com",
+          subject: "waiting",
           body: "a body", messageID: "<waiting@example.com>", now: w.clock.now)
       }
       let before = try w.store.read { try $0.outboxSummary(now: w.clock.now) }

@@ -24,8 +24,9 @@ final class FlowWorld {
   /// The delivery reports the kernel handed over, in order.
   var reports: [DeliveryReport] = []
 
-  /// A migrated store with `JWT_SECRET` set, bcrypt cost 4 and `settings` on top.
-  init(_ settings: [String: String] = [:]) throws {
+  /// A migrated store with `JWT_SECRET` set, bcrypt cost 4 and `settings` on top; the mail
+  /// goes to the local mailbox, or to `notifiers` when given (a `RecordingNotifier`).
+  init(_ settings: [String: String] = [:], notifiers: [any Notifier]? = nil) throws {
     dir = try TempDir("flow")
     clock = TestClock()
     let db = dir.file("flow.sqlite")
@@ -44,7 +45,8 @@ final class FlowWorld {
         now: clock.now, randomBytes: { try Random.bytes($0) }, jwtSecretConfigured: true,
         notice: { _ in }))
     ctx = try FlowContext(
-      store: store, settings: config.settings, clock: clock.clock, observer: SilentObserver())
+      store: store, settings: config.settings, clock: clock.clock, observer: SilentObserver(),
+      notifiers: notifiers.map { Notifiers($0) })
     file = SessionFile(path: dir.file("state/session"))
     ctx.deliveries = { [unowned self] in self.reports.append($0) }
   }
@@ -80,7 +82,7 @@ final class FlowWorld {
 
   /// Every mail delivered so far, oldest first.
   func mails() throws -> [DecodedMessage] {
-    let path = Mailer.mailboxPath(forDatabase: dir.file("flow.sqlite"))
+    let path = MailboxNotifier.path(forDatabase: dir.file("flow.sqlite"))
     guard FileManager.default.fileExists(atPath: path) else { return [] }
     return try Mailbox(path: path).messages().compactMap(DecodedMessage.parse)
   }

@@ -26,7 +26,7 @@ import Testing
   /// The count that runs at every enqueue is a range of the `outbox_recipient_key` index
   /// (SQLite's query plan says so), not a scan of the outbox.
   @Test func floodCountUsesTheIndex() throws {
-    let (_, store, _) = try MailerEnqueueTests.setUp()
+    let (_, store, _) = try OutboxEnqueueTests.setUp()
     let plan = try store.connection.all(
       "EXPLAIN QUERY PLAN " + SQLiteStore.floodCountSQL,
       [.text("ann@example.com"), .text("2025-11-25T12:00:00Z")]

@@ -199,12 +199,13 @@ import Testing
     #expect(try store.read { try $0.setting(.jwtSecret) } == "ab")
     let id = try store.write { tx in
       try tx.enqueueMessage(
-        userID: nil, kind: "k", recipient: "Ann@Example.com", subject: "s", body: "b",
-        messageID: "m@x", now: Self.t("2026-01-01T00:00:00Z"))
+        userID: nil, kind: "k", channel: .mail, recipient: "Ann@Example.com", subject: "s",
+        body: "b", messageID: "m@x", now: Self.t("2026-01-01T00:00:00Z"))
     }
     let (count, due) = try store.read { tx in
       (
-        try tx.messageCount(recipient: "ann@example.com", since: Self.t("2026-01-01T00:00:00Z")),
+        try tx.messageCount(
+          channel: .mail, recipient: "ann@example.com", since: Self.t("2026-01-01T00:00:00Z")),
         try tx.dueMessages(now: Self.t("2026-01-01T00:00:00Z"), all: false).map(\.id)
       )
     }

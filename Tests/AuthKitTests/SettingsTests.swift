@@ -186,7 +186,7 @@ import Testing
     #expect(s.jwtSecret?.byteCount == value.utf8.count)
     #expect(s.mailPassword?.revealed == value)
     // And the SMTP settings made from them.
-    let smtp = Mailer.smtpSettings(s, host: "mail.example.com")
+    let smtp = SMTPNotifier.smtpSettings(s, host: "mail.example.com")
     #expect(smtp.password?.revealed == value)
     var dumped = ""
     dump(s, to: &dumped)

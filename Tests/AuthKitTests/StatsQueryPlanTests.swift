@@ -13,7 +13,7 @@ import Testing
   }
 
   @Test func everyCountReadsAnIndex() throws {
-    let (_, store, _) = try MailerEnqueueTests.setUp()
+    let (_, store, _) = try OutboxEnqueueTests.setUp()
     let now: [SQLValue] = [.text("2026-01-01T00:00:00Z")]
     let q = SQLiteTransaction.accountCountSQL
     let counts: [(String, [SQLValue], String)] = [

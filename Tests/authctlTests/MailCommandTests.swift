@@ -13,6 +13,10 @@ import Testing
     for i in 0..<count { try walk.run(["register", "\(prefix)\(i)@example.com"]) }
     walk.env = saved
     #expect(try walk.outbox().filter { $0.status == "queued" }.count == count)
+    // `mail queue` names each message's channel (issue 12).
+    #expect(
+      try walk.queueJSON().map { $0["channel"] as? String }
+        == Array(repeating: "mail", count: count))
   }
 
   // MARK: Header injection
@@ -137,7 +141,7 @@ import Testing
     let t = try walk.run(["mail", "test", "ann@example.com"])
     #expect(t.stdout.contains("nothing sent"), "\(t.stdout)")
     #expect(try server.connections == 0 && server.received().isEmpty)
-    #expect(!FileManager.default.fileExists(atPath: Mailer.mailboxPath(forDatabase: walk.db)))
+    #expect(!FileManager.default.fileExists(atPath: MailboxNotifier.path(forDatabase: walk.db)))
   }
 
   // MARK: mail test
@@ -180,8 +184,8 @@ import Testing
     let walk = try Walk()
     // No mailbox yet: 66.
     let none = try walk.run(["mail", "show"], expect: 66)
-    #expect(none.stderr.contains(Mailer.mailboxPath(forDatabase: walk.db)), "\(none.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: Mailer.mailboxPath(forDatabase: walk.db)))
+    #expect(none.stderr.contains(MailboxNotifier.path(forDatabase: walk.db)), "\(none.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: MailboxNotifier.path(forDatabase: walk.db)))
     try walk.run(["register", "ann@example.com"])
     try walk.run(["register", "bob@example.com"])
     let ann = try walk.run(["mail", "show", "--to", "ANN@example.com"]).stdout

@@ -222,7 +222,7 @@ import Testing
     // The local mailbox transport (no MAIL_SERVER).
     let local = try Walk()
     try local.run(["register", "bob@example.com"])
-    let path = Mailer.mailboxPath(forDatabase: local.db)
+    let path = MailboxNotifier.path(forDatabase: local.db)
     let printed = try Self.mailxPrint(mailx, path, in: local.dir)
     let localToken = try #require(Walk.line("Token", in: printed), "\(printed)")
     #expect(localToken.count == token.count)

@@ -313,8 +313,9 @@ import Testing
 
   /// The same with two of the four killed at random moments (SIGKILL from `timeout(1)` after
   /// 0.2–2 s of a run of about 4 s): every message arrives at least once; a duplicate only
-  /// where a kill came between the server's 250 and the bookkeeping, so never more duplicates
-  /// than kills.
+  /// where a kill came between the server's 250 and the bookkeeping. aiosmtpd offers
+  /// PIPELINING, and a message is marked while the next one's content is on its way, so a kill
+  /// there leaves two accepted and unmarked: never more than two duplicates per kill.
   @Test(.enabled(if: runs, "no PostgreSQL here"))
   func fourFlushersWithKills() throws {
     let db = try Database()
@@ -345,7 +346,7 @@ import Testing
       "PostgresTests: 4 flushers of 1000 messages, \(killed) killed → delivered \(counts.count) distinct, \(duplicates) duplicates"
     )
     #expect(counts.count == 1000, "every message delivered")
-    #expect(duplicates <= killed, "\(duplicates) duplicates for \(killed) kills")
+    #expect(duplicates <= 2 * killed, "\(duplicates) duplicates for \(killed) kills")
     #expect(try db.count("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0)
   }
 

@@ -72,7 +72,7 @@ import Testing
   }
 
   /// A message deferred at each try (451) keeps its body while it has tries left; at its last
-  /// attempt (`Mailer.maxAttempts`) it fails for good and its body goes, in the same
+  /// attempt (`Outbox.maxAttempts`) it fails for good and its body goes, in the same
   /// bookkeeping transaction. The earlier attempts are set in the row, not waited for.
   @Test func lastRetryFailsAndForgetsTheBody() throws {
     let email = "ann@example.com"
@@ -82,7 +82,7 @@ import Testing
     try walk.run(["register", email])
     var row = try #require(try walk.outbox().first)
     #expect(row.status == "queued" && row.body != nil && row.attempts == 1, "\(row)")
-    let last = Int64(Mailer.maxAttempts)
+    let last = Int64(Outbox.maxAttempts)
     try walk.connection().run("UPDATE outbox SET attempts = ?1", [.integer(last - 2)])
     try walk.run(["mail", "flush", "--all"], expect: 75)
     row = try #require(try walk.outbox().first)

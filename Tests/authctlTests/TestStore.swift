@@ -56,7 +56,7 @@ final class TestDatabase: @unchecked Sendable {
       databaseName = db
     }
     mbox = self.dir.file(
-      (Mailer.mailboxPath(forDatabase: location) as NSString).lastPathComponent)
+      (MailboxNotifier.path(forDatabase: location) as NSString).lastPathComponent)
   }
 
   var probe: DatabaseProbe { DatabaseProbe(location) }

@@ -48,7 +48,7 @@ final class Walk: @unchecked Sendable {
 
   /// The local mailbox the walk's commands append to.
   var mbox: String {
-    dir.file((Mailer.mailboxPath(forDatabase: db) as NSString).lastPathComponent)
+    dir.file((MailboxNotifier.path(forDatabase: db) as NSString).lastPathComponent)
   }
 
   func value(_ sql: String, _ values: [SQLValue] = []) throws -> String? {
@@ -171,7 +171,8 @@ func interactivePasswd(
     !codeFromMailbox
     ? ""
     : StoreLocation(db).isPostgres
-      ? directory + "/" + Mailer.mailboxPath(forDatabase: db) : Mailer.mailboxPath(forDatabase: db)
+      ? directory + "/" + MailboxNotifier.path(forDatabase: db)
+      : MailboxNotifier.path(forDatabase: db)
   let r = try python(
     script, [authctlPath, envJSON, directory, current, new, spool ?? "", mbox])
   return (r.status, r.stdout + r.stderr)

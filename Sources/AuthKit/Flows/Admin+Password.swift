@@ -16,7 +16,7 @@ extension Admin {
         a.updatedAt = now
         try tx.updateAccount(a)
         if notify {
-          try run.queue(tx, "activated", to: a, MailTemplates.activated(email: a.email))
+          try run.queue(tx, "activated", to: a, NotificationTemplates.activated(email: a.email))
         }
         try run.succeeded(tx, a)
         return nil
@@ -44,7 +44,7 @@ extension Admin {
         if chosen == nil {
           try run.queue(
             tx, "set-password", to: a,
-            MailTemplates.newPassword(
+            NotificationTemplates.newPassword(
               email: a.email, password: password, reason: "An operator set a new password."))
         }
         try run.succeeded(tx, a, detail: chosen == nil ? "generated, mailed" : "chosen")

@@ -33,7 +33,7 @@ public struct ChangePassword {
           createdAt: now, expiresAt: now + ttl)
         try run.queue(
           tx, "passwd-code", to: a,
-          MailTemplates.passwdCode(email: a.email, code: code, ttl: ttl.wholeSeconds))
+          NotificationTemplates.passwdCode(email: a.email, code: code, ttl: ttl.wholeSeconds))
         try run.succeeded(tx, a)
       }
       return run.delivery
@@ -62,7 +62,7 @@ public struct ChangePassword {
           code: code, expectedHash: nil)
         try tx.markCodeUsed(id: row.id, at: ctx.now())
         try ctx.setPassword(tx, &fresh, hash: hash, generated: false, reason: "password changed")
-        try run.queue(tx, "passwd", to: a, MailTemplates.passwordChanged(email: a.email))
+        try run.queue(tx, "passwd", to: a, NotificationTemplates.passwordChanged(email: a.email))
         try run.succeeded(tx, fresh)
       }
       return run.delivery

@@ -80,7 +80,7 @@ public struct Confirm {
         a.updatedAt = now
         try tx.updateAccount(a)
         try run.queue(
-          tx, "activated", to: a, MailTemplates.activated(email: a.email, password: mailed))
+          tx, "activated", to: a, NotificationTemplates.activated(email: a.email, password: mailed))
         try run.succeeded(
           tx, a,
           detail: mailed != nil

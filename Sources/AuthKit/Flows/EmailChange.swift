@@ -55,10 +55,10 @@ public struct EmailChange {
         try apply(tx, &fresh, to: new)
         try run.queue(
           tx, "email-changed", to: fresh, at: old,
-          MailTemplates.emailChangedNotice(masked: EmailAddress.masked(new)))
+          NotificationTemplates.emailChangedNotice(masked: EmailAddress.masked(new)))
         try run.queue(
           tx, "email-changed", to: fresh,
-          MailTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old)))
+          NotificationTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old)))
         try run.succeeded(
           tx, fresh, detail: "changed from \(old) to \(new) without confirmation")
         return fresh
@@ -93,7 +93,7 @@ public struct EmailChange {
         try apply(tx, &a, to: new)
         try run.queue(
           tx, "email-changed", to: a,
-          MailTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old)))
+          NotificationTemplates.emailChanged(new: new, oldMasked: EmailAddress.masked(old)))
         try run.succeeded(tx, a, detail: "changed from \(old) to \(new)")
         return (a, old)
       }
@@ -133,11 +133,11 @@ public struct EmailChange {
         fingerprint: try ctx.emailChangeFingerprint(a))
       try run.queue(
         tx, "email-change", to: a, at: new,
-        MailTemplates.emailChangeConfirm(
+        NotificationTemplates.emailChangeConfirm(
           old: a.email, new: new, token: token, ttl: ttl.wholeSeconds))
       try run.queue(
         tx, "email-change-notice", to: a,
-        MailTemplates.emailChangeNotice(
+        NotificationTemplates.emailChangeNotice(
           old: a.email, masked: EmailAddress.masked(new), byOperator: byOperator))
       try run.succeeded(tx, a, detail: "from \(a.email) to \(new), pending confirmation")
       return a

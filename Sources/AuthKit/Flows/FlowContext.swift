@@ -1,5 +1,6 @@
 /// What every flow runs over (DESIGN.md): the store, the typed settings, a clock, the keys, the
-/// password rules, the mailer and the observer that hears its notices and warnings. Every flow
+/// password rules, the outbox with its notifiers, and the observer that hears its notices and
+/// warnings. Every flow
 /// takes one (`Register(ctx)`, `Admin(ctx)`, `Import(ctx)`, …) and runs on its kernel (`run`,
 /// `FlowRun`). Tests build one over a temporary store, an advanceable clock and a recording
 /// observer.
@@ -11,7 +12,8 @@ public final class FlowContext {
   public let policy: PasswordPolicy
   /// The breached-password lookup of every chosen password (issue 16).
   public let breach: BreachCheck
-  public let mailer: Mailer
+  /// Queues notifications and delivers them through the channels' notifiers.
+  public let outbox: Outbox
   /// Hears the flows' notices, warnings and progress, and the mail transcript.
   public let observer: any Observer
   /// Hears every delivery a flow makes after its commit (the CLI says where the mail went),
@@ -21,7 +23,12 @@ public final class FlowContext {
   /// verify or hash codes (an operator's `users disable` works without a secret).
   private let keyRing: Result<KeyRing, any Error>
 
-  public init(store: any Store, settings: Settings, clock: Clock, observer: any Observer) throws {
+  /// `notifiers`: the channels' notifiers; by default those the settings configure
+  /// (`Notifiers.configured`; tests give a recording one).
+  public init(
+    store: any Store, settings: Settings, clock: Clock, observer: any Observer,
+    notifiers: Notifiers? = nil
+  ) throws {
     self.store = store
     self.settings = settings
     self.clock = clock
@@ -30,7 +37,10 @@ public final class FlowContext {
     hasher = try PasswordHasher(cost: settings.bcryptCost)
     policy = PasswordPolicy(minLength: settings.minPasswordLength)
     breach = BreachCheck(settings: settings)
-    mailer = Mailer(settings: settings, clock: clock, observer: observer)
+    outbox = Outbox(
+      settings: settings, clock: clock, observer: observer,
+      notifiers: notifiers
+        ?? .configured(settings, clock: clock, observer: observer, database: store.file))
   }
 
   /// The keys derived from the JWT secret (`keys(settings:store:)`); throws when there is none.

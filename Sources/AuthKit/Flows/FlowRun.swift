@@ -36,7 +36,7 @@ public final class FlowRun {
     self.ctx = ctx
     self.event = event
     self.email = email
-    delivery = DeliveryReport(destination: ctx.mailer.destination)
+    delivery = DeliveryReport(destination: ctx.outbox.destination)
   }
 
   /// The email a refusal's record names, from now on.
@@ -85,20 +85,21 @@ public final class FlowRun {
     return try ctx.store.eraseWrite(body)
   }
 
-  /// Queues a notification of `kind` (subject, text) to `account` — at `address` when given
-  /// (an address it is changing to or from), else its own — in the caller's write transaction;
-  /// it is delivered after the commit. The flood guard refuses here (`MailError.floodGuard`),
-  /// and so the whole change.
+  /// Queues `notice` of `kind` to `account` on `channel` — at `address` when given (an
+  /// address it is changing to or from), else its own email — in the caller's write
+  /// transaction; it is delivered after the commit. The channel's notifier checks it and the
+  /// flood guard counts it here (`MailError.floodGuard`): a refusal refuses the whole change.
   public func queue(
-    _ tx: any StoreTransaction, _ kind: String, to account: Account, at address: String? = nil,
-    _ template: (subject: String, body: String)
+    _ tx: any StoreTransaction, _ kind: String, to account: Account,
+    via channel: NotificationChannel = .mail, at address: String? = nil,
+    _ notice: Notice
   ) throws {
     queued.append(
-      try ctx.mailer.enqueue(
+      try ctx.outbox.enqueue(
         tx,
-        MailDraft(
-          kind: kind, userID: account.id, to: address ?? account.email,
-          subject: template.subject, body: template.body)))
+        NotificationDraft(
+          kind: kind, userID: account.id, channel: channel, address: address ?? account.email,
+          notice: notice)))
   }
 
   /// Records the run's event as done, in the caller's write transaction. `reason` says why
@@ -129,7 +130,7 @@ public final class FlowRun {
     guard !queued.isEmpty else { return }
     let ids = queued
     queued = []
-    let report = try ctx.mailer.deliver(ctx.store, ids: ids)
+    let report = try ctx.outbox.deliver(ctx.store, ids: ids)
     delivery.add(report)
     ctx.deliveries(report)
   }
@@ -195,17 +196,5 @@ extension FlowContext {
       run.ended(by: error)
       throw error
     }
-  }
-}
-
-extension DeliveryReport {
-  /// Adds what another delivery run did.
-  mutating func add(_ other: DeliveryReport) {
-    if mailboxPath == nil { mailboxPath = other.mailboxPath }
-    delivered += other.delivered
-    suppressed += other.suppressed
-    deferred += other.deferred
-    failed += other.failed
-    untried += other.untried
   }
 }

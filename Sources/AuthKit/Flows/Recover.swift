@@ -53,11 +53,11 @@ public struct Recover {
     let token = try ctx.signer.sign(
       purpose: .resetPassword, email: a.email, userID: a.id, issuedAt: now,
       lifetime: ttl, fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
-    let link = MailTemplates.link(
+    let link = NotificationTemplates.link(
       ctx.settings.appURL, "reset_password", electricMail: electric, token: token)
     try run.queue(
       tx, "recover", to: a,
-      MailTemplates.recover(
+      NotificationTemplates.recover(
         email: a.email, token: token, code: code, link: link, ttl: ttl.wholeSeconds))
   }
 }

@@ -39,7 +39,7 @@ public struct Register {
         if var a = try tx.account(email: email) {
           run.about(a)
           if a.activatedAt != nil {
-            try run.queue(tx, "exists", to: a, MailTemplates.exists(email: email))
+            try run.queue(tx, "exists", to: a, NotificationTemplates.exists(email: email))
             throw CommitAndRefuse(
               FlowError.invalidInput(
                 "\(a.email) already has an account; its owner was mailed a notice"))
@@ -82,11 +82,11 @@ public struct Register {
     let token = try ctx.signer.sign(
       purpose: .activateAccount, email: a.email, userID: a.id, issuedAt: now,
       lifetime: ttl, fingerprint: try ctx.fingerprint(a))
-    let link = MailTemplates.link(
+    let link = NotificationTemplates.link(
       ctx.settings.appURL, "activate_account", electricMail: electric, token: token)
     try run.queue(
       tx, "confirm", to: a,
-      MailTemplates.confirm(
+      NotificationTemplates.confirm(
         email: a.email, token: token, link: link, password: password, ttl: ttl.wholeSeconds))
   }
 }

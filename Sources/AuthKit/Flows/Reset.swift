@@ -62,9 +62,9 @@ public struct Reset {
         try run.queue(
           tx, "reset", to: a,
           generated
-            ? MailTemplates.newPassword(
+            ? NotificationTemplates.newPassword(
               email: a.email, password: password, reason: "Your password was reset.")
-            : MailTemplates.passwordChanged(email: a.email))
+            : NotificationTemplates.passwordChanged(email: a.email))
         try run.succeeded(
           tx, a, detail: generated ? "generated password mailed" : "chosen password")
         return (a, ended)

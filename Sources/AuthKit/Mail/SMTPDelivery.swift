@@ -17,13 +17,14 @@ import Synchronization
 /// the next message — unless another connection is up: then it is reported and that
 /// connection carries on alone.
 final class SMTPDelivery: @unchecked Sendable {
-  let mailer: Mailer
-  let store: any Store
+  let composer: MailComposer
   let items: [OutboxItem]
   let settings: SMTPSettings
   let maxPerConnection: Int
   let connections: Int
-  let progress: any ProgressDisplay
+  let observer: any Observer
+  /// Marks each message in the store as its outcome comes.
+  let recorder: DeliveryRecorder
 
   private struct State {
     var next = 0
@@ -32,7 +33,6 @@ final class SMTPDelivery: @unchecked Sendable {
     var done = 0
     /// Sender addresses refused for good during this run.
     var refused: Set<String> = []
-    var report: DeliveryReport
     /// A store error on a worker thread: the run stops and `run` throws it.
     var failure: (any Error)?
   }
@@ -40,23 +40,20 @@ final class SMTPDelivery: @unchecked Sendable {
   /// The first connection, opened before the others (`run`).
   private var firstClient: SMTPClient?
 
-  init(
-    mailer: Mailer, store: any Store, items: [OutboxItem], settings: SMTPSettings,
-    maxPerConnection: Int, connections: Int, report: DeliveryReport, progress: any ProgressDisplay
-  ) {
-    self.mailer = mailer
-    self.store = store
+  init(notifier: SMTPNotifier, items: [OutboxItem], connections: Int, recorder: DeliveryRecorder) {
+    composer = notifier.composer
     self.items = items
-    self.settings = settings
-    self.maxPerConnection = max(1, maxPerConnection)
+    settings = notifier.settings
+    maxPerConnection = max(1, notifier.maxPerConnection)
     self.connections = max(1, min(connections, items.count))
-    self.progress = progress
-    state = Mutex(State(report: report))
+    observer = notifier.observer
+    self.recorder = recorder
+    state = Mutex(State())
   }
 
-  /// Delivers every message it can and returns the report; `untried` counts the messages no
-  /// connection reached.
-  func run() throws -> DeliveryReport {
+  /// Delivers every message it can, each outcome told to the recorder; the messages no
+  /// connection reached are left unreported (untried).
+  func run() throws {
     // The first connection is opened before any other, so a server that is down costs one
     // deferred message, as with one connection.
     if let first = connect(0) {
@@ -67,10 +64,8 @@ final class SMTPDelivery: @unchecked Sendable {
       }
       firstClient = nil
     }
-    return try state.withLock { s in
+    try state.withLock { s in
       if let failure = s.failure { throw failure }
-      s.report.untried = items.count - s.done
-      return s.report
     }
   }
 
@@ -112,7 +107,7 @@ final class SMTPDelivery: @unchecked Sendable {
     } catch {
       state.withLock { s in
         if s.connected > 0 {
-          s.report.connectionProblems.append(
+          recorder.connectionProblem(
             "connection \(index + 1) of \(connections): \(error.message)")
           return
         }
@@ -123,7 +118,7 @@ final class SMTPDelivery: @unchecked Sendable {
         let item = items[s.next]
         s.next += 1
         do {
-          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
+          try record(&s, item, .deferred(reason: error.message))
         } catch let failure {
           s.failure = failure
         }
@@ -135,7 +130,7 @@ final class SMTPDelivery: @unchecked Sendable {
   /// The transcript (MAIL_DEBUG) to the observer; with several connections each line names
   /// its connection.
   private func transcript(_ index: Int) -> (String) -> Void {
-    let observer = mailer.observer
+    let observer = self.observer
     guard connections > 1 else { return observer.transcript }
     return { observer.transcript("[\(index + 1)] \($0)") }
   }
@@ -168,14 +163,14 @@ final class SMTPDelivery: @unchecked Sendable {
           guard carried < maxPerConnection, let taken = take() else { return nil }
           carried += 1
           item = taken
-          let all = try mailer.senders()
+          let all = try composer.senders()
           let refused = state.withLock { $0.refused }
           senders = all.filter { !refused.contains($0.address) }
           if senders.isEmpty { senders = all }
         }
         let sender = senders.removeFirst()
         do throws(MailError) {
-          let bytes = try mailer.message(item, from: sender.description)
+          let bytes = try composer.message(item, from: sender.description)
             .render(from: sender, eightBit: client.offers8BitMIME)
           sent.append(Attempt(item: item, sender: sender, rest: senders))
           return SMTPTransaction(from: sender.address, to: [item.recipient], message: bytes)
@@ -213,24 +208,22 @@ final class SMTPDelivery: @unchecked Sendable {
     try state.withLock { (s) throws -> Bool in
       switch outcome {
       case .success:
-        try record(&s) { (r) throws in try mailer.markSent(store, item, &r) }
+        try record(&s, item, .sent)
         return false
       case .failure(.rejected(_, let reply)) where reply.code >= 500:
-        try record(&s) { (r) throws in
-          try mailer.fail(store, item, "\(reply.code) \(reply.text)", &r)
-        }
+        try record(&s, item, .failed(reason: "\(reply.code) \(reply.text)"))
         return false
       case .failure(let error):
         switch error {
         case .rejected:
-          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
+          try record(&s, item, .deferred(reason: error.message))
           return false
         case .headerInjection, .invalidSender:
-          try record(&s) { (r) throws in try mailer.fail(store, item, error.message, &r) }
+          try record(&s, item, .failed(reason: error.message))
           return false
         default:
           // Timeout or dropped connection mid-message: the server may or may not have it.
-          try record(&s) { (r) throws in try mailer.deferItem(store, item, error.message, &r) }
+          try record(&s, item, .deferred(reason: error.message))
           s.stopped = true
           return true
         }
@@ -238,17 +231,16 @@ final class SMTPDelivery: @unchecked Sendable {
     }
   }
 
-  /// Runs `mark` on the report inside the lock, counts the message done and moves the
-  /// progress line. A store error stops the run.
-  private func record(_ s: inout State, _ mark: (inout DeliveryReport) throws -> Void) rethrows {
+  /// Tells the recorder `item`'s outcome inside the lock (so marks keep the replies' order)
+  /// and counts the message done. A store error stops the run.
+  private func record(_ s: inout State, _ item: OutboxItem, _ outcome: DeliveryOutcome) throws {
     do {
-      try mark(&s.report)
+      try recorder.record(item, outcome)
     } catch {
       s.stopped = true
       throw error
     }
     s.done += 1
-    progress.update(s.done)
   }
 
   /// Whether `error` refuses the sender rather than the message: a 5xx to MAIL FROM, or a 5xx

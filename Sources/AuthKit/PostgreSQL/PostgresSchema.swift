@@ -9,7 +9,7 @@
 
     /// Each version's DDL, in order; `Schema.migrations` has the same count (a test holds).
     static let steps: [Apply] = [
-      adoptUsers, addTables, outboxRecipientKey, lifecycle, operationsIndexes,
+      adoptUsers, addTables, outboxRecipientKey, lifecycle, outboxChannel, operationsIndexes,
     ]
 
     static var migrations: [(step: SchemaStep, apply: Apply)] {
@@ -191,6 +191,12 @@
         UPDATE users SET created_at = $1, updated_at = coalesce(updated_at, $1)
         WHERE created_at IS NULL
         """, [PGTime.text(context.now)])
+    }
+
+    /// Issue 12, as on SQLite (`Schema.outboxChannel`): each outbox row names its channel;
+    /// rows queued before are mail.
+    static func outboxChannel(_ db: PGConnection, _ context: MigrationContext) throws {
+      try db.execute("ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail'")
     }
 
     /// Issue 17, as on SQLite (`Schema.operationsIndexes`): `authctl stats` counts over

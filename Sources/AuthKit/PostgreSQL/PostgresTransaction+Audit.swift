@@ -53,7 +53,7 @@
         [PGTime.text(cutoff), limit.bound])
     }
 
-    /// One range of the `audit_event_outcome_at` index per event and outcome (version 5).
+    /// One range of the `audit_event_outcome_at` index per event and outcome (version 6).
     func auditEventCounts(_ events: [String], since: Instant) throws(StoreError)
       -> [String: (ok: Int, failed: Int)]
     {

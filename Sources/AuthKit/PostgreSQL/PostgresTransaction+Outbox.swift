@@ -3,12 +3,13 @@
   extension PostgresTransaction {
     static let outboxColumns = """
       id, user_id, kind, recipient, subject, body, message_id, status, attempts, last_error, \
-      created_at, next_attempt_at
+      created_at, next_attempt_at, channel
       """
 
     static func item(_ r: PGResult, _ i: Int) -> OutboxItem {
       OutboxItem(
         id: r.int(i, 0), userID: r.optionalText(i, 1), kind: r.text(i, 2),
+        channel: NotificationChannel(rawValue: r.text(i, 12)) ?? .mail,
         recipient: r.text(i, 3), subject: r.text(i, 4), body: r.optionalText(i, 5),
         messageID: r.text(i, 6), status: r.text(i, 7), attempts: Int(r.int(i, 8)),
         lastError: r.optionalText(i, 9), createdAt: r.instant(i, 10),
@@ -16,18 +17,18 @@
     }
 
     func enqueueMessage(
-      userID: String?, kind: String, recipient: String, subject: String, body: String,
-      messageID: String, now: Instant
+      userID: String?, kind: String, channel: NotificationChannel, recipient: String,
+      subject: String, body: String, messageID: String, now: Instant
     ) throws(StoreError) -> Int64 {
       try first(
         """
         INSERT INTO outbox (user_id, kind, recipient, recipient_key, subject, body, message_id,
-          created_at, next_attempt_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id
+          created_at, next_attempt_at, channel)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id
         """,
         [
-          userID, kind, recipient, RecipientKey.of(recipient), subject, body, messageID,
-          PGTime.text(now),
+          userID, kind, recipient, RecipientKey.of(recipient, channel: channel), subject, body,
+          messageID, PGTime.text(now), channel.rawValue,
         ]
       ) { r, i in r.int(i, 0) } ?? 0
     }
@@ -37,12 +38,15 @@
         "SELECT \(Self.outboxColumns) FROM outbox WHERE id = $1", [id.bound], Self.item)
     }
 
-    func dueMessages(now: Instant, all: Bool) throws(StoreError) -> [OutboxItem] {
+    func dueMessages(now: Instant, all: Bool, channel: NotificationChannel?) throws(StoreError)
+      -> [OutboxItem]
+    {
       try self.all(
         """
         SELECT \(Self.outboxColumns) FROM outbox
-        WHERE status = 'queued' AND ($2::boolean OR next_attempt_at <= $1) ORDER BY id
-        """, [PGTime.text(now), all ? "true" : "false"], Self.item)
+        WHERE status = 'queued' AND ($2::boolean OR next_attempt_at <= $1)
+          AND ($3::text IS NULL OR channel = $3) ORDER BY id
+        """, [PGTime.text(now), all ? "true" : "false", channel?.rawValue], Self.item)
     }
 
     func pendingMessages() throws(StoreError) -> [OutboxItem] {
@@ -60,10 +64,12 @@
       ) { r, i in (Int(r.int(i, 0)), r.optionalInstant(i, 1)) } ?? (0, nil)
     }
 
-    func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {
+    func messageCount(channel: NotificationChannel, recipient: String, since: Instant)
+      throws(StoreError) -> Int
+    {
       try integer(
         "SELECT count(*) FROM outbox WHERE recipient_key = $1 AND created_at >= $2",
-        [RecipientKey.of(recipient), PGTime.text(since)])
+        [RecipientKey.of(recipient, channel: channel), PGTime.text(since)])
     }
 
     func markSent(id: Int64, at: Instant) throws(StoreError) {
@@ -135,7 +141,7 @@
       try all(
         """
         SELECT id, user_id, kind, recipient, subject, NULL, message_id, status, attempts,
-          last_error, created_at, next_attempt_at
+          last_error, created_at, next_attempt_at, channel
         FROM outbox WHERE \(Self.ofPerson) ORDER BY id
         """, [userID, recipient], Self.item)
     }

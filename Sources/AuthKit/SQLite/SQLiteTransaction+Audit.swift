@@ -59,7 +59,7 @@ extension SQLiteTransaction {
   static let deleteAuditBatchSQL =
     "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)"
 
-  /// One range of the `audit_event_outcome_at` index per event and outcome (migration 5).
+  /// One range of the `audit_event_outcome_at` index per event and outcome (migration 6).
   func auditEventCounts(_ events: [String], since: Instant) throws(StoreError)
     -> [String: (ok: Int, failed: Int)]
   {

@@ -2,30 +2,32 @@
 extension SQLiteTransaction {
   static let outboxColumns = """
     id, user_id, kind, recipient, subject, body, message_id, status, attempts, last_error, \
-    created_at, next_attempt_at
+    created_at, next_attempt_at, channel
     """
 
   static func item(_ s: Statement) -> OutboxItem {
     OutboxItem(
-      id: s.int(0), userID: s.optionalText(1), kind: s.text(2), recipient: s.text(3),
+      id: s.int(0), userID: s.optionalText(1), kind: s.text(2),
+      channel: NotificationChannel(rawValue: s.text(12)) ?? .mail, recipient: s.text(3),
       subject: s.text(4), body: s.optionalText(5), messageID: s.text(6), status: s.text(7),
       attempts: Int(s.int(8)), lastError: s.optionalText(9), createdAt: s.instant(10),
       nextAttemptAt: s.instant(11))
   }
 
   func enqueueMessage(
-    userID: String?, kind: String, recipient: String, subject: String, body: String,
-    messageID: String, now: Instant
+    userID: String?, kind: String, channel: NotificationChannel, recipient: String,
+    subject: String, body: String, messageID: String, now: Instant
   ) throws(StoreError) -> Int64 {
     try run(
       """
       INSERT INTO outbox (user_id, kind, recipient, recipient_key, subject, body, message_id,
-        created_at, next_attempt_at)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+        created_at, next_attempt_at, channel)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
       """,
       [
-        .optional(userID), .text(kind), .text(recipient), .text(RecipientKey.of(recipient)),
-        .text(subject), .text(body), .text(messageID), StoredTime.value(now),
+        .optional(userID), .text(kind), .text(recipient),
+        .text(RecipientKey.of(recipient, channel: channel)), .text(subject), .text(body),
+        .text(messageID), StoredTime.value(now), .text(channel.rawValue),
       ])
     return lastInsertID
   }
@@ -34,12 +36,16 @@ extension SQLiteTransaction {
     try first("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?1", [.integer(id)], Self.item)
   }
 
-  func dueMessages(now: Instant, all: Bool) throws(StoreError) -> [OutboxItem] {
+  func dueMessages(now: Instant, all: Bool, channel: NotificationChannel?) throws(StoreError)
+    -> [OutboxItem]
+  {
     try self.all(
       """
       SELECT \(Self.outboxColumns) FROM outbox
-      WHERE status = 'queued' AND (?2 OR next_attempt_at <= ?1) ORDER BY id
-      """, [StoredTime.value(now), .integer(all ? 1 : 0)], Self.item)
+      WHERE status = 'queued' AND (?2 OR next_attempt_at <= ?1) AND (?3 IS NULL OR channel = ?3)
+      ORDER BY id
+      """, [StoredTime.value(now), .integer(all ? 1 : 0), .optional(channel?.rawValue)],
+      Self.item)
   }
 
   func pendingMessages() throws(StoreError) -> [OutboxItem] {
@@ -58,9 +64,12 @@ extension SQLiteTransaction {
     ) { (Int($0.int(0)), $0.optionalInstant(1)) } ?? (0, nil)
   }
 
-  func messageCount(recipient: String, since: Instant) throws(StoreError) -> Int {
+  func messageCount(channel: NotificationChannel, recipient: String, since: Instant)
+    throws(StoreError) -> Int
+  {
     try first(
-      SQLiteStore.floodCountSQL, [.text(RecipientKey.of(recipient)), StoredTime.value(since)]
+      SQLiteStore.floodCountSQL,
+      [.text(RecipientKey.of(recipient, channel: channel)), StoredTime.value(since)]
     ) {
       Int($0.int(0))
     } ?? 0
@@ -111,7 +120,7 @@ extension SQLiteTransaction {
     try all(
       """
       SELECT id, user_id, kind, recipient, subject, NULL, message_id, status, attempts,
-        last_error, created_at, next_attempt_at
+        last_error, created_at, next_attempt_at, channel
       FROM outbox WHERE \(Self.ofPerson) ORDER BY id
       """, [.text(userID), .text(recipient)], Self.item)
   }

@@ -23,8 +23,9 @@ public enum Schema {
       name:
         "account lifecycle: validity window, required reset, address change; the original's rows dated",
       apply: lifecycle),
+    Migration(version: 5, name: "outbox: a channel for each message", apply: outboxChannel),
     Migration(
-      version: 5, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
+      version: 6, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
   ]
 
   /// The latest version this binary knows.
@@ -216,6 +217,12 @@ public enum Schema {
       UPDATE users SET created_at = ?1, updated_at = coalesce(updated_at, ?1)
       WHERE created_at IS NULL
       """, [StoredTime.value(context.now)])
+  }
+
+  /// Issue 12: each outbox row names its channel (`NotificationChannel`); `recipient` is an
+  /// address on it. Rows queued before are mail.
+  static func outboxChannel(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute("ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail'")
   }
 
   /// Issue 17: `authctl stats` counts over indexes, however many accounts and events (a

@@ -4,6 +4,8 @@ public struct OutboxItem: Sendable, Equatable {
   public var id: Int64
   public var userID: String?
   public var kind: String
+  /// The channel it goes out on; `recipient` is an address on it (an email for mail).
+  public var channel: NotificationChannel
   public var recipient: String
   public var subject: String
   /// The text; nil once delivered, suppressed or failed for good (it may hold a password, a
@@ -17,13 +19,15 @@ public struct OutboxItem: Sendable, Equatable {
   public var nextAttemptAt: Instant
 
   public init(
-    id: Int64, userID: String?, kind: String, recipient: String, subject: String, body: String?,
+    id: Int64, userID: String?, kind: String, channel: NotificationChannel = .mail,
+    recipient: String, subject: String, body: String?,
     messageID: String, status: String, attempts: Int, lastError: String?, createdAt: Instant,
     nextAttemptAt: Instant
   ) {
     self.id = id
     self.userID = userID
     self.kind = kind
+    self.channel = channel
     self.recipient = recipient
     self.subject = subject
     self.body = body

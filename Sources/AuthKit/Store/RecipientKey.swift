@@ -7,7 +7,15 @@
 /// used by Gmail, Fastmail, Outlook.com, Postfix's `recipient_delimiter = +` and others. Other
 /// provider-specific aliases (Gmail's ignored dots, `-` delimiters) are not folded: the key
 /// never joins two addresses that a common mail system delivers to different people.
+///
+/// Another channel's address is its own key, prefixed with the channel (`telegram:12345`), so
+/// the guard counts per channel and address and never mixes channels.
 public enum RecipientKey {
+  /// The key of `address` on `channel`: `of(address)` for mail, `channel:address` otherwise.
+  public static func of(_ address: String, channel: NotificationChannel) -> String {
+    channel == .mail ? of(address) : "\(channel.rawValue):\(address)"
+  }
+
   /// The key of `address`: lower-cased, with the local part cut at its first `+` when
   /// something is left before it (`+tag@x` stays as is). Text without `@` is lower-cased only.
   public static func of(_ address: String) -> String {

@@ -7,12 +7,12 @@ func runMailQueue(_ ctx: Context) throws {
     RowWriter.Format(rawValue: ctx.invocation.format) ?? .table,
     columns: [
       "id", "to", "subject", "status", "attempts", "last_error", "kind", "created_at",
-      "next_attempt_at",
-    ], widths: [5, 28, 28, 7, 8, 40, 10, 20], out: ctx.out)
+      "next_attempt_at", "channel",
+    ], widths: [5, 28, 28, 7, 8, 40, 10, 20, 20], out: ctx.out)
   for i in items {
     writer.row([
       i.id, i.recipient, i.subject, i.status, i.attempts, i.lastError, i.kind, i.createdAt,
-      i.status == "queued" ? i.nextAttemptAt : nil,
+      i.status == "queued" ? i.nextAttemptAt : nil, i.channel.rawValue,
     ])
   }
   writer.finish()
@@ -23,8 +23,19 @@ func runMailQueue(_ ctx: Context) throws {
 /// how many wait for their retry time, when the next is due, and that `--all` sends them now.
 func runMailFlush(_ ctx: Context) throws {
   let flows = try ctx.flows()
-  let report = try flows.mailer.deliver(flows.store, all: ctx.invocation.flag(.all))
+  // A flush may carry the queue over several SMTP connections (MAIL_CONNECTIONS).
+  let outbox = Outbox(
+    settings: flows.settings, clock: flows.clock, observer: flows.observer,
+    notifiers: .configured(
+      flows.settings, clock: flows.clock, observer: flows.observer, database: flows.store.file,
+      parallel: true))
+  let report = try outbox.deliver(flows.store, all: ctx.invocation.flag(.all))
   for p in report.connectionProblems { ctx.diagnostics.warn("could not open \(p)") }
+  for u in report.unrouted {
+    ctx.diagnostics.warn(
+      "\(u.count) \(u.channel.rawValue) message(s) stay queued: no \(u.channel.rawValue) notifier is configured"
+    )
+  }
   for p in report.deferred { ctx.diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
   for p in report.failed { ctx.diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
   // Still waiting: every queued message in backoff (those this run deferred and those not
@@ -70,17 +81,20 @@ func roughDuration(_ seconds: Int64) -> String {
 /// with each server reply printed.
 func runMailTest(_ ctx: Context) throws {
   let to = try EmailAddress.normalize(ctx.invocation.arguments[0])
-  let mailer = Mailer(settings: ctx.settings, clock: ctx.clock, observer: ctx.diagnostics)
-  let (message, sender) = try mailer.testMessage(to: to)
-  switch mailer.transport {
-  case .suppressed:
-    ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
-  case .mailbox(let path):
-    try Mailbox(path: path, database: FileOwner(path: ctx.settings.databasePath)).append(
+  let notifiers = Notifiers.configured(
+    ctx.settings, clock: ctx.clock, observer: ctx.diagnostics,
+    database: FileOwner(path: ctx.settings.databasePath))
+  let (message, sender) = try MailComposer(settings: ctx.settings, clock: ctx.clock)
+    .testMessage(to: to)
+  switch notifiers[.mail] {
+  case let mailbox as MailboxNotifier:
+    try mailbox.mailbox.append(
       try message.render(eightBit: true), envelopeFrom: sender.address,
       date: ctx.clock.now().seconds)
-    ctx.out.line("MAIL_SERVER is unset: the test message is in the local mailbox \(path)")
-  case .smtp(let settings):
+    ctx.out.line(
+      "MAIL_SERVER is unset: the test message is in the local mailbox \(mailbox.path)")
+  case let smtp as SMTPNotifier:
+    let settings = smtp.settings
     let client = SMTPClient(settings: settings, transcript: ctx.diagnostics.transcript)
     client.onReply = { stage, reply in
       for (i, line) in reply.lines.enumerated() {
@@ -93,12 +107,14 @@ func runMailTest(_ ctx: Context) throws {
     _ = try client.send(
       from: sender.address, to: [to], message: try message.render(eightBit: client.offers8BitMIME))
     ctx.out.line("test message to \(to) accepted by \(settings.host):\(settings.port)")
+  default:
+    ctx.out.line("MAIL_SUPPRESS_SEND is set: nothing sent")
   }
 }
 
 /// `authctl mail show [--last] [--to EMAIL]`: a message of the local mailbox, decoded.
 func runMailShow(_ ctx: Context) throws {
-  let path = Mailer.mailboxPath(forDatabase: ctx.settings.databasePath)
+  let path = MailboxNotifier.path(forDatabase: ctx.settings.databasePath)
   let to = try ctx.invocation.value(.to).map { try EmailAddress.normalize($0) }
   let messages: [[UInt8]]
   do {

@@ -1,6 +1,8 @@
-/// The texts of the mails the flows send. Each secret stands on a line of its own —
-/// `Password: …`, `Code: …`, `Token: …` — so a person can copy it and a script can find it.
-enum MailTemplates {
+/// The notifications the flows send, channel-neutral (`Notice`: subject, text, secrets);
+/// each notifier renders them (mail as a MIME message). Each secret stands on a line of its
+/// own — `Password: …`, `Code: …`, `Token: …` — so a person can copy it and a script can find
+/// it, and is listed in the notification's `secrets`.
+enum NotificationTemplates {
   static func link(_ appURL: WebAddress?, _ path: String, electricMail: String?, token: String)
     -> String?
   {
@@ -31,7 +33,7 @@ enum MailTemplates {
 
   static func confirm(
     email: String, token: String, link: String?, password: String?, ttl: Int64
-  ) -> (String, String) {
+  ) -> Notice {
     var lines = [
       "Hello,", "",
       "an account was registered for \(email). To confirm it, run",
@@ -56,13 +58,15 @@ enum MailTemplates {
       "'authctl register \(email)' again for a new one.", "",
       "If you did not ask for this account, ignore this message.",
     ]
-    return ("Confirm your account", lines.joined(separator: "\n"))
+    return Notice(
+      subject: "Confirm your account", text: lines.joined(separator: "\n"),
+      secrets: [token] + (link.map { [$0] } ?? []) + (password.map { [$0] } ?? []))
   }
 
-  static func exists(email: String) -> (String, String) {
-    (
-      "Your account already exists",
-      [
+  static func exists(email: String) -> Notice {
+    Notice(
+      subject: "Your account already exists",
+      text: [
         "Hello,", "",
         "someone tried to register \(email) again. The account already exists and is",
         "confirmed; nothing was changed. If you forgot your password, run",
@@ -74,7 +78,7 @@ enum MailTemplates {
 
   /// The activation notice; with `password` when a new one was generated at confirmation
   /// because the one chosen at registration was not proven.
-  static func activated(email: String, password: String? = nil) -> (String, String) {
+  static func activated(email: String, password: String? = nil) -> Notice {
     var lines = ["Hello,", ""]
     if let password {
       lines += [
@@ -88,11 +92,13 @@ enum MailTemplates {
       lines += ["the account \(email) is confirmed. You can now log in:", ""]
     }
     lines += ["    authctl login \(email)"]
-    return ("Your account is activated", lines.joined(separator: "\n"))
+    return Notice(
+      subject: "Your account is activated", text: lines.joined(separator: "\n"),
+      secrets: password.map { [$0] } ?? [])
   }
 
   static func recover(email: String, token: String, code: String, link: String?, ttl: Int64)
-    -> (String, String)
+    -> Notice
   {
     var lines = [
       "Hello,", "",
@@ -107,24 +113,27 @@ enum MailTemplates {
       "Both work for \(DurationText.format(ttl)) and only once. If you did not ask for this,",
       "ignore this message: your password stays as it is.",
     ]
-    return ("Reset your password", lines.joined(separator: "\n"))
+    return Notice(
+      subject: "Reset your password", text: lines.joined(separator: "\n"),
+      secrets: [token, code] + (link.map { [$0] } ?? []))
   }
 
-  static func newPassword(email: String, password: String, reason: String) -> (String, String) {
-    (
-      "Your new password",
-      [
+  static func newPassword(email: String, password: String, reason: String) -> Notice {
+    Notice(
+      subject: "Your new password",
+      text: [
         "Hello,", "", "\(reason) The new password of \(email):", "",
         "Password: \(password)", "",
         "Every session of the account has ended. Log in with 'authctl login \(email)'.",
-      ].joined(separator: "\n")
+      ].joined(separator: "\n"),
+      secrets: [password]
     )
   }
 
-  static func passwordChanged(email: String) -> (String, String) {
-    (
-      "Your password was changed",
-      [
+  static func passwordChanged(email: String) -> Notice {
+    Notice(
+      subject: "Your password was changed",
+      text: [
         "Hello,", "",
         "the password of \(email) was changed and every session of the account has ended.", "",
         "If this was not you, run 'authctl recover \(email)' at once.",
@@ -132,25 +141,26 @@ enum MailTemplates {
     )
   }
 
-  static func passwdCode(email: String, code: String, ttl: Int64) -> (String, String) {
-    (
-      "Your code to change the password",
-      [
+  static func passwdCode(email: String, code: String, ttl: Int64) -> Notice {
+    Notice(
+      subject: "Your code to change the password",
+      text: [
         "Hello,", "", "a password change was asked for \(email). The code:", "",
         "Code: \(code)", "",
         "It works for \(DurationText.format(ttl)) and only once. If this was not you, run",
         "'authctl recover \(email)' and change your password.",
-      ].joined(separator: "\n")
+      ].joined(separator: "\n"),
+      secrets: [code]
     )
   }
 
   /// To the new address: the token that confirms it.
   static func emailChangeConfirm(old: String, new: String, token: String, ttl: Int64)
-    -> (String, String)
+    -> Notice
   {
-    (
-      "Confirm your new address",
-      [
+    Notice(
+      subject: "Confirm your new address",
+      text: [
         "Hello,", "",
         "the account \(old) asked to use \(new) as its address from now on. To confirm", "",
         "that this mailbox is yours, run", "",
@@ -158,15 +168,16 @@ enum MailTemplates {
         "The confirmation token:", "", "Token: \(token)", "",
         "It works for \(DurationText.format(ttl)) and only once. If you did not ask for this,",
         "ignore this message: nothing changes without it.",
-      ].joined(separator: "\n")
+      ].joined(separator: "\n"),
+      secrets: [token]
     )
   }
 
   /// To the old address: a change was asked for (the new address masked).
-  static func emailChangeNotice(old: String, masked: String, byOperator: Bool) -> (String, String) {
-    (
-      "Your address is being changed",
-      [
+  static func emailChangeNotice(old: String, masked: String, byOperator: Bool) -> Notice {
+    Notice(
+      subject: "Your address is being changed",
+      text: [
         "Hello,", "",
         "your address is being changed to \(masked)"
           + (byOperator ? " by an operator." : " at your account's request."),
@@ -178,10 +189,10 @@ enum MailTemplates {
   }
 
   /// To the old address, when an operator changed it at once (`--no-confirm`).
-  static func emailChangedNotice(masked: String) -> (String, String) {
-    (
-      "Your address was changed",
-      [
+  static func emailChangedNotice(masked: String) -> Notice {
+    Notice(
+      subject: "Your address was changed",
+      text: [
         "Hello,", "",
         "an operator changed your account's address to \(masked). This address no longer",
         "reaches the account, and every session of it has ended.", "",
@@ -191,10 +202,10 @@ enum MailTemplates {
   }
 
   /// To the new address, once the change is made.
-  static func emailChanged(new: String, oldMasked: String) -> (String, String) {
-    (
-      "Your address was changed",
-      [
+  static func emailChanged(new: String, oldMasked: String) -> Notice {
+    Notice(
+      subject: "Your address was changed",
+      text: [
         "Hello,", "",
         "\(new) is now the address of the account that was \(oldMasked). Every session",
         "of the account has ended; log in with", "",

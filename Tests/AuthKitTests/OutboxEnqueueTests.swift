@@ -3,11 +3,11 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `Mailer.enqueue` refuses a CR, LF or NUL in a recipient, a subject or a configured sender
+/// `Outbox.enqueue` (through the mail notifier's `admit`) refuses a CR, LF or NUL in a recipient, a subject or a configured sender
 /// (header injection, exit 65) before anything is stored: the flow's transaction rolls back.
-@Suite struct MailerEnqueueTests {
-  /// A migrated database and a mailer over `environment`.
-  static func setUp(_ environment: [String: String] = [:]) throws -> (TempDir, SQLiteStore, Mailer)
+@Suite struct OutboxEnqueueTests {
+  /// A migrated database and an outbox over `environment`.
+  static func setUp(_ environment: [String: String] = [:]) throws -> (TempDir, SQLiteStore, Outbox)
   {
     let dir = try TempDir("enqueue")
     let store = try SQLiteStore(path: dir.file("t.sqlite"), create: true)
@@ -20,16 +20,22 @@ import Testing
     _ = FileManager.default.createFile(atPath: dir.file("empty.env"), contents: Data())
     let config = try Config(
       environment: env, envFile: dir.file("empty.env"), observer: SilentObserver())
+    let clock = Clock.fixed(Instant(seconds: 1_764_072_000))
     return (
       dir, store,
-      Mailer(
-        settings: config.settings, clock: .fixed(Instant(seconds: 1_764_072_000)),
-        observer: SilentObserver())
+      Outbox(
+        settings: config.settings, clock: clock, observer: SilentObserver(),
+        notifiers: .configured(
+          config.settings, clock: clock, observer: SilentObserver(), database: store.file))
     )
   }
 
-  static func draft(to: String = "ann@example.com", subject: String = "Hello") -> MailDraft {
-    MailDraft(kind: "test", userID: nil, to: to, subject: subject, body: "Token: x\n")
+  static func draft(to: String = "ann@example.com", subject: String = "Hello")
+    -> NotificationDraft
+  {
+    NotificationDraft(
+      kind: "test", userID: nil, address: to,
+      notice: Notice(subject: subject, text: "Token: x\n", secrets: ["x"]))
   }
 
   static func outboxCount(_ db: Connection) throws -> Int64 {
@@ -44,13 +50,13 @@ import Testing
     ("ann@example.com", "Hello\rX", "Subject"),
   ])
   func recipientOrSubject(to: String, subject: String, field: String) throws {
-    let (_, store, mailer) = try Self.setUp()
+    let (_, store, outbox) = try Self.setUp()
     let db = store.connection
     do {
       try store.write { tx in
         _ = try db.run(
           "INSERT INTO settings (key, value, updated_at) VALUES ('marker', 'x', 'now')")
-        try mailer.enqueue(tx, Self.draft(to: to, subject: subject))
+        try outbox.enqueue(tx, Self.draft(to: to, subject: subject))
       }
       Issue.record("no error")
     } catch let error as MailError {
@@ -73,14 +79,14 @@ import Testing
     ["MAIL_USERNAME": "user\u{0}@example.com"],
   ])
   func configuredSender(environment: [String: String]) throws {
-    // Refused when the configuration loads (exit 78), before any mailer exists: `Settings`
+    // Refused when the configuration loads (exit 78), before any outbox exists: `Settings`
     // holds no sender with a line break or NUL.
     #expect(throws: ConfigError.self) { _ = try Self.setUp(environment) }
   }
 
   @Test func aGoodDraftIsQueued() throws {
-    let (_, store, mailer) = try Self.setUp(["MAIL_SENDERS": "a@example.com,b@example.com"])
-    let id = try store.write { try mailer.enqueue($0, Self.draft(subject: "Grüße")) }
+    let (_, store, outbox) = try Self.setUp(["MAIL_SENDERS": "a@example.com,b@example.com"])
+    let id = try store.write { try outbox.enqueue($0, Self.draft(subject: "Grüße")) }
     let item = try #require(try store.read { try $0.outboxItem(id: id) })
     #expect(item.status == "queued" && item.subject == "Grüße" && item.attempts == 0)
     #expect(item.messageID.hasSuffix("@example.com"))
