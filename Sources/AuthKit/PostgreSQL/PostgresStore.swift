@@ -106,14 +106,18 @@
       }
     }
 
-    /// `write`, timed from its `BEGIN` to its `COMMIT`'s answer: row locks are taken and held
-    /// within those.
+    /// `write`, timed from its `BEGIN` to its `COMMIT`'s answer (row locks are taken and held
+    /// within those), less the time this thread waited for a CPU meanwhile
+    /// (`Stopwatch.runQueueWait`), as on SQLite.
     public func timedWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> (
       value: T, held: Duration
     ) {
       let start = Self.monotonic()
+      let waitedBefore = Stopwatch.runQueueWait()
       let value = try write(body)
-      return (value, .nanoseconds(Self.monotonic() - start))
+      let span = Self.monotonic() - start
+      let waited = Int64(Stopwatch.runQueueWait() &- waitedBefore)
+      return (value, .nanoseconds(span - min(waited, span)))
     }
 
     /// `write`, then `VACUUM` of the tables an erasure changes, so the old row versions are no

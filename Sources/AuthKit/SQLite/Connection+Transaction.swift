@@ -31,15 +31,18 @@ extension Connection {
   /// calls right after a commit has released the write lock; the hook then does what the
   /// default one does (a PASSIVE checkpoint once the WAL holds 1000 frames,
   /// https://sqlite.org/c3ref/wal_autocheckpoint.html), so the checkpoint — which blocks no
-  /// writer — is not counted. Outside WAL mode the end is when `COMMIT` returns.
+  /// writer — is not counted. Outside WAL mode the end is when `COMMIT` returns. The time this
+  /// thread waited for a CPU meanwhile (`Stopwatch.runQueueWait`) is left out: on a machine
+  /// busier than its cores, that is the scheduler's delay, not the batch's work.
   public func timedWrite<T>(_ body: () throws -> T) throws -> (value: T, held: Duration) {
     let box = CommitTime()
     let context = Unmanaged.passUnretained(box).toOpaque()
     sqlite3_wal_hook(
       handle,
       { context, db, name, frames in
-        Unmanaged<CommitTime>.fromOpaque(context!).takeUnretainedValue().at =
-          Stopwatch.nanoseconds()
+        let box = Unmanaged<CommitTime>.fromOpaque(context!).takeUnretainedValue()
+        box.at = Stopwatch.nanoseconds()
+        box.waited = Stopwatch.runQueueWait()
         if frames >= 1000 {
           sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
         }
@@ -49,12 +52,16 @@ extension Connection {
     defer { sqlite3_wal_autocheckpoint(handle, 1000) }
     return try withExtendedLifetime(box) {
       var taken: UInt64 = 0
+      var waitedBefore: UInt64 = 0
       let value = try write { () throws -> T in
         taken = Stopwatch.nanoseconds()
+        waitedBefore = Stopwatch.runQueueWait()
         return try body()
       }
       let end = box.at ?? Stopwatch.nanoseconds()
-      return (value, .nanoseconds(Int64(end &- taken)))
+      let waited = (box.waited ?? Stopwatch.runQueueWait()) &- waitedBefore
+      let span = end &- taken
+      return (value, .nanoseconds(Int64(span - min(waited, span))))
     }
   }
 }
@@ -62,4 +69,6 @@ extension Connection {
 /// When the WAL hook saw the commit (`Connection.timedWrite`).
 private final class CommitTime {
   var at: UInt64?
+  /// `Stopwatch.runQueueWait()` then.
+  var waited: UInt64?
 }
