@@ -1,6 +1,6 @@
 # authctl: build, test, install and uninstall.
-#   make                      release build (static Swift runtime: needs only libsqlite3, libssl3
-#                             and libcrypt1 at run time)
+#   make                      release build (static Swift runtime and, without PostgreSQL, static
+#                             SQLite, OpenSSL and libxcrypt: needs only glibc at run time)
 #   make test                 the test suite (exactly the README's `swift test --traits PostgreSQL`)
 #   make install              PREFIX=/usr/local by default; DESTDIR for staged installs
 #
@@ -25,13 +25,24 @@ FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 WITH_POSTGRESQL ?= $(if $(shell command -v pg_config 2>/dev/null),1,0)
 TRAITS = $(if $(filter 1,$(WITH_POSTGRESQL)),--traits PostgreSQL,)
 
-RELEASE_FLAGS = -c release --static-swift-stdlib $(TRAITS) $(SWIFTPM_FLAGS)
+# Without PostgreSQL, SQLite, OpenSSL, libxcrypt and libstdc++ are linked in statically (their
+# .a files come with the -dev packages the build needs anyway): loading and relocating those
+# five shared libraries was half of the start of every process, and `authctl check` starts one
+# per request (issue 14, BENCHMARKS.md). The price: a security update of one of them reaches
+# authctl only when it is built again (`make install`). STATIC_C_LIBS=0 links them as shared
+# libraries. With PostgreSQL they stay shared (libpq loads OpenSSL itself).
+STATIC_C_LIBS ?= $(if $(filter 1,$(WITH_POSTGRESQL)),0,1)
+STATIC_DIR = $(CURDIR)/.build/static-c-libs
+STATIC_FLAGS = $(if $(filter 1,$(STATIC_C_LIBS)),--pkg-config-path $(STATIC_DIR),)
+
+RELEASE_FLAGS = -c release --static-swift-stdlib $(TRAITS) $(STATIC_FLAGS) $(SWIFTPM_FLAGS)
 
 .PHONY: all build test install uninstall
 
 all: build
 
 build:
+	$(if $(filter 1,$(STATIC_C_LIBS)),sh scripts/static-c-libs.sh $(STATIC_DIR))
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 test:

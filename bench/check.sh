@@ -9,24 +9,30 @@
 #  3. 16 `check` processes at once against one SQLite file, at cost 12, ROUNDS times (right and
 #     wrong passwords, one account and 16): how many exit 75 (busy).
 #  The floor of any command is the process start: `authctl --version` is timed beside them.
+#  AUTHCTL_BASE=/path/to/another/authctl adds that build to part 1, interleaved run by run with
+#  this one (before/after figures from the same run), each on its own copy of the database.
 # Usage: bench/check.sh   (RUNS=15 latency runs; LINES=10000; ROUNDS=10; PARTS=123 to choose)
 source "$(dirname "$0")/lib.sh"
 runs=${RUNS:-15}
 lines=${LINES:-10000}
 rounds=${ROUNDS:-10}
-(cd "$root" && swift build -c release --static-swift-stdlib --scratch-path "$root/.build-static" \
-  --product authctl >/dev/null && swift build -c release --product bcrypt-bench >/dev/null)
+# The binary `make` builds without PostgreSQL (WITH_POSTGRESQL=0): static Swift runtime and
+# static C libraries.
+(cd "$root" && make -s build WITH_POSTGRESQL=0 \
+  SWIFTPM_FLAGS="--scratch-path $root/.build-static --product authctl" >/dev/null &&
+  swift build -c release --product bcrypt-bench >/dev/null)
 AUTHCTL="$root/.build-static/release/authctl"
 BENCH="$root/.build/release/bcrypt-bench"
 PY=${AUTHCTL_TEST_PYTHON:-/usr/bin/python3}
-"$PY" - "$AUTHCTL" "$BENCH" "$work" "$runs" "$lines" "$rounds" "${PARTS:-123}" <<'PY'
+"$PY" - "$AUTHCTL" "$BENCH" "$work" "$runs" "$lines" "$rounds" "${PARTS:-123}" "${AUTHCTL_BASE:-}" <<'PY'
 import os, shutil, statistics, subprocess, sys, time
 authctl, bench, work = sys.argv[1], sys.argv[2], sys.argv[3]
 runs, lines, rounds = map(int, sys.argv[4:7])
 parts = sys.argv[7]
+base = sys.argv[8]
 pw = "tulip ledger 4 orbit canyon"
 
-def database(name, cost, emails):
+def database(name, cost, emails, binary=authctl):
     d = os.path.join(work, name)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
@@ -34,38 +40,55 @@ def database(name, cost, emails):
     env = dict(os.environ, AUTHCTL_BCRYPT_COST=str(cost))
     csv = "email,password_hash,activated_at,created_at\n" + "".join(
         f"{e},,2024-01-01T00:00:00Z,\n" for e in emails)
-    subprocess.run([authctl, "--db", db, "-q", "users", "import", "-"], input=csv.encode(),
+    subprocess.run([binary, "--db", db, "-q", "users", "import", "-"], input=csv.encode(),
                    env=env, check=True, stdout=subprocess.DEVNULL)
     for e in emails:
-        subprocess.run([authctl, "--db", db, "-q", "users", "set-password", e, "--password-stdin"],
+        subprocess.run([binary, "--db", db, "-q", "users", "set-password", e, "--password-stdin"],
                        input=(pw + "\n").encode(), env=env, check=True,
                        stdout=subprocess.DEVNULL)
     return db
 
+import resource
+cpu = []  # each timed process's own CPU (user + system), from the children's rusage
+
 def timed(cmd, stdin=b"", env=None):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run(cmd, input=stdin, capture_output=True, env=env)
-    return time.perf_counter() - t, r
+    e = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return e, r
 
 def med(xs): return statistics.median(xs) * 1000
 
 def latency():
   print(f"== 1. check latency, medians of {runs} interleaved runs (ms)")
+  builds = [("this build", authctl)] + ([("AUTHCTL_BASE", base)] if base else [])
   for cost in (12, 4):
-      db = database(f"check-latency-{cost}", cost, ["ann@example.com"])
       env = dict(os.environ, AUTHCTL_BCRYPT_COST=str(cost))
-      check, bare_in, bare_proc, start = [], [], [], []
+      dbs = [database(f"check-latency-{cost}-{i}", cost, ["ann@example.com"], b)
+             for i, (_, b) in enumerate(builds)]
+      check = [[] for _ in builds]
+      check_cpu = [[] for _ in builds]
+      start = [[] for _ in builds]
+      bare_in, bare_proc = [], []
       for i in range(runs):
-          e, r = timed([authctl, "--version"])
-          start.append(e)
-          e, r = timed([authctl, "--db", db, "check", "ann@example.com"], (pw + "\n").encode(), env)
-          assert r.returncode == 0, r
-          check.append(e)
+          for j, (_, binary) in enumerate(builds):
+              e, r = timed([binary, "--version"])
+              start[j].append(e)
+              e, r = timed([binary, "--db", dbs[j], "check", "ann@example.com"],
+                           (pw + "\n").encode(), env)
+              assert r.returncode == 0, r
+              check[j].append(e)
+              check_cpu[j].append(cpu[-1])
           e, r = timed([bench, str(cost)])
           bare_in.append(float(r.stdout)); bare_proc.append(e)
-      c, bi, bp, v = med(check), med(bare_in), med(bare_proc), med(start)
-      print(f"cost {cost:2d}: check {c:8.1f}   bare hash in-process {bi:8.1f}   bcrypt-bench process {bp:8.1f}   authctl --version {v:6.1f}")
-      print(f"         overhead: check - bare hash = {c - bi:.1f} ms (of which process start {v:.1f} ms); check - bcrypt-bench process = {c - bp:.1f} ms")
+      bi, bp = med(bare_in), med(bare_proc)
+      print(f"cost {cost:2d}: bare hash in-process {bi:8.1f}   bcrypt-bench process {bp:8.1f}")
+      for j, (label, binary) in enumerate(builds):
+          c, v = med(check[j]), med(start[j])
+          print(f"  {label:10s}: check {c:8.1f}   authctl --version {v:6.1f}   overhead: check - bare hash = {c - bi:.1f} ms (of which process start {v:.1f} ms); check - bcrypt-bench process = {c - bp:.1f} ms; check's own CPU {med(check_cpu[j]):.1f} ms")
 
 def throughput():
   chunks = 10

@@ -34,6 +34,8 @@ _authctl_command_opts() {
         stats) echo '--format --older-than --output' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
+        'outbox queue') echo '--format' ;;
+        'outbox flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
         'db copy') echo '--from --to' ;;
         log) echo '--user --event --since --failed --format' ;;
@@ -73,6 +75,7 @@ _authctl_takes_value() {
             stats:--older-than | \
             stats:--output | \
             'mail queue:--format' | \
+            'outbox queue:--format' | \
             'mail show:--to' | \
             'db copy:--from' | \
             'db copy:--to' | \
@@ -113,6 +116,7 @@ _authctl_value() {
         stats:--format) _authctl_words 'table json prom' ;;
         stats:--output) _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
+        'outbox queue:--format') _authctl_words 'table json' ;;
         'db copy:--from') _authctl_files ;;
         'db copy:--to') _authctl_files ;;
         log:--format) _authctl_words 'table json jsonl' ;;
@@ -128,6 +132,7 @@ _authctl_argument() {
         'users import:0') _authctl_files; _authctl_words '-' ;;
         backup:0) _authctl_files ;;
         restore:0) _authctl_files ;;
+        'telegram prefer:0') _authctl_words 'on off' ;;
         completion:0) _authctl_words 'bash zsh fish' ;;
     esac
 }
@@ -183,7 +188,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        email | users | sessions | mail | db) cmd="$cmd $w" ;;
+                        email | users | sessions | mail | outbox | telegram | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -204,15 +209,17 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail db log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
+        outbox) ((nargs == 0)) && _authctl_words 'queue flush' ;;
+        telegram) ((nargs == 0)) && _authctl_words 'link poll unlink prefer' ;;
         db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
@@ -221,6 +228,10 @@ _authctl() {
                 _authctl_words 'prune'
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
+            elif ((nargs == 1)) && [[ ${positional[1]} == outbox ]]; then
+                _authctl_words 'queue flush'
+            elif ((nargs == 1)) && [[ ${positional[1]} == telegram ]]; then
+                _authctl_words 'link poll unlink prefer'
             elif ((nargs == 1)) && [[ ${positional[1]} == db ]]; then
                 _authctl_words 'copy'
             fi

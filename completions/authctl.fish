@@ -35,6 +35,7 @@ function __authctl_takes_value
             'stats:--older-than' \
             'stats:--output' \
             'mail queue:--format' \
+            'outbox queue:--format' \
             'mail show:--to' \
             'db copy:--from' \
             'db copy:--to' \
@@ -68,7 +69,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd email users sessions mail db
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail outbox telegram db
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -81,7 +82,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] email users sessions mail db help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail outbox telegram db help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -131,6 +132,8 @@ complete -c authctl -n $__authctl_top -a stats -d 'counts for monitoring: accoun
 complete -c authctl -n $__authctl_top -a backup -d 'copy the database consistently while it is in use'
 complete -c authctl -n $__authctl_top -a restore -d 'put a backup in place of the database (refused while it is in use)'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
+complete -c authctl -n $__authctl_top -a outbox -d 'queued messages of every channel (mail and Telegram)'
+complete -c authctl -n $__authctl_top -a telegram -d 'codes and notices through a Telegram bot'
 complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
 complete -c authctl -n $__authctl_top -a config -d 'print the effective settings and their source'
@@ -139,7 +142,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail db log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -148,6 +151,10 @@ complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nar
     -a 'prune'
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
+complete -c authctl -n "__authctl_using 'help outbox'; and test (__authctl_nargs) -eq 0" \
+    -a 'queue flush'
+complete -c authctl -n "__authctl_using 'help telegram'; and test (__authctl_nargs) -eq 0" \
+    -a 'link poll unlink prefer'
 complete -c authctl -n "__authctl_using 'help db'; and test (__authctl_nargs) -eq 0" \
     -a 'copy'
 
@@ -179,6 +186,16 @@ complete -c authctl -n "__authctl_using mail" -a queue -d 'list queued and faile
 complete -c authctl -n "__authctl_using mail" -a flush -d 'deliver queued messages that are due'
 complete -c authctl -n "__authctl_using mail" -a test -d 'send a test message and show each server reply'
 complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from the local mailbox, decoded'
+
+# outbox COMMAND
+complete -c authctl -n "__authctl_using outbox" -a queue -d 'list queued and failed messages of every channel (mail queue)'
+complete -c authctl -n "__authctl_using outbox" -a flush -d 'deliver queued messages of every channel that are due (mail flush)'
+
+# telegram COMMAND
+complete -c authctl -n "__authctl_using telegram" -a link -d 'link the logged-in account to a Telegram chat (prints a t.me link)'
+complete -c authctl -n "__authctl_using telegram" -a poll -d 'read the bot\'s new messages and link the chats that sent a valid /start'
+complete -c authctl -n "__authctl_using telegram" -a unlink -d 'remove the logged-in account\'s Telegram link'
+complete -c authctl -n "__authctl_using telegram" -a prefer -d 'send the logged-in account\'s codes to Telegram (on) or by mail (off)'
 
 # db COMMAND
 complete -c authctl -n "__authctl_using db" -a copy -d 'copy every table to an empty database (SQLite ⇄ PostgreSQL)'
@@ -311,11 +328,20 @@ complete -c authctl -n "__authctl_using 'mail queue'" -l format -x -a 'table jso
 # mail flush
 complete -c authctl -n "__authctl_using 'mail flush'" -l all -d 'deliver every queued message, backoff or not'
 
+# outbox queue
+complete -c authctl -n "__authctl_using 'outbox queue'" -l format -x -a 'table json' -d 'output format: table, json (default table)'
+
+# outbox flush
+complete -c authctl -n "__authctl_using 'outbox flush'" -l all -d 'deliver every queued message, backoff or not'
+
 # mail test
 
 # mail show
 complete -c authctl -n "__authctl_using 'mail show'" -l last -d 'the newest message (the default)'
 complete -c authctl -n "__authctl_using 'mail show'" -l to -x -d 'the newest message to EMAIL'
+
+# telegram prefer
+complete -c authctl -n "__authctl_using 'telegram prefer'; and test (__authctl_nargs) -eq 0" -a 'on off' -d 'on: passwd and reset codes go to Telegram, the mail says so; off: codes by mail'
 
 # db copy
 complete -c authctl -n "__authctl_using 'db copy'" -l from -r -F -d 'the database to copy: a SQLite path or a postgres:// URL'

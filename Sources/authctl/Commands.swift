@@ -339,6 +339,12 @@ let commands: [CommandSpec] = [
     "mail flush", "deliver queued messages that are due",
     options: [.flag(.all, "deliver every queued message, backoff or not")], run: runMailFlush),
   CommandSpec(
+    "outbox queue", "list queued and failed messages of every channel (mail queue)",
+    options: [.format(["table", "json"])], run: runMailQueue),
+  CommandSpec(
+    "outbox flush", "deliver queued messages of every channel that are due (mail flush)",
+    options: [.flag(.all, "deliver every queued message, backoff or not")], run: runMailFlush),
+  CommandSpec(
     "mail test", "send a test message and show each server reply",
     arguments: [.init(name: "ADDRESS", optional: false, help: "the recipient")], run: runMailTest),
   CommandSpec(
@@ -347,6 +353,32 @@ let commands: [CommandSpec] = [
       .flag(.last, "the newest message (the default)"),
       .value(.to, "the newest message to EMAIL"),
     ], run: runMailShow),
+  CommandSpec(
+    "telegram link", "link the logged-in account to a Telegram chat (prints a t.me link)",
+    details: """
+      Prints https://t.me/BOT?start=NONCE (and a QR code of it on a terminal). Open it in
+      Telegram and press Start; the next 'authctl telegram poll' links the chat. The nonce
+      works once, for AUTHCTL_CODE_TTL; a new link makes older ones void. Nothing secret is
+      ever typed into Telegram. Needs TELEGRAM_BOT_TOKEN.
+      """, run: runTelegramLink),
+  CommandSpec(
+    "telegram poll", "read the bot's new messages and link the chats that sent a valid /start",
+    details: """
+      For cron (every minute or so): reads getUpdates from the stored offset, links each
+      chat whose '/start NONCE' matches an unexpired, unused nonce, answers it, and audits
+      every nonce that links nothing (wrong, expired, used). Exit 75 when the Bot API
+      cannot be reached (nothing handled; the next run reads the same updates).
+      """, run: runTelegramPoll),
+  CommandSpec(
+    "telegram unlink", "remove the logged-in account's Telegram link", run: runTelegramUnlink),
+  CommandSpec(
+    "telegram prefer", "send the logged-in account's codes to Telegram (on) or by mail (off)",
+    arguments: [
+      .init(
+        name: "on|off", optional: false,
+        help: "on: passwd and reset codes go to Telegram, the mail says so; off: codes by mail",
+        choices: ["on", "off"])
+    ], run: runTelegramPrefer),
   CommandSpec(
     "db copy", "copy every table to an empty database (SQLite ⇄ PostgreSQL)",
     options: [
@@ -394,8 +426,10 @@ let commandGroups: [String: String] = [
   "users": "manage accounts",
   "sessions": "the sessions table",
   "mail": "the mail outbox and the local mailbox",
+  "outbox": "queued messages of every channel (mail and Telegram)",
   "db": "move the database between stores",
   "email": "the logged-in account's address",
+  "telegram": "codes and notices through a Telegram bot",
 ]
 
 func command(named path: [String]) -> CommandSpec? { commands.first { $0.path == path } }

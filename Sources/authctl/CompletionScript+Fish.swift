@@ -130,7 +130,7 @@ extension CompletionScript {
   /// `text` in single quotes for fish, where `\` escapes `'` and itself.
   private static func fishQuoted(_ text: String) -> String {
     "'"
-      + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+      + text.replacing("\\", with: "\\\\").replacing("'", with: "\\'")
       + "'"
   }
 }

@@ -107,7 +107,7 @@ extension CompletionScript {
 
   /// `':file or -:_files'`, `':shell:(bash zsh fish)'`: one positional argument for `_arguments`.
   private static func argumentSpec(_ a: ArgumentSpec) -> String {
-    let message = a.name.lowercased().replacingOccurrences(of: "|", with: " or ")
+    let message = a.name.lowercased().replacing("|", with: " or ")
     var action = ""
     if a.completesFiles {
       action = "_files"
@@ -119,6 +119,6 @@ extension CompletionScript {
 
   /// Help text inside `[…]` of an `_arguments` spec.
   private static func bracketed(_ text: String) -> String {
-    text.replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+    text.replacing("[", with: "\\[").replacing("]", with: "\\]")
   }
 }

@@ -38,6 +38,6 @@ enum CompletionScript {
 
   /// `text` in single quotes for sh (bash and zsh).
   static func shQuoted(_ text: String) -> String {
-    "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    "'" + text.replacing("'", with: #"'\''"#) + "'"
   }
 }

@@ -71,7 +71,7 @@ struct Context {
 
   /// Opens the store as it is, schema unchecked (`migrate --status`): missing → 66.
   func openStoreAsIs(create: Bool = false) throws -> any Store {
-    try settings.database.open(create: create)
+    try settings.database.open(create: create, frequent: isCheck)
   }
 
   /// Puts the backup at `path` in place of the store (`authctl restore`): the adapter's own
@@ -79,6 +79,9 @@ struct Context {
   func restoreStore(from path: String) throws -> StoreRestore {
     try SQLiteStore.restore(from: path, into: settings.databasePath)
   }
+
+  /// `check` and `checkpassword`: run once per request by a server.
+  var isCheck: Bool { ["check", "checkpassword"].contains(invocation.command?.name ?? "") }
 
   /// Opens the database for a command that needs it as it is: missing → 66; schema behind or
   /// newer → 78.
@@ -116,12 +119,14 @@ struct Context {
   /// The flows' context over `store`. A short `JWT_SECRET` is refused (78) before the database
   /// is opened or created.
   func flowContext(_ store: any Store) throws -> FlowContext {
-    let ctx = try FlowContext(
-      store: store, settings: settings, clock: clock, observer: diagnostics)
     // `check` and `checkpassword` sign and verify no token, and their stderr is a server's log
     // at every request, where a service group's shared database (0660) is expected: no key is
-    // derived for them (nor OpenSSL started), and no warning about a readable secret.
-    let checks = ["check", "checkpassword"].contains(invocation.command?.name ?? "")
+    // derived for them (nor the secret read, nor OpenSSL started), and no warning about a
+    // readable secret.
+    let checks = isCheck
+    let ctx = try FlowContext(
+      store: store, settings: settings, clock: clock, observer: diagnostics,
+      derivesKeys: !checks)
     if !checks {
       // The account flows sign and verify: no secret is refused before any of them starts.
       _ = try ctx.keys
@@ -208,7 +213,9 @@ struct Context {
   /// Says where the mail of a flow went; warns when it could not be delivered now.
   func report(_ d: DeliveryReport) {
     for m in d.delivered {
-      if let path = d.mailboxPath {
+      if m.channel == .telegram {
+        diagnostics.notice("Telegram message sent to chat \(m.to)")
+      } else if let path = d.mailboxPath {
         diagnostics.notice(
           "mail to \(m.to) is in the local mailbox \(path); read it with 'authctl mail show'")
       } else {
@@ -220,9 +227,9 @@ struct Context {
     }
     for p in d.deferred {
       diagnostics.warn(
-        "mail to \(p.to) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
+        "\(p.place) not delivered now (\(p.error)); it stays queued: run 'authctl mail flush'")
     }
-    for p in d.failed { diagnostics.warn("the server refused the mail to \(p.to): \(p.error)") }
+    for p in d.failed { diagnostics.warn("the server refused the \(p.place): \(p.error)") }
     if d.untried > 0 {
       diagnostics.warn("\(d.untried) more message(s) stay queued: run 'authctl mail flush'")
     }

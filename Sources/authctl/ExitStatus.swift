@@ -69,6 +69,12 @@ private func unescaped(_ error: any Error) -> (message: String, status: ExitStat
     case .untrustedMailbox: return (e.message, .noPermission)
     default: return (e.message, e.isTemporary ? .tempFail : .unavailable)
     }
+  case let e as TelegramError:
+    switch e {
+    case .notConfigured, .badToken: return (e.message, .config)
+    case .temporary: return (e.message, .tempFail)
+    case .refused: return (e.message, .unavailable)
+    }
   default:
     return ("internal error: \(error)", .software)
   }

@@ -70,3 +70,10 @@ final class Output {
 
 /// JSON rows are written straight into the buffer (`JSONWriter`).
 extension Output: ByteSink {}
+
+extension DeliveryReport.Problem {
+  /// What the message was, for a person: "mail to ADDRESS", "Telegram message to chat ID".
+  var place: String {
+    channel == .telegram ? "Telegram message to chat \(to)" : "mail to \(to)"
+  }
+}

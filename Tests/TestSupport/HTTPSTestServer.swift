@@ -21,6 +21,64 @@ public final class HTTPSTestServer: @unchecked Sendable {
     case hang
     /// Bytes that are not HTTP.
     case garbage
+    /// Telegram's Bot API: `getMe`, `sendMessage` (recorded, answered by the send script),
+    /// `getUpdates` (the scripted updates).
+    case bot
+  }
+
+  /// One answer of the Bot API stand-in to a `sendMessage`.
+  public struct BotReply: Sendable {
+    public var status: Int
+    public var retryAfter: Int?
+    public var description: String
+
+    public init(status: Int, retryAfter: Int? = nil, description: String = "error") {
+      self.status = status
+      self.retryAfter = retryAfter
+      self.description = description
+    }
+
+    /// 429 with `parameters.retry_after`.
+    public static func tooMany(retryAfter: Int) -> BotReply {
+      BotReply(
+        status: 429, retryAfter: retryAfter,
+        description: "Too Many Requests: retry after \(retryAfter)")
+    }
+
+    var json: [String: Any] {
+      var d: [String: Any] = ["status": status, "description": description]
+      if let retryAfter { d["retry_after"] = retryAfter }
+      return d
+    }
+  }
+
+  /// A message the bot stand-in was asked to send.
+  public struct SentMessage: Sendable, Decodable, Equatable {
+    public var chat: Int64
+    public var text: String
+
+    public init(chat: Int64, text: String) {
+      self.chat = chat
+      self.text = text
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case chat = "chat_id"
+      case text
+    }
+  }
+
+  /// A `getUpdates` call as the stand-in saw it.
+  public struct Poll: Sendable, Decodable {
+    public var offset: Int64?
+    public var limit: Int?
+    public var timeout: Int?
+    public var allowedUpdates: [String]?
+
+    enum CodingKeys: String, CodingKey {
+      case offset, limit, timeout
+      case allowedUpdates = "allowed_updates"
+    }
   }
 
   public struct Options: Sendable {
@@ -37,11 +95,16 @@ public final class HTTPSTestServer: @unchecked Sendable {
     public var body: String
     /// nil = `TestCertificates.shared.localhost`.
     public var certificate: TestCertificates.ServerCertificate?
+    /// `.bot`: the token it answers, its username, and the replies to the first sendMessages.
+    public var token: String
+    public var botUsername: String
+    public var sendScript: [BotReply]
 
     public init(
       mode: Mode = .range, corpus: [String: Int] = [:], padding: Int = 50, chunked: Bool = false,
       closeDelimited: Bool = false, status: Int = 500, body: String = "",
-      certificate: TestCertificates.ServerCertificate? = nil
+      certificate: TestCertificates.ServerCertificate? = nil, token: String = "",
+      botUsername: String = "authctl_test_bot", sendScript: [BotReply] = []
     ) {
       self.mode = mode
       self.corpus = corpus
@@ -51,6 +114,9 @@ public final class HTTPSTestServer: @unchecked Sendable {
       self.status = status
       self.body = body
       self.certificate = certificate
+      self.token = token
+      self.botUsername = botUsername
+      self.sendScript = sendScript
     }
   }
 
@@ -75,6 +141,8 @@ public final class HTTPSTestServer: @unchecked Sendable {
       "cert": cert.certificatePath, "key": cert.keyPath, "mode": options.mode.rawValue,
       "corpus": options.corpus, "padding": options.padding, "chunked": options.chunked,
       "close_delimited": options.closeDelimited, "status": options.status, "body": options.body,
+      "token": options.token, "bot_username": options.botUsername,
+      "send_script": options.sendScript.map(\.json),
     ]
     server = try PythonServer(script: "https_server.py", config: config, label: "authctl-https")
     port = server.port
@@ -88,6 +156,47 @@ public final class HTTPSTestServer: @unchecked Sendable {
 
   /// Every request received so far, in order.
   public func requests() throws -> [Request] { try server.records("req-", as: Request.self) }
+
+  /// `https://localhost:PORT`, the Bot API base (`TELEGRAM_API_URL`).
+  public var baseURL: String { "https://localhost:\(port)" }
+
+  /// The messages `sendMessage` was called with (answered ok or not), in order.
+  public func sentMessages() throws -> [SentMessage] {
+    try server.records("sent-", as: SentMessage.self)
+  }
+
+  /// The `getUpdates` calls, in order.
+  public func polls() throws -> [Poll] { try server.records("poll-", as: Poll.self) }
+
+  /// From the next call on, `getUpdates` serves these messages (update id, chat, text).
+  public func setUpdates(_ updates: [(id: Int64, chat: Int64, text: String)]) throws {
+    try writeSpool(
+      "updates.json",
+      updates.map { u -> [String: Any] in
+        [
+          "update_id": u.id,
+          "message": [
+            "message_id": u.id, "date": 1_700_000_000, "text": u.text,
+            "chat": ["id": u.chat, "type": "private"],
+            "from": ["id": u.chat, "is_bot": false, "first_name": "Test"],
+          ] as [String: Any],
+        ]
+      })
+  }
+
+  /// From the next call on, the next sendMessages get these replies (then ok).
+  public func setSendScript(_ replies: [BotReply]) throws {
+    try writeSpool("script.json", replies.map(\.json))
+  }
+
+  private func writeSpool(_ name: String, _ value: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: value)
+    let tmp = server.spool.file(name + ".tmp")
+    try data.write(to: URL(fileURLWithPath: tmp))
+    guard rename(tmp, server.spool.file(name)) == 0 else {
+      throw TestSupportError("cannot put \(name) in the stand-in's spool")
+    }
+  }
 
   /// The server's log, for failing tests.
   public var log: String { server.log }

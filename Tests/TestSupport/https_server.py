@@ -13,6 +13,14 @@ CONFIG_JSON keys:
   chunked: bool (the body in chunks, Transfer-Encoding: chunked; else Content-Length)
   close_delimited: bool (neither: the body ends when the connection closes)
   status, body: the reply of "status" mode
+  mode "bot": Telegram's Bot API (POST /bot<token>/<method>, JSON): getMe answers
+        `bot_username`; sendMessage is recorded as SPOOL/sent-NNNNNN.json ({chat_id, text})
+        and answered by the next entry of the send script ({status, retry_after?,
+        description?}; ok once the script is used up); getUpdates answers the updates whose
+        update_id >= offset. Another token gets 401. The script and the updates come from
+        `send_script` and `updates`, and are replaced by SPOOL/script.json and
+        SPOOL/updates.json when a test writes them (read at each call).
+  token, bot_username, send_script, updates: for "bot"
 
 It listens on 127.0.0.1 on an ephemeral port and prints "READY <port>". Each request is
 written, before it is answered, as SPOOL_DIR/req-NNNNNN.json: method, path, headers. The
@@ -46,6 +54,77 @@ def record(handler):
     with open(tmp, "w") as f:
         json.dump(entry, f)
     os.rename(tmp, os.path.join(SPOOL, "req-%06d.json" % n))
+
+
+BOT = {"script": list(CONFIG.get("send_script", [])), "updates": list(CONFIG.get("updates", []))}
+
+
+def spool_json(name):
+    path = os.path.join(SPOOL, name)
+    try:
+        with open(path) as f:
+            value = json.load(f)
+    except FileNotFoundError:
+        return None
+    os.remove(path)
+    return value
+
+
+def write_record(prefix, entry):
+    with LOCK:
+        COUNT[0] += 1
+        n = COUNT[0]
+    tmp = os.path.join(SPOOL, "%s%06d.tmp" % (prefix, n))
+    with open(tmp, "w") as f:
+        json.dump(entry, f)
+    os.rename(tmp, os.path.join(SPOOL, "%s%06d.json" % (prefix, n)))
+
+
+def bot_error(status, description, retry_after=None):
+    body = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return status, json.dumps(body).encode()
+
+
+def bot_body(handler):
+    prefix = "/bot%s/" % CONFIG.get("token", "")
+    if handler.command != "POST" or not handler.path.startswith(prefix):
+        return bot_error(401, "Unauthorized")
+    method = handler.path[len(prefix):]
+    try:
+        args = json.loads(getattr(handler, "request_body", b"{}") or b"{}")
+    except ValueError:
+        return bot_error(400, "Bad Request: can't parse JSON")
+    with LOCK:
+        script = spool_json("script.json")
+        if script is not None:
+            BOT["script"] = script
+        updates = spool_json("updates.json")
+        if updates is not None:
+            BOT["updates"] = updates
+    if method == "getMe":
+        result = {"id": int(CONFIG.get("token", "1:x").split(":")[0]), "is_bot": True,
+                  "first_name": "authctl test", "username": CONFIG.get("bot_username", "authctl_test_bot")}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+    if method == "sendMessage":
+        write_record("sent-", {"chat_id": args.get("chat_id"), "text": args.get("text")})
+        with LOCK:
+            step = BOT["script"].pop(0) if BOT["script"] else None
+        if step and step.get("status", 200) != 200:
+            return bot_error(step["status"], step.get("description", "error"), step.get("retry_after"))
+        result = {"message_id": COUNT[0], "chat": {"id": args.get("chat_id"), "type": "private"},
+                  "date": int(time.time()), "text": args.get("text")}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+    if method == "getUpdates":
+        offset = args.get("offset")
+        write_record("poll-", {"offset": offset, "limit": args.get("limit"),
+                               "timeout": args.get("timeout"), "allowed_updates": args.get("allowed_updates")})
+        with LOCK:
+            items = [u for u in BOT["updates"] if offset is None or u["update_id"] >= offset]
+        items = items[: args.get("limit", 100)]
+        return 200, json.dumps({"ok": True, "result": items}).encode()
+    return bot_error(404, "Not Found")
 
 
 def range_body(handler):
@@ -92,6 +171,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 status, body = 404, b"not found"
             else:
                 status, body = range_body(self)
+        elif mode == "bot":
+            status, body = bot_body(self)
         elif mode == "echo":
             status = 200
             body = json.dumps({

@@ -82,6 +82,32 @@ import Testing
     #expect(missing.status == 66, "\(missing.stderr)")
   }
 
+  /// `check` keeps the database's `-wal` and `-shm` between processes (no file created and
+  /// unlinked per request: issue 14's overhead), but leaves the `-wal` empty: every change is
+  /// in the database file when it exits, so a database moved over the path later is never
+  /// read through it (SECURITY.md 23).
+  @Test func checkKeepsAnEmptyJournalThatAMovedDatabaseIsNotReadThrough() throws {
+    try check(["check", ServiceAccounts.active], stdin: Self.pw + "\n", expect: 0)
+    try check(["check", ServiceAccounts.spare], stdin: ServiceAccounts.wrong + "\n", expect: 77)
+    var st = stat()
+    #expect(stat(db + "-wal", &st) == 0, "the -wal is kept")
+    #expect(st.st_size == 0, "and empty: \(st.st_size) bytes")
+    #expect(stat(db + "-shm", &st) == 0, "the -shm is kept")
+    // The wrong password's count is in the database file itself (read without its journal).
+    let copy = accounts.dir.file("copy.sqlite")
+    try FileManager.default.copyItem(atPath: db, toPath: copy)
+    let counted = try Connection(path: copy, create: false).first(
+      "SELECT failed_logins FROM users WHERE email = ?1", [.text(ServiceAccounts.spare)]
+    ) { $0.int(0) }
+    #expect(counted == 1)
+    // Another database moved over the path, where the account is disabled.
+    let other = try ServiceAccounts()
+    try other.authctlOK(["users", "disable", ServiceAccounts.active])
+    #expect(rename(other.db, db) == 0)
+    try check(["check", ServiceAccounts.active], stdin: Self.pw + "\n", expect: 77)
+    try check(["check", ServiceAccounts.spare], stdin: Self.pw + "\n", expect: 0)
+  }
+
   /// Apache's pipe method: the account on stdin's first line, the password on its second.
   @Test func pipeModeReadsTheAccountThenThePassword() throws {
     try check(["check"], stdin: "\(ServiceAccounts.active)\n\(Self.pw)\n", expect: 0)

@@ -59,7 +59,8 @@ import Testing
     // A near miss of a subcommand, and a subcommand given to the wrong group.
     try expectUsage(["pugre"], "unknown command 'pugre'. Did you mean 'authctl users purge'?")
     try expectUsage(
-      ["users", "flush"], "unknown users command 'flush'. Did you mean 'authctl mail flush'?")
+      ["users", "flush"],
+      "unknown users command 'flush'. Did you mean 'authctl mail flush' or 'authctl outbox flush'?")
     try expectUsage(
       ["mail", "purge"], "unknown mail command 'purge'. Did you mean 'authctl users purge'?")
   }

@@ -57,6 +57,38 @@ import Testing
     #expect(try !plan(["WITH_POSTGRESQL=0"], path: fake.path).contains(trait))
   }
 
+  /// Without PostgreSQL, `make` links SQLite, OpenSSL, libxcrypt and libstdc++ statically
+  /// (issue 14: the start of every `check`) through the pkg-config files
+  /// scripts/static-c-libs.sh writes; with PostgreSQL, or STATIC_C_LIBS=0, they stay shared.
+  @Test(.enabled(if: make != nil, "make is not installed"))
+  func staticCLibrariesWithoutPostgres() throws {
+    func plan(_ arguments: [String]) throws -> String {
+      let r = try Self.runMake(["-s", "-n", "build"] + arguments)
+      #expect(r.status == 0, "\(r.stderr)")
+      return r.stdout
+    }
+    let flag = "--pkg-config-path \(packageRoot.path)/.build/static-c-libs"
+    let without = try plan(["WITH_POSTGRESQL=0"])
+    #expect(without.contains(flag), "\(without)")
+    #expect(without.contains("scripts/static-c-libs.sh \(packageRoot.path)/.build/static-c-libs"))
+    #expect(try !plan(["WITH_POSTGRESQL=1"]).contains("static-c-libs"))
+    #expect(try !plan(["WITH_POSTGRESQL=0", "STATIC_C_LIBS=0"]).contains("static-c-libs"))
+    // The script's pkg-config files name only its folder, where only the archives are.
+    let dir = try TempDir("static-c-libs")
+    let made = try run("/bin/sh", [packageRoot.path + "/scripts/static-c-libs.sh", dir.path])
+    try #require(made.status == 0, "\(made.allOutput)")
+    for (pc, libs) in [
+      ("sqlite3", "-lsqlite3"), ("openssl", "-lssl -lcrypto"), ("libxcrypt", "-lcrypt"),
+    ] {
+      let text = try String(contentsOfFile: dir.file("\(pc).pc"), encoding: .utf8)
+      #expect(text.contains("Libs: -L\(dir.path) \(libs)\n"), "\(pc).pc:\n\(text)")
+    }
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(
+      Set(files.filter { !$0.hasSuffix(".pc") })
+        == ["libsqlite3.a", "libssl.a", "libcrypto.a", "libcrypt.a", "libstdc++.a"])
+  }
+
   @Test(.enabled(if: make != nil, "make is not installed"))
   func installAndUninstallHonourPrefixAndDestdir() throws {
     let r = try Self.runMake(["-s", "-n", "install", "PREFIX=/opt/ac", "DESTDIR=/stage"])

@@ -222,4 +222,40 @@ import Testing
     try walk2.run(["mail", "flush", "--all"])
     #expect(try server2.connections == 1 && server2.received().count == 5)
   }
+
+  /// A flush claims the queue 50 messages at a time (`Outbox.claimBatch`), and a connection
+  /// with room left under MAIL_MAX_EMAILS carries on into the next batch (issue 15: one SMTP
+  /// session for the run, not one per batch); the count carries over, so MAIL_MAX_EMAILS still
+  /// bounds each connection.
+  @Test func oneConnectionAcrossClaimedBatches() throws {
+    let walk = try Walk()
+    try walk.run(["migrate"])
+    let store = try SQLiteStore(path: walk.db, create: false)
+    func enqueue(_ range: Range<Int>) throws {
+      try store.write { tx in
+        for i in range {
+          _ = try tx.enqueueMessage(
+            userID: nil, kind: "confirm", channel: .mail, recipient: "user\(i)@example.com",
+            subject: "Hello \(i)", body: "Hello,\n\nmessage \(i).\n",
+            messageID: "m\(i)@example.com", now: Clock.system.now())
+        }
+      }
+    }
+    try enqueue(0..<120)
+    let server = try SMTPTestServer()
+    walk.useServer(server, ["MAIL_MAX_EMAILS": "1000"])
+    let r = try walk.run(["mail", "flush", "--all"])
+    #expect(r.stdout.hasPrefix("delivered 120"), "\(r.stdout)")
+    #expect(try server.connections == 1)
+    #expect(try messageIDCounts(server).count == 120)
+    #expect(try walk.outbox().allSatisfy { $0.status == "sent" && $0.body == nil })
+    // 120 more with the default MAIL_MAX_EMAILS (100): two connections, 100 and 20.
+    try enqueue(120..<240)
+    walk.useServer(server)
+    let again = try walk.run(["mail", "flush", "--all"])
+    #expect(again.stdout.hasPrefix("delivered 120"), "\(again.stdout)")
+    #expect(try server.connections == 3)
+    #expect(try messageIDCounts(server).count == 240)
+    #expect(try messageIDCounts(server).values.allSatisfy { $0 == 1 })
+  }
 }

@@ -448,8 +448,14 @@ import Testing
     #expect(there.stdout == home.stdout, "the same counts and checksums both ways")
     #expect(there.stdout.contains("users  100000 rows"), "\(there.stdout)")
     for table in StoreTable.allCases {
-      let order =
-        table == .settings ? "key" : table == .users || table == .sessions ? "rowid" : "id"
+      let order: String
+      switch table {
+      case .settings: order = "key"
+      case .users, .sessions: order = "rowid"
+      case .telegramLinks: order = "user_id"
+      case .telegramNonces: order = "selector"
+      default: order = "id"
+      }
       let a = try DatabaseProbe(first).rows("SELECT * FROM \(table.rawValue) ORDER BY \(order)")
       let b = try DatabaseProbe(back).rows("SELECT * FROM \(table.rawValue) ORDER BY \(order)")
       #expect(a == b, "\(table.rawValue) identical after the round trip")

@@ -9,6 +9,7 @@
 // lookups again. Prints one line per pass: count, median, p99, max (milliseconds), lookups/s.
 // Usage: breached-bench FILE [K]   (default 1000)
 import AuthKit
+import Foundation  // String(format:)
 
 #if canImport(Glibc)
   import Glibc

@@ -119,7 +119,8 @@ public struct SettingSpec: Sendable {
       "when the API cannot answer: required refuses for now (75), best-effort warns and accepts"),
     .text(
       "AUTHCTL_TLS_CA_FILE", \.tlsCAFile,
-      "extra CA certificates (PEM) trusted for HTTPS (the breached-password API)", kind: .path),
+      "extra CA certificates (PEM) trusted for HTTPS (the breached-password API, Telegram's Bot API)",
+      kind: .path),
     .duration(
       "AUTHCTL_HTTP_TIMEOUT", \.httpTimeout, default: "10s", "timeout of each HTTPS request"),
     .duration(
@@ -131,6 +132,16 @@ public struct SettingSpec: Sendable {
     .duration(
       "AUTHCTL_SESSION_RETENTION", \.sessionRetention, default: "30d",
       "rows of sessions ended longer ago go at 'authctl prune' and 'sessions prune'"),
+    .secret(
+      "TELEGRAM_BOT_TOKEN", \.telegramBotToken,
+      "the Telegram bot's token from @BotFather; set, linked accounts get codes and notices there",
+      check: {
+        TelegramBotAPI.isBotToken($0)
+          ? nil : "not a bot token from @BotFather (digits, ':', then the key)"
+      }),
+    .https(
+      "TELEGRAM_API_URL", \.telegramAPIURL, default: "https://api.telegram.org",
+      "the Telegram Bot API's base URL"),
   ]
 
   private init(
@@ -232,12 +243,15 @@ extension SettingSpec {
     "'\(EmailAddress.printable(text))' is not an address or Name <address>: \(error.reason)"
   }
 
-  /// A secret; unset or empty is nil. May hold anything but NUL.
+  /// A secret; unset or empty is nil. May hold anything but NUL, and what `check` takes (its
+  /// problem, which must not quote the value).
   static func secret(
-    _ name: String, _ field: WritableKeyPath<Settings, Secret?> & Sendable, _ summary: String
+    _ name: String, _ field: WritableKeyPath<Settings, Secret?> & Sendable, _ summary: String,
+    check: @escaping @Sendable (String) -> String? = { _ in nil }
   ) -> SettingSpec {
     SettingSpec(name, .secret, nil, summary, field) { s, text in
       if text.utf8.contains(0) { return "the value contains a NUL" }
+      if !text.isEmpty, let problem = check(text) { return problem }
       s[keyPath: field] = text.isEmpty ? nil : Secret(text)
       return nil
     }
@@ -284,6 +298,21 @@ extension SettingSpec {
       }
       s[keyPath: field] = .seconds(d)
       return nil
+    }
+  }
+
+  /// An `https://` address with a default; empty is the default too.
+  static func https(
+    _ name: String, _ field: WritableKeyPath<Settings, HTTPSAddress> & Sendable, default: String,
+    _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .url, `default`, summary, field) { s, text in
+      do throws(HTTPError) {
+        s[keyPath: field] = try HTTPSAddress(text.isEmpty ? `default` : text)
+        return nil
+      } catch {
+        return error.message
+      }
     }
   }
 

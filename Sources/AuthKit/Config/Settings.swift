@@ -97,8 +97,15 @@ public struct Settings: Sendable {
   public internal(set) var tlsCAFile: String?
   /// `AUTHCTL_HTTP_TIMEOUT`: the timeout of each HTTPS request.
   public internal(set) var httpTimeout = Duration.zero
+  /// `TELEGRAM_BOT_TOKEN`: the bot's token (`<bot id>:<secret>`); it is part of every Bot API
+  /// URL's path, so it never reaches a message (`TelegramBotAPI` scrubs it).
+  public internal(set) var telegramBotToken: Secret?
+  /// `TELEGRAM_API_URL`: the Bot API's base (`https://api.telegram.org`).
+  public internal(set) var telegramAPIURL = Settings.telegramDefaultAPI
 
   init() {}
+
+  static let telegramDefaultAPI = HTTPSAddress(host: "api.telegram.org", port: 443, target: "/")
 }
 
 extension Settings {

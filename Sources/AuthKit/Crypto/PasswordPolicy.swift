@@ -1,5 +1,3 @@
-import Foundation  // NFC: precomposedStringWithCanonicalMapping
-
 /// The rules for every password a person chooses (NIST SP 800-63B §5.1.1.2, OWASP ASVS V2.1):
 /// a minimum length in characters, at most 72 bytes of UTF-8, no NUL or other control character, not the account's email,
 /// not a common password; no composition rules.
@@ -36,9 +34,12 @@ public struct PasswordPolicy: Sendable {
   }
 
   /// Unicode Normalization Form C (UAX #15), so that composed and decomposed "é" hash alike.
-  /// The one normalisation used before both hashing and verifying.
+  /// The one normalisation used before both hashing and verifying. The standard library's own
+  /// NFC (what `String` comparison uses), so that no command links Foundation and its ICU data
+  /// (issue 14: the start of every process); NFC of assigned characters is stable across Unicode
+  /// versions (UAX #15 "Stability"), so hashes made with Foundation's NFC still verify.
   public static func normalize(_ s: String) -> String {
-    s.precomposedStringWithCanonicalMapping
+    String(decoding: s._nfcCodeUnits, as: UTF8.self)
   }
 
   /// A new random password: 16 characters from letters and digits (≈95 bits), from

@@ -3,6 +3,8 @@ public struct AccountDetails: Sendable {
   public var account: Account
   public var status: AccountStatus
   public var liveSessions: Int
+  /// The account's Telegram link, if any (issue 15).
+  public var telegram: TelegramLink?
   /// When the details were read: a lock that ended by then is not shown.
   public var now: Instant
 
@@ -20,6 +22,8 @@ public struct AccountDetails: Sendable {
       ("valid_from", a.validFrom), ("expires_at", a.expiresAt),
       ("must_reset_at", a.mustResetAt), ("must_reset_reason", a.mustResetReason),
       ("pending_email", a.pendingEmail),
+      ("telegram_linked", telegram != nil), ("telegram_linked_at", telegram?.linkedAt),
+      ("telegram_codes", telegram.map { $0.prefer ? "telegram" : "mail" }),
     ]
   }
 }

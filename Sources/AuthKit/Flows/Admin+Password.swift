@@ -47,6 +47,8 @@ extension Admin {
             NotificationTemplates.newPassword(
               email: a.email, password: password, reason: "An operator set a new password."))
         }
+        try run.queueTelegram(
+          tx, "set-password", to: a, NotificationTemplates.passwordChanged(email: a.email))
         try run.succeeded(tx, a, detail: chosen == nil ? "generated, mailed" : "chosen")
         return a
       }

@@ -10,15 +10,19 @@ public struct Admin {
     return try ctx.store.read { tx in
       let a = try Accounts.lookup(tx, key, orID: true)
       let live = try tx.liveSessionCount(userID: a.id, now: now)
-      return AccountDetails(account: a, status: a.status(now: now), liveSessions: live, now: now)
+      return AccountDetails(
+        account: a, status: a.status(now: now), liveSessions: live,
+        telegram: try tx.telegramLink(userID: a.id), now: now)
     }
   }
 
   /// Runs `change` on the named account inside one write transaction and records `event`.
-  /// `change` returns nil when it changed the account, or the reason nothing was to be done.
+  /// `change` returns nil when it changed the account, or the reason nothing was to be done;
+  /// then `notify` queues what the change tells its owner.
   @discardableResult
   func change(
     _ key: String, event: String, detail: String? = nil,
+    notify: (FlowRun, any StoreTransaction, Account) throws -> Void = { _, _, _ in },
     _ change: (any StoreTransaction, inout Account, Instant) throws -> String?
   ) throws -> (account: Account, unchanged: String?) {
     try ctx.run(event, email: key) { run in
@@ -29,6 +33,7 @@ public struct Admin {
         if unchanged == nil {
           a.updatedAt = now
           try tx.updateAccount(a)
+          try notify(run, tx, a)
         }
         try run.succeeded(tx, a, reason: unchanged, detail: detail)
         return (a, unchanged)
@@ -41,7 +46,11 @@ public struct Admin {
   /// a later `users enable` does not bring them back. Returns nil, or why nothing changed.
   @discardableResult
   public func disable(_ key: String) throws -> String? {
-    try change(key, event: "admin.disable") { tx, a, now in
+    let notice = { (run: FlowRun, tx: any StoreTransaction, a: Account) throws in
+      try run.queueTelegram(
+        tx, "disabled", to: a, TelegramTemplates.accountDisabled(email: a.email), optional: true)
+    }
+    return try change(key, event: "admin.disable", notify: notice) { tx, a, now in
       if a.disabledAt != nil { return "already disabled" }
       a.disabledAt = now
       a.stamp = try ctx.newStamp()

@@ -31,9 +31,16 @@ public struct ChangePassword {
           codeHash: CodeHash.make(
             key: try ctx.keys.codeKey, code: code, context: Self.codeContext(userID: a.id)),
           createdAt: now, expiresAt: now + ttl)
-        try run.queue(
-          tx, "passwd-code", to: a,
-          NotificationTemplates.passwdCode(email: a.email, code: code, ttl: ttl.wholeSeconds))
+        let notice = NotificationTemplates.passwdCode(
+          email: a.email, code: code, ttl: ttl.wholeSeconds)
+        if let chat = try run.codeChat(tx, a) {
+          // Linked and preferring Telegram: the code goes there, the mail only says so.
+          try run.queueTelegram(tx, "passwd-code", to: a, chat: chat, notice)
+          try run.queue(
+            tx, "passwd-code", to: a, TelegramTemplates.codeSentToTelegram(email: a.email))
+        } else {
+          try run.queue(tx, "passwd-code", to: a, notice)
+        }
         try run.succeeded(tx, a)
       }
       return run.delivery
@@ -63,6 +70,8 @@ public struct ChangePassword {
         try tx.markCodeUsed(id: row.id, at: ctx.now())
         try ctx.setPassword(tx, &fresh, hash: hash, generated: false, reason: "password changed")
         try run.queue(tx, "passwd", to: a, NotificationTemplates.passwordChanged(email: a.email))
+        try run.queueTelegram(
+          tx, "passwd", to: a, NotificationTemplates.passwordChanged(email: a.email))
         try run.succeeded(tx, fresh)
       }
       return run.delivery

@@ -19,21 +19,24 @@ public final class FlowContext {
   /// Hears every delivery a flow makes after its commit (the CLI says where the mail went),
   /// also when the flow then refuses (a second registration mails its owner a notice).
   public var deliveries: (DeliveryReport) -> Void = { _ in }
-  /// The keys, or why there are none: read at once, needed only by the flows that sign,
-  /// verify or hash codes (an operator's `users disable` works without a secret).
-  private let keyRing: Result<KeyRing, any Error>
+  /// The keys, or why there are none, needed only by the flows that sign, verify or hash codes
+  /// (an operator's `users disable` works without a secret). Read when the context is made,
+  /// before any transaction (the stored secret is read in its own); with `derivesKeys: false`
+  /// (`check`, which uses none) only at the first use, so such a command neither reads the
+  /// secret nor starts OpenSSL (issue 14: its start-up is the check's overhead).
+  private var keyRing: Result<KeyRing, any Error>?
 
   /// `notifiers`: the channels' notifiers; by default those the settings configure
   /// (`Notifiers.configured`; tests give a recording one).
   public init(
     store: any Store, settings: Settings, clock: Clock, observer: any Observer,
-    notifiers: Notifiers? = nil
+    notifiers: Notifiers? = nil, derivesKeys: Bool = true
   ) throws {
     self.store = store
     self.settings = settings
     self.clock = clock
     self.observer = observer
-    keyRing = Result { try Self.keys(settings: settings, store: store) }
+    if derivesKeys { keyRing = Result { try Self.keys(settings: settings, store: store) } }
     hasher = try PasswordHasher(cost: settings.bcryptCost)
     policy = PasswordPolicy(minLength: settings.minPasswordLength)
     breach = BreachCheck(settings: settings)
@@ -45,7 +48,12 @@ public final class FlowContext {
 
   /// The keys derived from the JWT secret (`keys(settings:store:)`); throws when there is none.
   public var keys: KeyRing {
-    get throws { try keyRing.get() }
+    get throws {
+      if let keyRing { return try keyRing.get() }
+      let made = Result { try Self.keys(settings: settings, store: store) }
+      keyRing = made
+      return try made.get()
+    }
   }
 
   /// Signs and verifies the tokens, with the configured issuer.

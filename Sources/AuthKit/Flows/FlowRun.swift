@@ -100,6 +100,7 @@ public final class FlowRun {
         NotificationDraft(
           kind: kind, userID: account.id, channel: channel, address: address ?? account.email,
           notice: notice)))
+    delivery.queuedChannels.insert(channel)
   }
 
   /// Records the run's event as done, in the caller's write transaction. `reason` says why
@@ -170,6 +171,7 @@ public final class FlowRun {
     case let e as CryptoError: return e.message
     case let e as StoreError: return e.message
     case let e as ConfigError: return e.message
+    case let e as TelegramError: return e.message
     default: return "internal error: \(error)"
     }
   }

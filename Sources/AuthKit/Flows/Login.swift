@@ -49,6 +49,9 @@ public struct Login {
           of: current)
         PasswordAttempt.recordLogin(&current, at: now, newHash: newHash)
         try tx.updateAccount(current)
+        try run.queueTelegram(
+          tx, "login", to: current, TelegramTemplates.newLogin(email: current.email, at: now),
+          optional: true)
         try run.succeeded(
           tx, current, detail: newHash == nil ? nil : "rehashed at the configured cost")
         return current

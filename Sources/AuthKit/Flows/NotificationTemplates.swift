@@ -97,16 +97,20 @@ enum NotificationTemplates {
       secrets: password.map { [$0] } ?? [])
   }
 
-  static func recover(email: String, token: String, code: String, link: String?, ttl: Int64)
+  /// The reset mail; `code` nil when it went to the account's Telegram (issue 15).
+  static func recover(email: String, token: String, code: String?, link: String?, ttl: Int64)
     -> Notice
   {
     var lines = [
       "Hello,", "",
       "a password reset was asked for \(email). Run", "",
       "    authctl reset \(token)", "",
-      "and give it this code when asked:", "",
-      "Code: \(code)", "",
     ]
+    if let code {
+      lines += ["and give it this code when asked:", "", "Code: \(code)", ""]
+    } else {
+      lines += ["and give it the code that was sent to your Telegram.", ""]
+    }
     if let link { lines += ["Or open this link and enter the code there:", "", link, ""] }
     lines += [
       "The reset token:", "", "Token: \(token)", "",
@@ -115,7 +119,7 @@ enum NotificationTemplates {
     ]
     return Notice(
       subject: "Reset your password", text: lines.joined(separator: "\n"),
-      secrets: [token, code] + (link.map { [$0] } ?? []))
+      secrets: [token] + (code.map { [$0] } ?? []) + (link.map { [$0] } ?? []))
   }
 
   static func newPassword(email: String, password: String, reason: String) -> Notice {

@@ -55,9 +55,18 @@ public struct Recover {
       lifetime: ttl, fingerprint: try ctx.fingerprint(a), codeHash: codeHash)
     let link = NotificationTemplates.link(
       ctx.settings.appURL, "reset_password", electricMail: electric, token: token)
+    // Linked and preferring Telegram: the code goes there; the token stays in the mail, so a
+    // reset needs both the mailbox and the chat.
+    let chat = try run.codeChat(tx, a)
+    if let chat {
+      try run.queueTelegram(
+        tx, "recover", to: a, chat: chat,
+        TelegramTemplates.resetCode(email: a.email, code: code, ttl: ttl.wholeSeconds))
+    }
     try run.queue(
       tx, "recover", to: a,
       NotificationTemplates.recover(
-        email: a.email, token: token, code: code, link: link, ttl: ttl.wholeSeconds))
+        email: a.email, token: token, code: chat == nil ? code : nil, link: link,
+        ttl: ttl.wholeSeconds))
   }
 }

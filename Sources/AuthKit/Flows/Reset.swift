@@ -65,6 +65,9 @@ public struct Reset {
             ? NotificationTemplates.newPassword(
               email: a.email, password: password, reason: "Your password was reset.")
             : NotificationTemplates.passwordChanged(email: a.email))
+        // Telegram gets the notice, never the password.
+        try run.queueTelegram(
+          tx, "reset", to: a, NotificationTemplates.passwordChanged(email: a.email))
         try run.succeeded(
           tx, a, detail: generated ? "generated password mailed" : "chosen password")
         return (a, ended)

@@ -8,6 +8,12 @@ public struct HTTPSAddress: Sendable, Equatable {
   /// The path and query, from the first `/` (at least `/`).
   public var target: String
 
+  init(host: String, port: Int, target: String) {
+    self.host = host
+    self.port = port
+    self.target = target
+  }
+
   public init(_ text: String) throws(HTTPError) {
     let lower = text.lowercased()
     guard lower.hasPrefix("https://") else {

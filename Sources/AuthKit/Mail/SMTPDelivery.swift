@@ -3,7 +3,9 @@ import Synchronization
 /// One delivery run over SMTP: the due messages in one queue, taken in order by up to
 /// `connections` connections side by side (`Threads`), each carrying up to `maxPerConnection`
 /// messages before it reconnects, each pipelined when the server offers it
-/// (`SMTPClient.run`).
+/// (`SMTPClient.run`). Connections the notifier kept open from the run's previous batch are
+/// taken first, and one that ends this batch with room left is kept for the next
+/// (`SMTPNotifier.idle`).
 ///
 /// Every outcome is recorded under one lock right after the server's reply: a message is
 /// marked sent in its own small transaction after the final 250 (DESIGN.md, "Transactions and
@@ -17,6 +19,7 @@ import Synchronization
 /// the next message — unless another connection is up: then it is reported and that
 /// connection carries on alone.
 final class SMTPDelivery: @unchecked Sendable {
+  let notifier: SMTPNotifier
   let composer: MailComposer
   let items: [OutboxItem]
   let settings: SMTPSettings
@@ -37,10 +40,11 @@ final class SMTPDelivery: @unchecked Sendable {
     var failure: (any Error)?
   }
   private let state: Mutex<State>
-  /// The first connection, opened before the others (`run`).
-  private var firstClient: SMTPClient?
+  /// The first connection, opened before the others (`run`), with the messages it carried.
+  private var firstClient: (client: SMTPClient, carried: Int)?
 
   init(notifier: SMTPNotifier, items: [OutboxItem], connections: Int, recorder: DeliveryRecorder) {
+    self.notifier = notifier
     composer = notifier.composer
     self.items = items
     settings = notifier.settings
@@ -56,7 +60,7 @@ final class SMTPDelivery: @unchecked Sendable {
   func run() throws {
     // The first connection is opened before any other, so a server that is down costs one
     // deferred message, as with one connection.
-    if let first = connect(0) {
+    if let first = reuse() ?? connect(0).map({ ($0, 0) }) {
       // Set before the threads start and taken by the calling thread's own body only.
       firstClient = first
       Threads.run(connections) { index in
@@ -70,14 +74,16 @@ final class SMTPDelivery: @unchecked Sendable {
   }
 
   /// One connection's loop: (re)connect, carry messages, until the queue is empty or the run
-  /// stops.
-  private func work(_ index: Int, client first: SMTPClient?) {
-    var client = first
-    while let c = client ?? connect(index) {
-      client = c
+  /// stops. A connection with room left when the queue is empty is kept for the run's next
+  /// batch.
+  private func work(_ index: Int, client first: (client: SMTPClient, carried: Int)?) {
+    var session = first
+    while let (c, before) = session ?? reuse() ?? connect(index).map({ ($0, 0) }) {
+      session = nil
       let broke: Bool
+      let carried: Int
       do {
-        broke = try carry(c)
+        (broke, carried) = try carry(c, carried: before)
       } catch {
         state.withLock { s in
           if s.failure == nil { s.failure = error }
@@ -87,12 +93,26 @@ final class SMTPDelivery: @unchecked Sendable {
         c.quit()
         return
       }
-      state.withLock { $0.connected -= 1 }
+      let stopped = state.withLock { s in
+        s.connected -= 1
+        return s.stopped
+      }
       if broke { return }
+      if carried < maxPerConnection && !stopped {
+        notifier.idle.withLock { $0.append(.init(client: c, carried: carried)) }
+        return
+      }
       c.quit()
-      client = nil
       guard state.withLock({ !$0.stopped && $0.next < items.count }) else { return }
     }
+  }
+
+  /// A connection the run's previous batch left open, or nil.
+  private func reuse() -> (SMTPClient, Int)? {
+    guard state.withLock({ !$0.stopped && $0.next < items.count }) else { return nil }
+    guard let session = notifier.idle.withLock({ $0.popLast() }) else { return nil }
+    state.withLock { $0.connected += 1 }
+    return (session.client, session.carried)
   }
 
   /// A new session, or nil when the run is over or the connection failed (then recorded as
@@ -142,9 +162,11 @@ final class SMTPDelivery: @unchecked Sendable {
     var rest: [MailSender]
   }
 
-  /// Carries up to `maxPerConnection` messages over `client`; true when the connection broke.
-  private func carry(_ client: SMTPClient) throws -> Bool {
-    var carried = 0
+  /// Carries messages over `client` until it has carried `maxPerConnection` in all (`carried`
+  /// before this batch) or the queue is empty; returns whether the connection broke, and the
+  /// count.
+  private func carry(_ client: SMTPClient, carried before: Int) throws -> (Bool, Int) {
+    var carried = before
     var sent: [Attempt] = []  // given to the client, results still to come, in order
     // Messages to try again from their next sender (more than one when pipelining: a message
     // given before a sender was found refused may draw it too).
@@ -190,7 +212,7 @@ final class SMTPDelivery: @unchecked Sendable {
       }
       if try finish(attempt.item, outcome) { broke = true }
     }
-    return broke
+    return (broke, carried)
   }
 
   /// The next message of the queue, or nil when it is empty or the run stopped.

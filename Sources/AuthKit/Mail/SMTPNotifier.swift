@@ -1,10 +1,15 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
 /// Mail through an SMTP server (`MAIL_SERVER`): each batch carried by `SMTPDelivery` over up
 /// to `connections` connections (`MAIL_CONNECTIONS`, for `mail flush`), pipelined when the
-/// server offers it, from the `MAIL_SENDERS` pool with its fallback.
+/// server offers it, from the `MAIL_SENDERS` pool with its fallback. A connection that ends a
+/// batch with room left (`MAIL_MAX_EMAILS`) is kept open for the next batch of the same run and
+/// closed at its end (`endRun`): a flush of 1,000 messages is one SMTP session, not one per
+/// claimed batch (issue 15).
 public final class SMTPNotifier: Notifier {
   public let composer: MailComposer
   public let settings: SMTPSettings
@@ -12,6 +17,15 @@ public final class SMTPNotifier: Notifier {
   let connections: Int
   /// Hears the SMTP transcript (`MAIL_DEBUG`).
   let observer: any Observer
+  /// Open sessions between two batches of a run.
+  let idle = Mutex<[IdleSession]>([])
+
+  /// An open session and the messages it carried so far. Used by one thread at a time: taken
+  /// from `idle` by a connection's loop (`SMTPDelivery`), carried, put back.
+  struct IdleSession: @unchecked Sendable {
+    let client: SMTPClient
+    let carried: Int
+  }
 
   public init(
     composer: MailComposer, settings: SMTPSettings, maxPerConnection: Int, connections: Int,
@@ -37,6 +51,13 @@ public final class SMTPNotifier: Notifier {
     try SMTPDelivery(
       notifier: self, items: batch, connections: connections, recorder: outcomes
     ).run()
+  }
+
+  public func endRun() {
+    idle.withLock { sessions in
+      for session in sessions { session.client.quit() }
+      sessions = []
+    }
   }
 
   /// The SMTP settings of `s` for the server `host`.

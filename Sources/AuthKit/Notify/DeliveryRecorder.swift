@@ -37,7 +37,7 @@ public final class DeliveryRecorder: @unchecked Sendable {
       switch outcome {
       case .sent:
         try store.write { try $0.markSent(id: item.id, at: clock.now()) }
-        s.report.delivered.append((item.id, item.recipient))
+        s.report.delivered.append((item.id, item.recipient, item.channel))
       case .suppressed:
         try store.write { try $0.markSuppressed(id: item.id, at: clock.now()) }
         s.report.suppressed += 1
@@ -96,14 +96,16 @@ public final class DeliveryRecorder: @unchecked Sendable {
     try mark(item, error, event: "deferred") {
       try $0.markDeferred(id: item.id, error: error, next: next)
     }
-    report.deferred.append(.init(id: item.id, to: item.recipient, error: error))
+    report.deferred.append(
+      .init(id: item.id, to: item.recipient, error: error, channel: item.channel))
   }
 
   /// A permanent failure (5xx, or the last attempt): the message is marked failed with the
   /// peer's reply and its body is forgotten, in the same small transaction as the audit.
   private func fail(_ item: OutboxItem, _ error: String, _ report: inout DeliveryReport) throws {
     try mark(item, error, event: "failed") { try $0.markFailed(id: item.id, error: error) }
-    report.failed.append(.init(id: item.id, to: item.recipient, error: error))
+    report.failed.append(
+      .init(id: item.id, to: item.recipient, error: error, channel: item.channel))
   }
 
   /// Marks the message (`change`) and records the failure's audit event (`mail.deferred`,

@@ -24,10 +24,16 @@ public protocol Notifier: AnyObject {
   /// "Transactions and I/O" 3). A message it never reports stays queued, counted untried, and
   /// the outbox stops this channel's run. Throws only what `outcomes` threw (the store failed).
   func deliver(_ batch: [OutboxItem], to outcomes: DeliveryRecorder) throws
+
+  /// The channel's run is over (its last batch was delivered, or the run stopped): closes
+  /// what `deliver` kept open from one batch to the next (SMTP's connections).
+  func endRun()
 }
 
 extension Notifier {
   public var batchSize: Int { Outbox.claimBatch }
+
+  public func endRun() {}
 
   public func admit(_ notice: Notice, to address: String) throws -> String {
     Hex.encode(try Random.bytes(16))

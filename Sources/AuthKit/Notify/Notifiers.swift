@@ -13,7 +13,8 @@ public struct Notifiers {
 
   /// The notifiers `settings` configure: mail always — `SuppressedNotifier` with
   /// `MAIL_SUPPRESS_SEND`, else `SMTPNotifier` with `MAIL_SERVER`, else `MailboxNotifier` into
-  /// the mailbox beside the database (`database`: its file's owner, which a new mailbox takes).
+  /// the mailbox beside the database (`database`: its file's owner, which a new mailbox takes);
+  /// Telegram (`TelegramNotifier`) when `TELEGRAM_BOT_TOKEN` is set.
   /// `parallel`: a `mail flush`, which may open `MAIL_CONNECTIONS` SMTP connections; a flow's
   /// own messages take one.
   public static func configured(
@@ -35,6 +36,11 @@ public struct Notifiers {
         mailbox: Mailbox(
           path: MailboxNotifier.path(forDatabase: settings.databasePath), database: database))
     }
-    return Notifiers([mail])
+    var notifiers = Notifiers([mail])
+    // Telegram with TELEGRAM_BOT_TOKEN (its form was checked when the settings loaded).
+    if let api = try? TelegramBotAPI(settings: settings) {
+      notifiers[.telegram] = TelegramNotifier(api: api)
+    }
+    return notifiers
   }
 }

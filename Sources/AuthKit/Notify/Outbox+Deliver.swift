@@ -46,6 +46,7 @@ extension Outbox {
     _ recorder: DeliveryRecorder, _ dueAt: Instant?
   ) throws {
     let size = max(1, notifier.batchSize)
+    defer { notifier.endRun() }
     var offset = 0
     while offset < candidates.count {
       let chunk = Array(candidates[offset..<min(offset + size, candidates.count)])
@@ -75,12 +76,14 @@ public struct DeliveryReport: Sendable {
     public var id: Int64
     public var to: String
     public var error: String
+    /// The channel of `to` (a chat id on Telegram).
+    public var channel: NotificationChannel = .mail
   }
   /// Where the mail went: "the mailbox PATH", "HOST:PORT", or "nowhere (MAIL_SUPPRESS_SEND)".
   public var destination: String
   /// The local mailbox the messages went to, when that is the transport.
   public var mailboxPath: String?
-  public var delivered: [(id: Int64, to: String)] = []
+  public var delivered: [(id: Int64, to: String, channel: NotificationChannel)] = []
   public var suppressed = 0
   /// Temporary failures: still queued, with a next-attempt time.
   public var deferred: [Problem] = []
@@ -90,6 +93,8 @@ public struct DeliveryReport: Sendable {
   public var untried = 0
   /// Extra connections (MAIL_CONNECTIONS) that could not be opened while another carried on.
   public var connectionProblems: [String] = []
+  /// The channels the run queued messages on (a code sent to Telegram, not mail).
+  public var queuedChannels: Set<NotificationChannel> = []
   /// Messages of a channel no notifier is configured for: still queued.
   public var unrouted: [(channel: NotificationChannel, count: Int)] = []
 
@@ -104,5 +109,6 @@ public struct DeliveryReport: Sendable {
     failed += other.failed
     untried += other.untried
     unrouted += other.unrouted
+    queuedChannels.formUnion(other.queuedChannels)
   }
 }

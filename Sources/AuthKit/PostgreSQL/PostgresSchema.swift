@@ -9,7 +9,8 @@
 
     /// Each version's DDL, in order; `Schema.migrations` has the same count (a test holds).
     static let steps: [Apply] = [
-      adoptUsers, addTables, outboxRecipientKey, lifecycle, outboxChannel, operationsIndexes,
+      adoptUsers, addTables, outboxRecipientKey, lifecycle, outboxChannel, telegram,
+      operationsIndexes,
     ]
 
     static var migrations: [(step: SchemaStep, apply: Apply)] {
@@ -197,6 +198,28 @@
     /// rows queued before are mail.
     static func outboxChannel(_ db: PGConnection, _ context: MigrationContext) throws {
       try db.execute("ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail'")
+    }
+
+    /// Issue 15: Telegram links and nonces (SQLite's `Schema.telegram`).
+    static func telegram(_ db: PGConnection, _ context: MigrationContext) throws {
+      try db.execute(
+        """
+        CREATE TABLE telegram_links (
+          user_id VARCHAR(128) PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+          chat_id BIGINT NOT NULL,
+          linked_at TEXT COLLATE "C" NOT NULL,
+          prefer INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE telegram_nonces (
+          selector TEXT COLLATE "C" PRIMARY KEY,
+          user_id VARCHAR(128) NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          nonce_hash TEXT NOT NULL,
+          created_at TEXT COLLATE "C" NOT NULL,
+          expires_at TEXT COLLATE "C" NOT NULL,
+          used_at TEXT COLLATE "C"
+        );
+        CREATE INDEX telegram_nonces_user ON telegram_nonces (user_id);
+        """)
     }
 
     /// Issue 17, as on SQLite (`Schema.operationsIndexes`): `authctl stats` counts over

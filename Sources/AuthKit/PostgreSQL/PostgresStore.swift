@@ -129,7 +129,8 @@
       value: T, complete: Bool
     ) {
       let value = try write(body)
-      _ = try? connection.execute("VACUUM audit, outbox, users, sessions, codes")
+      _ = try? connection.execute(
+        "VACUUM audit, outbox, users, sessions, codes, telegram_links, telegram_nonces")
       return (value, false)
     }
 

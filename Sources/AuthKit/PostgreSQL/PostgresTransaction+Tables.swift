@@ -23,6 +23,8 @@
       case .users, .sessions: return "seq"
       case .settings: return "key"
       case .codes, .outbox, .audit: return "id"
+      case .telegramLinks: return "user_id"
+      case .telegramNonces: return "selector"
       }
     }
 

@@ -23,8 +23,10 @@ public final class Connection {
 
   /// Opens `path`. With `create`, a missing file is made (0600, `O_NOFOLLOW`); without it, a
   /// missing file is `StoreError.databaseMissing`.
-  public init(path: String, create: Bool, busyTimeoutMilliseconds: Int32 = 5000) throws(StoreError)
-  {
+  public init(
+    path: String, create: Bool, busyTimeoutMilliseconds: Int32 = 5000,
+    keepsJournalFiles: Bool = false
+  ) throws(StoreError) {
     self.path = path
     if create {
       try Connection.createFile(path)
@@ -48,6 +50,21 @@ public final class Connection {
     if !file.ownedByCallerOrRoot { try checkInitialised() }
     try execute(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+    if keepsJournalFiles { try keepJournalFiles() }
+  }
+
+  /// Leaves the `-wal` and `-shm` in place when the last connection closes, the `-wal` emptied
+  /// (https://sqlite.org/c3ref/c_fcntl_begin_atomic_write.html#sqlitefcntlpersistwal, with
+  /// `journal_size_limit = 0`: "truncate the WAL file to zero bytes" after the checkpoint that
+  /// closing runs). Closing still checkpoints every transaction into the database file and
+  /// syncs it, so nothing is left at rest that a database moved over the path could be read
+  /// through (SECURITY.md 23); what is saved is the folder's change: no file created or
+  /// unlinked per process, so the folder's `fsync` that SQLite makes after opening its WAL
+  /// finds nothing to write (issue 14: `check`'s overhead).
+  func keepJournalFiles() throws(StoreError) {
+    var on: Int32 = 1
+    try check(sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &on))
+    try execute("PRAGMA journal_size_limit = 0")
   }
 
   /// Opens `path` read-only, as it is: no pragma, nothing written, not even a `-shm`

@@ -13,10 +13,11 @@ public final class SQLiteStore: Store {
 
   /// Opens `path`. With `create`, a missing file is made (0600, `O_NOFOLLOW`); without it, a
   /// missing file is `StoreError.databaseMissing`.
-  public init(path: String, create: Bool, migrations: [Migration] = Schema.migrations)
-    throws(StoreError)
-  {
-    connection = try Connection(path: path, create: create)
+  public init(
+    path: String, create: Bool, migrations: [Migration] = Schema.migrations,
+    keepsJournalFiles: Bool = false
+  ) throws(StoreError) {
+    connection = try Connection(path: path, create: create, keepsJournalFiles: keepsJournalFiles)
     migrator = Migrator(migrations)
   }
 

@@ -20,6 +20,8 @@ extension SQLiteTransaction {
     case .users, .sessions: return "rowid"
     case .settings: return "key"
     case .codes, .outbox, .audit: return "id"
+    case .telegramLinks: return "user_id"
+    case .telegramNonces: return "selector"
     }
   }
 

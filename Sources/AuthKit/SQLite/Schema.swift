@@ -25,7 +25,10 @@ public enum Schema {
       apply: lifecycle),
     Migration(version: 5, name: "outbox: a channel for each message", apply: outboxChannel),
     Migration(
-      version: 6, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
+      version: 6, name: "telegram: links to chats and their single-use nonces",
+      apply: telegram),
+    Migration(
+      version: 7, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
   ]
 
   /// The latest version this binary knows.
@@ -223,6 +226,29 @@ public enum Schema {
   /// address on it. Rows queued before are mail.
   static func outboxChannel(_ db: Connection, _ context: MigrationContext) throws {
     try db.execute("ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail'")
+  }
+
+  /// Issue 15: an account's link to a Telegram chat, and the nonces of `telegram link`. Tables
+  /// of their own (the original app's `users` table stays as it is); both go with the account.
+  static func telegram(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      CREATE TABLE telegram_links (
+        user_id VARCHAR(128) PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL,
+        linked_at TEXT NOT NULL,
+        prefer INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE TABLE telegram_nonces (
+        selector TEXT PRIMARY KEY,
+        user_id VARCHAR(128) NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        nonce_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+      );
+      CREATE INDEX telegram_nonces_user ON telegram_nonces(user_id);
+      """)
   }
 
   /// Issue 17: `authctl stats` counts over indexes, however many accounts and events (a

@@ -17,10 +17,13 @@ extension StoreLocation {
   /// `StoreError.databaseMissing`); a PostgreSQL database must exist (an unknown one is
   /// `.missing`, exit 66). A build without PostgreSQL refuses a PostgreSQL location
   /// (`.unsupported`, exit 78).
-  public func open(create: Bool) throws(StoreError) -> any Store {
+  ///
+  /// `frequent`: a command run once per request by a server (`check`): a SQLite database keeps
+  /// its `-wal` and `-shm` files between processes (`Connection.keepJournalFiles`).
+  public func open(create: Bool, frequent: Bool = false) throws(StoreError) -> any Store {
     switch self {
     case .sqlite(let path):
-      return try SQLiteStore(path: path, create: create)
+      return try SQLiteStore(path: path, create: create, keepsJournalFiles: frequent)
     case .postgres(let conninfo):
       #if PostgreSQL
         return try PostgresStore(conninfo: conninfo, display: display)

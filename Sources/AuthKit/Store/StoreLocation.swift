@@ -56,7 +56,7 @@ public enum StoreLocation: Sendable, Equatable {
   /// A URI: the password of `user:password@` (RFC 3986 §3.2.1 userinfo) and any `password=`
   /// query parameter.
   static func maskedURI(_ uri: String) -> String {
-    guard let schemeEnd = uri.range(of: "://") else { return uri }
+    guard let schemeEnd = uri.firstRange(of: "://") else { return uri }
     var head = String(uri[..<schemeEnd.upperBound])
     var rest = Substring(uri[schemeEnd.upperBound...])
     // The authority ends at the first '/', '?' or '#'; its userinfo before the last '@'.

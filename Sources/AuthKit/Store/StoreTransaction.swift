@@ -2,5 +2,5 @@
 /// SQL; each adapter implements these in its own dialect.
 public protocol StoreTransaction:
   AccountRecords, SessionRecords, CodeRecords, OutboxRecords, AuditRecords, SettingRecords,
-  TableRecords
+  TableRecords, TelegramRecords
 {}

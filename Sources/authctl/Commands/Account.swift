@@ -48,7 +48,11 @@ func runRecover(_ ctx: Context) throws {
   let flows = try ctx.flows()
   let result = try Recover(flows).run(ctx.invocation.arguments[0])
   let how = result.delivery.delivered.isEmpty ? "queued for" : "mailed to"
-  ctx.out.line("reset token and code \(how) \(result.account.email)")
+  if result.delivery.queuedChannels.contains(.telegram) {
+    ctx.out.line("reset token \(how) \(result.account.email); the code goes to its Telegram")
+  } else {
+    ctx.out.line("reset token and code \(how) \(result.account.email)")
+  }
 }
 
 /// `authctl reset TOKEN|URL|- [--code CODE] [--password-stdin]`.
@@ -114,8 +118,10 @@ func runPasswd(_ ctx: Context) throws {
   let file = ctx.sessionFile
   let flow = ChangePassword(flows)
   if inv.flag(.request) {
-    try flow.request(file: file, currentPassword: try Prompt.stdinLine("current password"))
-    ctx.out.line("a code was mailed; finish with 'authctl passwd --code CODE --password-stdin'")
+    let report = try flow.request(
+      file: file, currentPassword: try Prompt.stdinLine("current password"))
+    let how = report.queuedChannels.contains(.telegram) ? "sent to your Telegram" : "mailed"
+    ctx.out.line("a code was \(how); finish with 'authctl passwd --code CODE --password-stdin'")
     return
   }
   if let code = inv.value(.code) {
@@ -126,8 +132,9 @@ func runPasswd(_ ctx: Context) throws {
   // Interactive: current password, mailed code, new password twice.
   _ = try CurrentSession.load(flows, file: file)
   let currentPassword = try Prompt.secret("Current password")
-  try flow.request(file: file, currentPassword: currentPassword)
-  let code = try Prompt.value("Code from the mail")
+  let report = try flow.request(file: file, currentPassword: currentPassword)
+  let code = try Prompt.value(
+    report.queuedChannels.contains(.telegram) ? "Code from Telegram" : "Code from the mail")
   let first = try Prompt.secret("New password")
   let second = try Prompt.secret("New password again")
   guard first == second else {

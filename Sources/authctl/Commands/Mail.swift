@@ -36,8 +36,8 @@ func runMailFlush(_ ctx: Context) throws {
       "\(u.count) \(u.channel.rawValue) message(s) stay queued: no \(u.channel.rawValue) notifier is configured"
     )
   }
-  for p in report.deferred { ctx.diagnostics.warn("mail to \(p.to) deferred: \(p.error)") }
-  for p in report.failed { ctx.diagnostics.warn("mail to \(p.to) failed: \(p.error)") }
+  for p in report.deferred { ctx.diagnostics.warn("\(p.place) deferred: \(p.error)") }
+  for p in report.failed { ctx.diagnostics.warn("\(p.place) failed: \(p.error)") }
   // Still waiting: every queued message in backoff (those this run deferred and those not
   // yet due), and those the run did not reach.
   let now = flows.now()
@@ -49,8 +49,13 @@ func runMailFlush(_ ctx: Context) throws {
   if !report.deferred.isEmpty { parts.append("deferred \(report.deferred.count)") }
   if report.untried > 0 { parts.append("not tried \(report.untried)") }
   if !report.failed.isEmpty { parts.append("failed \(report.failed.count)") }
+  // Where they went: mail's destination, and how many of them went to Telegram.
+  let chats = report.delivered.filter { $0.channel == .telegram }.count
+  var places: [String] = []
+  if chats < report.delivered.count { places.append(report.destination) }
+  if chats > 0 { places.append("\(chats) to Telegram") }
   ctx.out.line(
-    parts.joined(separator: ", ") + (report.delivered.isEmpty ? "" : " (\(report.destination))"))
+    parts.joined(separator: ", ") + (places.isEmpty ? "" : " (\(places.joined(separator: "; ")))"))
   var later: [String] = []
   if report.untried > 0 {
     later.append(
