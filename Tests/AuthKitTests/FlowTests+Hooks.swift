@@ -182,6 +182,36 @@ extension FlowTests {
       #expect(try Self.pending(w).map(\.audit.email) == ["e@example.com"], "the queued one stays")
     }
 
+    /// `authctl prune` takes finished hook events past the outbox's retention, and
+    /// `users delete --forget` leaves no address in any hook event, queued or delivered: the
+    /// account's events keep their kind under the erasure's pseudonym, and the erasure itself
+    /// reaches the hook without the address.
+    @Test func pruneAndForgetReachHookEvents() throws {
+      let (w, folder) = try Self.world()
+      let dir = folder.path
+      try Register(w.ctx).run("a@example.com", chosenPassword: FlowWorld.password)
+      try Register(w.ctx).run("c@example.com", chosenPassword: FlowWorld.password)
+      #expect(try Self.run(w).delivered == 2)
+      Self.flag(dir, "refuse-a", true)
+      #expect(throws: (any Error).self, "registered, not confirmed: refused and audited") {
+        try Register(w.ctx).run("a@example.com", chosenPassword: FlowWorld.password)
+      }
+      #expect(try Self.run(w).delivered == 0)
+      let erased = try Erasure(w.ctx).forget("A@example.com")
+      let events = try Self.pending(w)
+      #expect(events.map(\.audit.event) == ["register", "admin.forget"], "\(events)")
+      for e in events {
+        #expect(e.audit.email == nil && e.lastError == nil, "\(e)")
+        #expect(e.audit.userID == erased.pseudonym, "\(e)")
+        #expect(!(e.audit.detail ?? "").lowercased().contains("a@example.com"))
+      }
+      w.clock.advance(by: w.ctx.settings.outboxRetention + .seconds(1))
+      let done = try Prune(w.ctx).run(dryRun: false)
+      let hooks = try #require(done.counts.first { $0.table == "hooks" })
+      #expect(hooks.removed == 2, "the two delivered registrations; the queued ones stay")
+      #expect(try Self.pending(w).count == 3, "two of the erased account and the prune's own")
+    }
+
     /// Two runs never hold one event: on SQLite the second run finds the lock file taken; on
     /// PostgreSQL the event claimed by one connection is skipped by another, then delivered
     /// once let go.

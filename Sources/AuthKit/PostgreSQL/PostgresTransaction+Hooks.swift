@@ -112,5 +112,40 @@
           WHERE status IN ('sent', 'failed') AND at < $1 ORDER BY id LIMIT $2)
         """, [PGTime.text(cutoff), limit.bound])
     }
+
+    func pseudonymiseHookEvents(userID: String, email: String, pseudonym: String)
+      throws(StoreError) -> Int
+    {
+      let address = email.lowercased()
+      let rows = try all(
+        #"""
+        SELECT id, user_id, email, reason, detail, account_key FROM hook_events
+        WHERE user_id = $1 OR lower(email COLLATE "C") = $2 OR account_key = $1
+          OR lower(account_key COLLATE "C") = $2
+          OR strpos(lower(reason COLLATE "C"), $2) > 0 OR strpos(lower(detail COLLATE "C"), $2) > 0
+        """#, [userID, address]
+      ) { r, i in
+        (
+          r.int(i, 0), r.optionalText(i, 1), r.optionalText(i, 2), r.optionalText(i, 3),
+          r.optionalText(i, 4), r.optionalText(i, 5)
+        )
+      }
+      for (id, user, mail, reason, detail, key) in rows {
+        let theirs = mail.map { $0.lowercased() == address } ?? false
+        let newUser = user == userID || (user == nil && theirs) ? pseudonym : user
+        let newKey = key == userID || key?.lowercased() == address ? pseudonym : key
+        try run(
+          """
+          UPDATE hook_events SET user_id = $2, email = $3, reason = $4, detail = $5,
+            account_key = $6, last_error = NULL WHERE id = $1
+          """,
+          [
+            id.bound, newUser, theirs ? nil : mail,
+            reason.map { AuditText.erase(address, from: $0) },
+            detail.map { AuditText.erase(address, from: $0) }, newKey,
+          ])
+      }
+      return rows.count
+    }
   }
 #endif

@@ -113,4 +113,39 @@ extension SQLiteTransaction {
         WHERE status IN ('sent', 'failed') AND at < ?1 ORDER BY id LIMIT ?2)
       """, [StoredTime.value(cutoff), .integer(Int64(limit))])
   }
+
+  func pseudonymiseHookEvents(userID: String, email: String, pseudonym: String)
+    throws(StoreError) -> Int
+  {
+    let address = email.lowercased()
+    let rows = try all(
+      """
+      SELECT id, user_id, email, reason, detail, account_key FROM hook_events
+      WHERE user_id = ?1 OR email = ?2 COLLATE NOCASE OR account_key = ?1
+        OR account_key = ?2 COLLATE NOCASE
+        OR instr(lower(reason), ?2) > 0 OR instr(lower(detail), ?2) > 0
+      """, [.text(userID), .text(address)]
+    ) { s in
+      (
+        s.int(0), s.optionalText(1), s.optionalText(2), s.optionalText(3), s.optionalText(4),
+        s.optionalText(5)
+      )
+    }
+    for (id, user, mail, reason, detail, key) in rows {
+      let theirs = mail.map { $0.lowercased() == address } ?? false
+      let newUser = user == userID || (user == nil && theirs) ? pseudonym : user
+      let newKey = key == userID || key?.lowercased() == address ? pseudonym : key
+      try run(
+        """
+        UPDATE hook_events SET user_id = ?2, email = ?3, reason = ?4, detail = ?5,
+          account_key = ?6, last_error = NULL WHERE id = ?1
+        """,
+        [
+          .integer(id), .optional(newUser), theirs ? .null : .optional(mail),
+          .optional(reason.map { AuditText.erase(address, from: $0) }),
+          .optional(detail.map { AuditText.erase(address, from: $0) }), .optional(newKey),
+        ])
+    }
+    return rows.count
+  }
 }

@@ -30,4 +30,10 @@ public protocol HookRecords {
   /// Deletes at most `limit` of the oldest sent and failed events queued before `cutoff`;
   /// queued ones stay whatever their age. Returns how many.
   func deleteFinishedHookEvents(before cutoff: Instant, limit: Int) throws(StoreError) -> Int
+  /// An erasure (`users delete --forget`, issue 17), as `pseudonymiseAuditEvents` does for the
+  /// audit: every event of the account `userID` or to `email` keeps its time, kind and outcome
+  /// under `pseudonym`, with no address, the address cut out of its reason and detail, and no
+  /// last error (the hook's output may quote it). Returns how many events changed.
+  func pseudonymiseHookEvents(userID: String, email: String, pseudonym: String)
+    throws(StoreError) -> Int
 }
