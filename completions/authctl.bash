@@ -25,11 +25,13 @@ _authctl_command_opts() {
         'users set-email') echo '--no-confirm' ;;
         'users expire') echo '--at' ;;
         'users require-reset') echo '--all --reason' ;;
-        'users delete') echo '--yes' ;;
+        'users delete') echo '--yes --forget' ;;
         'users purge') echo '--unconfirmed --older-than --dry-run --format' ;;
         'users import') echo '--format --skip-existing --allow-expensive-hashes' ;;
-        'users export') echo '--with-password-hashes --format --output' ;;
+        'users export') echo '--with-password-hashes --user --with-log --format --output' ;;
         'sessions prune') echo '--older-than --dry-run' ;;
+        prune) echo '--dry-run --format' ;;
+        stats) echo '--format --older-than --output' ;;
         'mail queue') echo '--format' ;;
         'mail flush') echo '--all' ;;
         'outbox queue') echo '--format' ;;
@@ -64,9 +66,14 @@ _authctl_takes_value() {
             'users purge:--older-than' | \
             'users purge:--format' | \
             'users import:--format' | \
+            'users export:--user' | \
             'users export:--format' | \
             'users export:--output' | \
             'sessions prune:--older-than' | \
+            prune:--format | \
+            stats:--format | \
+            stats:--older-than | \
+            stats:--output | \
             'mail queue:--format' | \
             'outbox queue:--format' | \
             'mail show:--to' | \
@@ -90,6 +97,7 @@ _authctl_value() {
         --session-file) _authctl_files; return ;;
         --home-base) _authctl_files; return ;;
         --output) _authctl_files; return ;;
+        --output) _authctl_files; return ;;
         --from) _authctl_files; return ;;
         --to) _authctl_files; return ;;
     esac
@@ -102,8 +110,11 @@ _authctl_value() {
         'users show:--format') _authctl_words 'text json' ;;
         'users purge:--format') _authctl_words 'text json' ;;
         'users import:--format') _authctl_words 'csv jsonl' ;;
-        'users export:--format') _authctl_words 'csv jsonl htpasswd' ;;
+        'users export:--format') _authctl_words 'csv jsonl json htpasswd' ;;
         'users export:--output') _authctl_files ;;
+        prune:--format) _authctl_words 'text json' ;;
+        stats:--format) _authctl_words 'table json prom' ;;
+        stats:--output) _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
         'outbox queue:--format') _authctl_words 'table json' ;;
         'db copy:--from') _authctl_files ;;
@@ -119,6 +130,8 @@ _authctl_argument() {
         confirm:0) _authctl_words '-' ;;
         reset:0) _authctl_words '-' ;;
         'users import:0') _authctl_files; _authctl_words '-' ;;
+        backup:0) _authctl_files ;;
+        restore:0) _authctl_files ;;
         'telegram prefer:0') _authctl_words 'on off' ;;
         completion:0) _authctl_words 'bash zsh fish' ;;
     esac
@@ -196,7 +209,7 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail outbox telegram db log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
@@ -206,7 +219,7 @@ _authctl() {
         db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail outbox telegram db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then

@@ -26,9 +26,14 @@ function __authctl_takes_value
             'users purge:--older-than' \
             'users purge:--format' \
             'users import:--format' \
+            'users export:--user' \
             'users export:--format' \
             'users export:--output' \
             'sessions prune:--older-than' \
+            'prune:--format' \
+            'stats:--format' \
+            'stats:--older-than' \
+            'stats:--output' \
             'mail queue:--format' \
             'outbox queue:--format' \
             'mail show:--to' \
@@ -122,6 +127,10 @@ complete -c authctl -n $__authctl_top -a email -d 'the logged-in account\'s addr
 complete -c authctl -n $__authctl_top -a migrate -d 'create or upgrade the database schema'
 complete -c authctl -n $__authctl_top -a users -d 'manage accounts'
 complete -c authctl -n $__authctl_top -a sessions -d 'the sessions table'
+complete -c authctl -n $__authctl_top -a prune -d 'remove what is past its retention: audit events, sent mail, ended sessions'
+complete -c authctl -n $__authctl_top -a stats -d 'counts for monitoring: accounts, recent logins, the outbox, the database size'
+complete -c authctl -n $__authctl_top -a backup -d 'copy the database consistently while it is in use'
+complete -c authctl -n $__authctl_top -a restore -d 'put a backup in place of the database (refused while it is in use)'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
 complete -c authctl -n $__authctl_top -a outbox -d 'queued messages of every channel (mail and Telegram)'
 complete -c authctl -n $__authctl_top -a telegram -d 'codes and notices through a Telegram bot'
@@ -133,7 +142,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions mail outbox telegram db log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -167,7 +176,7 @@ complete -c authctl -n "__authctl_using users" -a require-reset -d 'require a ne
 complete -c authctl -n "__authctl_using users" -a delete -d 'delete an account, its sessions, codes and mail'
 complete -c authctl -n "__authctl_using users" -a purge -d 'delete unconfirmed accounts older than a duration'
 complete -c authctl -n "__authctl_using users" -a import -d 'import accounts from CSV or JSONL, all or nothing'
-complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL, or an htpasswd file for a web server'
+complete -c authctl -n "__authctl_using users" -a export -d 'export accounts as CSV or JSONL, an htpasswd file for a web server, or everything stored about one person'
 
 # sessions COMMAND
 complete -c authctl -n "__authctl_using sessions" -a prune -d 'delete the rows of sessions that ended long ago'
@@ -273,6 +282,7 @@ complete -c authctl -n "__authctl_using 'users require-reset'" -l reason -x -d '
 
 # users delete
 complete -c authctl -n "__authctl_using 'users delete'" -l yes -d 'do not ask (needed without a terminal)'
+complete -c authctl -n "__authctl_using 'users delete'" -l forget -d 'erase the address everywhere: its mail too, and audit events kept under a pseudonym'
 
 # users purge
 complete -c authctl -n "__authctl_using 'users purge'" -l unconfirmed -d 'purge unconfirmed accounts (required)'
@@ -288,12 +298,29 @@ complete -c authctl -n "__authctl_using 'users import'; and test (__authctl_narg
 
 # users export
 complete -c authctl -n "__authctl_using 'users export'" -l with-password-hashes -d 'include password hashes'
-complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl htpasswd' -d 'output format: csv, jsonl, htpasswd (default csv)'
+complete -c authctl -n "__authctl_using 'users export'" -l user -x -d 'only this person: account, sessions and mail as one JSON document'
+complete -c authctl -n "__authctl_using 'users export'" -l with-log -d 'with --user: their audit events too'
+complete -c authctl -n "__authctl_using 'users export'" -l format -x -a 'csv jsonl json htpasswd' -d 'output format: csv, jsonl, json, htpasswd (default csv)'
 complete -c authctl -n "__authctl_using 'users export'" -l output -r -F -d 'with --format htpasswd: the file to replace atomically (required)'
 
 # sessions prune
-complete -c authctl -n "__authctl_using 'sessions prune'" -l older-than -x -d 'ended (revoked or expired) more than DURATION ago (default 30d)'
+complete -c authctl -n "__authctl_using 'sessions prune'" -l older-than -x -d 'ended (revoked or expired) more than DURATION ago (default AUTHCTL_SESSION_RETENTION, 30d)'
 complete -c authctl -n "__authctl_using 'sessions prune'" -l dry-run -d 'count what would be removed; remove nothing'
+
+# prune
+complete -c authctl -n "__authctl_using prune" -l dry-run -d 'count what would be removed; remove nothing'
+complete -c authctl -n "__authctl_using prune" -l format -x -a 'text json' -d 'output format: text, json (default text)'
+
+# stats
+complete -c authctl -n "__authctl_using stats" -l format -x -a 'table json prom' -d 'output format: table, json, prom (default table)'
+complete -c authctl -n "__authctl_using stats" -l older-than -x -d 'the purge age: unconfirmed accounts older count as due (default 7d)'
+complete -c authctl -n "__authctl_using stats" -l output -r -F -d 'write to FILE (replaced atomically) instead of stdout'
+
+# backup
+complete -c authctl -n "__authctl_using backup; and test (__authctl_nargs) -eq 0" -F -d 'the copy (replaced atomically when it exists)'
+
+# restore
+complete -c authctl -n "__authctl_using restore; and test (__authctl_nargs) -eq 0" -F -d 'a copy made by \'authctl backup\''
 
 # mail queue
 complete -c authctl -n "__authctl_using 'mail queue'" -l format -x -a 'table json' -d 'output format: table, json (default table)'

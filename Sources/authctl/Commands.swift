@@ -202,7 +202,18 @@ let commands: [CommandSpec] = [
   CommandSpec(
     "users delete", "delete an account, its sessions, codes and mail",
     arguments: [.init(name: "EMAIL", optional: false, help: "the account")],
-    options: [.flag(.yes, "do not ask (needed without a terminal)")], run: runUsersDelete),
+    options: [
+      .flag(.yes, "do not ask (needed without a terminal)"),
+      .flag(
+        .forget,
+        "erase the address everywhere: its mail too, and audit events kept under a pseudonym"),
+    ],
+    details: """
+      With --forget (an erasure request, GDPR Art. 17), the outbox rows to the address go
+      too, and every audit event of the account or its address keeps its time, kind and
+      outcome under a pseudonym (a keyed hash of the account id) instead of the address; an
+      'admin.forget' event records the erasure, without the address.
+      """, run: runUsersDelete),
   CommandSpec(
     "users purge", "delete unconfirmed accounts older than a duration",
     options: [
@@ -229,28 +240,98 @@ let commands: [CommandSpec] = [
       ),
     ], run: runUsersImport),
   CommandSpec(
-    "users export", "export accounts as CSV or JSONL, or an htpasswd file for a web server",
+    "users export",
+    "export accounts as CSV or JSONL, an htpasswd file for a web server, or everything stored "
+      + "about one person",
     options: [
       .flag(.withPasswordHashes, "include password hashes"),
-      .format(["csv", "jsonl", "htpasswd"]),
+      .value(.user, "only this person: account, sessions and mail as one JSON document"),
+      .flag(.withLog, "with --user: their audit events too"),
+      .format(["csv", "jsonl", "json", "htpasswd"]),
       .value(.output, "with --format htpasswd: the file to replace atomically (required)"),
+    ],
+    constraints: [
+      .exclusive([FlagOption.withPasswordHashes, ValueOption.user]),
+      .exclusive([ValueOption.output, ValueOption.user]),
+      .requires(FlagOption.withLog, anyOf: [ValueOption.user]),
     ],
     details: """
       --format htpasswd writes 'email:hash' for the accounts that may log in now (confirmed,
       enabled, not locked) to --output PATH, mode 0640, keeping an existing file's group:
       for nginx's auth_basic_user_file and Apache's AuthUserFile, from cron or a hook. A lock,
       a disable or a new password reaches the web server only at the next export.
+
+      --user EMAIL answers an access request (GDPR Art. 15): the account's fields, its
+      sessions, its queued and past mail (metadata, never a body) and, with --with-log, every
+      audit event of the account or its address — never a password hash or a secret. It is
+      JSON (--format json, the default with --user).
       """, run: runUsersExport),
   CommandSpec(
     "sessions prune", "delete the rows of sessions that ended long ago",
     options: [
-      .value(.olderThan, "ended (revoked or expired) more than DURATION ago (default 30d)"),
+      .value(
+        .olderThan,
+        "ended (revoked or expired) more than DURATION ago (default AUTHCTL_SESSION_RETENTION, 30d)"
+      ),
       .flag(.dryRun, "count what would be removed; remove nothing"),
     ],
     details: """
-      Live sessions are never touched. Meant for cron, beside 'users purge'; the number of
-      live sessions per account is bounded by AUTHCTL_MAX_SESSIONS.
+      Live sessions are never touched. 'authctl prune' does the same with the other
+      retentions; the number of live sessions per account is bounded by AUTHCTL_MAX_SESSIONS.
       """, run: runSessionsPrune),
+  CommandSpec(
+    "prune", "remove what is past its retention: audit events, sent mail, ended sessions",
+    options: [
+      .flag(.dryRun, "count what would be removed; remove nothing"),
+      .format(["text", "json"]),
+    ],
+    details: """
+      Audit events older than AUTHCTL_AUDIT_RETENTION (365d), sent, suppressed and failed mail
+      older than AUTHCTL_OUTBOX_RETENTION (30d), and sessions that ended more than
+      AUTHCTL_SESSION_RETENTION (30d) ago. Queued mail and live sessions stay. Rows go in
+      batches, each its own short transaction (aimed at 10 ms), so other commands wait for
+      the database about that long; meant for cron, beside 'users purge'.
+      """, run: runPrune),
+  CommandSpec(
+    "stats", "counts for monitoring: accounts, recent logins, the outbox, the database size",
+    options: [
+      .format(["table", "json", "prom"]),
+      .value(.olderThan, "the purge age: unconfirmed accounts older count as due (default 7d)"),
+      .value(.output, "write to FILE (replaced atomically) instead of stdout"),
+    ],
+    details: """
+      Accounts by status, unconfirmed accounts older than the purge age, logins (ok and
+      failed), lockouts, resets and registrations in the last hour and day (from the audit
+      log), the outbox (due, deferred, failed, age of the oldest waiting), and the database
+      and WAL sizes. --format prom writes the Prometheus text format for node_exporter's
+      textfile collector, e.g.
+        authctl stats --format prom --output /var/lib/node_exporter/textfile/authctl.prom
+      """, run: runStats),
+  CommandSpec(
+    "backup", "copy the database consistently while it is in use",
+    arguments: [
+      .init(
+        name: "PATH", optional: false, help: "the copy (replaced atomically when it exists)",
+        completesFiles: true)
+    ],
+    details: """
+      SQLite's online backup API copies one consistent snapshot while other commands go on;
+      the copy is created 0600, stands alone (no -wal), and passes PRAGMA integrity_check
+      before it is kept. Restore it with 'authctl restore PATH'.
+      """, run: runBackup),
+  CommandSpec(
+    "restore", "put a backup in place of the database (refused while it is in use)",
+    arguments: [
+      .init(
+        name: "PATH", optional: false, help: "a copy made by 'authctl backup'",
+        completesFiles: true)
+    ],
+    details: """
+      The backup must pass PRAGMA integrity_check and hold an authctl schema no newer than this
+      binary's. Refused (75) while any process has the database open (SQLite's own file locks,
+      asked of the kernel). The database replaced is kept as DB.bak, the restored file gets its
+      owner, group and mode.
+      """, run: runRestore),
   CommandSpec(
     "mail queue", "list queued and failed messages", options: [.format(["table", "json"])],
     run: runMailQueue),

@@ -74,6 +74,12 @@ struct Context {
     try settings.database.open(create: create, frequent: isCheck)
   }
 
+  /// Puts the backup at `path` in place of the store (`authctl restore`): the adapter's own
+  /// restore, named here beside its opening.
+  func restoreStore(from path: String) throws -> StoreRestore {
+    try SQLiteStore.restore(from: path, into: settings.databasePath)
+  }
+
   /// `check` and `checkpassword`: run once per request by a server.
   var isCheck: Bool { ["check", "checkpassword"].contains(invocation.command?.name ?? "") }
 
@@ -198,6 +204,9 @@ struct Context {
       ? " (readable by group or others, mode \(file.modeText): chmod 600 it)" : ""
     return "database file \(path)\(readable)"
   }
+
+  /// How long audit events, finished mail and ended sessions are kept (`authctl prune`).
+  var retention: Retention { Retention(settings) }
 
   var sessionFile: SessionFile { SessionFile(settings: settings, environment: environment) }
 

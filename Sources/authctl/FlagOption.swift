@@ -20,6 +20,7 @@ struct FlagOption: OptionKey, Hashable {
   static let batch = FlagOption("batch")
   static let dryRun = FlagOption("dry-run")
   static let failed = FlagOption("failed")
+  static let forget = FlagOption("forget")
   static let generate = FlagOption("generate")
   static let last = FlagOption("last")
   static let noConfirm = FlagOption("no-confirm")
@@ -32,6 +33,7 @@ struct FlagOption: OptionKey, Hashable {
   /// `migrate --status`; `users list --status STATUS` is `ValueOption.status`.
   static let status = FlagOption("status")
   static let unconfirmed = FlagOption("unconfirmed")
+  static let withLog = FlagOption("with-log")
   static let withPasswordHashes = FlagOption("with-password-hashes")
   static let yes = FlagOption("yes")
 }

@@ -144,6 +144,14 @@ final class RowWriter {
   /// that, control characters are escaped (`TerminalText`; no column holds one legitimately)
   /// and a cell a spreadsheet would run as a formula is defused (`CSVFormula.defused`).
   private func csvField(_ raw: UnsafeBufferPointer<UInt8>) {
+    // The common cell — printable ASCII, no comma or quote, not starting as a formula — is
+    // written as it is: what the rules below would write, without a copy.
+    if let first = raw.first, !CSVFormula.isLeading(first),
+      raw.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != 44 && $0 != 34 })
+    {
+      out.write(UnsafeRawBufferPointer(raw))
+      return
+    }
     let cell = CSVFormula.defused(TerminalText.escaped(raw))
     let needsQuotes = cell.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }
     guard needsQuotes else {

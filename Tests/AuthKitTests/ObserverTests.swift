@@ -90,8 +90,10 @@ import Testing
         observer: observer)
       registered = try Register(flows).run(email, chosenPassword: nil)
       imported = try Import(flows).run(
-        Array(
-          "email,password_hash,activated_at,created_at\na@example.com,,,\nb@example.com,,,\n".utf8),
+        ByteSource(
+          Array(
+            "email,password_hash,activated_at,created_at\na@example.com,,,\nb@example.com,,,\n"
+              .utf8)),
         format: .csv, skipExisting: false)
     }
     #expect(registered?.delivery.delivered.count == 1)
@@ -108,7 +110,8 @@ import Testing
     #expect(heard.transcript.contains { $0.hasPrefix("S: 250") })
     #expect(heard.progress.first == "delivering: start 1")
     #expect(heard.progress.contains("delivering: finish"))
-    #expect(heard.progress.contains("importing: start 2"))
+    // One pass: the import does not know its rows beforehand, and says how many it read.
+    #expect(heard.progress.contains("importing: start -"))
     #expect(heard.progress.contains("importing: 2"))
     #expect(heard.progress.last == "importing: finish")
 

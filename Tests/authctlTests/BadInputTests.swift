@@ -453,7 +453,7 @@ import Testing
     let mountPoint = f.dir.file("small")
     try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
     let mount = try run(
-      "/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=384k", "tmpfs", mountPoint])
+      "/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", mountPoint])
     guard mount.status == 0 else {
       print(
         "BadInputTests: full disk skipped: cannot mount a tmpfs here (\(mount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))"
@@ -470,14 +470,17 @@ import Testing
           "few.csv", "email,password_hash,activated_at,created_at\nfirst@example.com,,,\n"),
       ]).status == 0)
     let users = try scalar(db, "SELECT count(*) FROM users")
-    // 5,000 rows with bcrypt hashes: about 600 KB of rows and index, more than the 384 KiB disk.
+    // 10,000 rows with bcrypt hashes: about 1.2 MB of rows and index, more than the 512 KiB
+    // disk (which the schema's tables and indexes, with their first WAL, fit in).
     var csv = "email,password_hash,activated_at,created_at\n"
     let hash = "$2b$04$abcdefghijklmnopqrstuu5vQ1lE3H6d3rGx0ZcM2Jv1p2rmpV3g2"
-    for i in 0..<5000 { csv += "bulk-user-number-\(i)@example.com,\(hash),2024-01-01T00:00:00Z,\n" }
+    for i in 0..<10000 {
+      csv += "bulk-user-number-\(i)@example.com,\(hash),2024-01-01T00:00:00Z,\n"
+    }
     let file = try f.write("bulk.csv", csv)
     let r = try authctl(["--db", db, "users", "import", file])
     print(
-      "BadInputTests: import of 5000 rows onto a 384 KiB tmpfs → exit \(r.status): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+      "BadInputTests: import of 10000 rows onto a 512 KiB tmpfs → exit \(r.status): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
     )
     #expect(r.status == 74, "\(r.stderr)")
     #expect(r.stderr.hasPrefix("authctl: ") && r.stderr.contains("full"), "\(r.stderr)")

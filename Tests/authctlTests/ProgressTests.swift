@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Issue 6: long work shows a progress line on stderr when stderr is a terminal, and nothing
-/// otherwise or with -q.
+/// otherwise or with -q; issue 17: an import's shows its rate and the time left.
 @Suite struct ProgressTests {
   /// Runs the binary on a pseudo-terminal and returns what the terminal showed.
   func onTerminal(_ args: [String]) throws -> String {
@@ -33,6 +33,10 @@ import Testing
     let db = dir.file("p.sqlite")
     let screen = try onTerminal(["--db", db, "users", "import", csv])
     #expect(screen.contains("importing: ") && screen.contains("imported 5000"), "\(screen)")
+    // Issue 17: the rows read, the rate, and the time left from the share of the file read.
+    #expect(
+      screen.contains(#/importing: [0-9]+ rows, [0-9]+/s, [0-9]+:[0-5][0-9] left/#),
+      "\(screen)")
     let purge = try onTerminal([
       "--db", db, "users", "purge", "--unconfirmed", "--older-than", "7d",
     ])

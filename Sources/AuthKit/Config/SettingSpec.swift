@@ -123,6 +123,15 @@ public struct SettingSpec: Sendable {
       kind: .path),
     .duration(
       "AUTHCTL_HTTP_TIMEOUT", \.httpTimeout, default: "10s", "timeout of each HTTPS request"),
+    .duration(
+      "AUTHCTL_AUDIT_RETENTION", \.auditRetention, default: "365d",
+      "audit events older than this go at 'authctl prune'"),
+    .duration(
+      "AUTHCTL_OUTBOX_RETENTION", \.outboxRetention, default: "30d",
+      "sent, suppressed and failed mail older than this goes at 'authctl prune'"),
+    .duration(
+      "AUTHCTL_SESSION_RETENTION", \.sessionRetention, default: "30d",
+      "rows of sessions ended longer ago go at 'authctl prune' and 'sessions prune'"),
     .secret(
       "TELEGRAM_BOT_TOKEN", \.telegramBotToken,
       "the Telegram bot's token from @BotFather; set, linked accounts get codes and notices there",

@@ -80,6 +80,12 @@ public struct Settings: Sendable {
   public internal(set) var lockoutDuration = Duration.zero
   /// `AUTHCTL_MAIL_PER_HOUR`: messages to one mailbox per hour.
   public internal(set) var mailPerHour = 0
+  /// `AUTHCTL_AUDIT_RETENTION`: how long audit events are kept (`authctl prune`).
+  public internal(set) var auditRetention = Duration.zero
+  /// `AUTHCTL_OUTBOX_RETENTION`: how long sent, suppressed and failed mail is kept.
+  public internal(set) var outboxRetention = Duration.zero
+  /// `AUTHCTL_SESSION_RETENTION`: how long the rows of ended sessions are kept.
+  public internal(set) var sessionRetention = Duration.zero
 
   /// `AUTHCTL_BREACHED_FILE`: HIBP's sorted SHA-1 list of breached passwords.
   public internal(set) var breachedFile: String?

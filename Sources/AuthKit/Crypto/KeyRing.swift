@@ -3,7 +3,7 @@
 /// `tokenKey` signs JWTs and is `JWT_SECRET` itself (so tokens interoperate with the original
 /// app). `codeKey` and `fingerprintKey` are derived with HKDF-SHA256 (RFC 5869) from
 /// `SECRET_KEY` when it is set, else from `JWT_SECRET`, with distinct `info` strings, so no key
-/// serves two purposes.
+/// serves two purposes. `erasureKey` likewise.
 public struct KeyRing: Sendable {
   /// The HS256 key: `JWT_SECRET`.
   public let tokenKey: [UInt8]
@@ -11,9 +11,13 @@ public struct KeyRing: Sendable {
   public let codeKey: [UInt8]
   /// The key of `Fingerprint`: HKDF(info "authctl fingerprint v1").
   public let fingerprintKey: [UInt8]
+  /// The key of the pseudonyms an erasure leaves in the audit log (`Erasure.pseudonym`):
+  /// HKDF(info "authctl erasure v1").
+  public let erasureKey: [UInt8]
 
   static let codeInfo = "authctl code-hash v1"
   static let fingerprintInfo = "authctl fingerprint v1"
+  static let erasureInfo = "authctl erasure v1"
 
   /// Keys from `jwtSecret` (at least 32 bytes, RFC 7518 §3.2, else `KeyError.shortSecret`) and
   /// the optional `secretKey`.
@@ -23,6 +27,7 @@ public struct KeyRing: Sendable {
     let root = secretKey.flatMap { $0.isEmpty ? nil : $0 } ?? jwtSecret
     codeKey = Self.derive(root, Self.codeInfo)
     fingerprintKey = Self.derive(root, Self.fingerprintInfo)
+    erasureKey = Self.derive(root, Self.erasureInfo)
   }
 
   /// 32 bytes of HKDF-SHA256 with an empty salt. HKDF with these fixed, valid parameters fails

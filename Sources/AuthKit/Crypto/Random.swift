@@ -39,17 +39,6 @@ public enum Random {
     try draw(n, from: Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8))
   }
 
-  /// `count` random UUIDs from one call to the generator (an import makes one per row).
-  public static func uuid4s(_ count: Int) throws -> [String] {
-    let all = try bytes(16 * count)
-    return (0..<count).map { i in
-      var b = Array(all[(16 * i)..<(16 * i + 16)])
-      b[6] = (b[6] & 0x0f) | 0x40
-      b[8] = (b[8] & 0x3f) | 0x80
-      return UUIDText.format(b)
-    }
-  }
-
   /// A random UUID (RFC 4122 §4.4, version 4), canonical lower-case text.
   public static func uuid4() throws -> String {
     var b = try bytes(16)

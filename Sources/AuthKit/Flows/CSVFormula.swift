@@ -7,15 +7,21 @@
 /// written `''x`, and an import gives back `=1+1` and `'x`. A hand-made import file whose value
 /// really starts with `'` doubles it. JSON lines are not touched (not a spreadsheet format).
 public enum CSVFormula {
-  /// The first bytes that make a spreadsheet evaluate a cell, and the quote itself.
-  static let leading: Set<UInt8> = [
-    UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d,
-    UInt8(ascii: "'"),
-  ]
+  /// True for the first bytes that make a spreadsheet evaluate a cell — `= + - @ TAB CR` —
+  /// and for the quote itself.
+  @inlinable public static func isLeading(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0d,
+      UInt8(ascii: "'"):
+      return true
+    default:
+      return false
+    }
+  }
 
   /// `cell` with a `'` in front when it starts with one of `= + - @ TAB CR '`.
   public static func defused(_ cell: [UInt8]) -> [UInt8] {
-    guard let first = cell.first, leading.contains(first) else { return cell }
+    guard let first = cell.first, isLeading(first) else { return cell }
     return [UInt8(ascii: "'")] + cell
   }
 

@@ -74,6 +74,17 @@ public final class FlowRun {
     return try outcome.get()
   }
 
+  /// `write` over the store's erasing write (`Store.eraseWrite`: what the transaction deletes
+  /// or overwrites is not left readable in the store's files), for `users delete --forget`;
+  /// also whether older copies may linger until the next checkpoint. It queues no mail.
+  public func eraseWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> (
+    value: T, complete: Bool
+  ) {
+    queued = []
+    defer { queued = [] }
+    return try ctx.store.eraseWrite(body)
+  }
+
   /// Queues `notice` of `kind` to `account` on `channel` — at `address` when given (an
   /// address it is changing to or from), else its own email — in the caller's write
   /// transaction; it is delivered after the commit. The channel's notifier checks it and the

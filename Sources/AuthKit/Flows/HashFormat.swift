@@ -13,7 +13,24 @@ public enum HashFormat {
     return table
   }()
 
-  static func allB64<S: Sequence<UInt8>>(_ s: S) -> Bool { s.allSatisfy { b64[Int($0)] } }
+  static func allB64<S: Sequence<UInt8>>(_ s: S) -> Bool {
+    let table = b64
+    return s.allSatisfy { table[Int($0)] }
+  }
+
+  /// The cost of `$2a$`/`$2b$`/`$2y$` + two digits + `$` + 53 base-64 characters, read
+  /// without copying (an import checks millions), else nil.
+  static func bcryptShapeCost(_ hash: String) -> Int? {
+    guard hash.utf8.count == 60 else { return nil }
+    var h = hash
+    return h.withUTF8 { b -> Int? in
+      guard b[0] == 36, b[1] == 50, b[3] == 36, b[6] == 36,
+        b[2] == UInt8(ascii: "a") || b[2] == UInt8(ascii: "b") || b[2] == UInt8(ascii: "y"),
+        (48...57).contains(b[4]), (48...57).contains(b[5]), allB64(b[7...])
+      else { return nil }
+      return Int(b[4] - 48) * 10 + Int(b[5] - 48)
+    }
+  }
 
   /// The formats a refusal names.
   static let supported =
@@ -21,19 +38,13 @@ public enum HashFormat {
 
   /// nil when `hash` is acceptable, else why not.
   public static func problem(_ hash: String) -> String? {
+    // The common case first: `$2b$NN$` + 53 characters.
+    if let cost = bcryptShapeCost(hash), (4...31).contains(cost) { return nil }
     if AppHash.parse(hash) != nil { return nil }
     if hash.hasPrefix("pbkdf2") || hash.hasPrefix("scrypt") || hash.hasPrefix("$pbkdf2") {
       return "a malformed or unsupported Werkzeug, Django or passlib hash (\(supported))"
     }
     let b = Array(hash.utf8)
-    // The common case first: `$2b$NN$` + 53 characters.
-    if b.count == 60, b[0] == 36, b[1] == 50, b[3] == 36, b[6] == 36,
-      b[2] == UInt8(ascii: "a") || b[2] == UInt8(ascii: "b") || b[2] == UInt8(ascii: "y"),
-      let cost = Int(String(decoding: b[4..<6], as: UTF8.self)), (4...31).contains(cost),
-      allB64(b[7...])
-    {
-      return nil
-    }
     let parts = b.split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
     guard b.first == UInt8(ascii: "$"), parts.count >= 3 else {
       return "not a supported password hash (\(supported))"
@@ -80,12 +91,7 @@ extension HashFormat {
 
   /// The cost of a `$2a$`/`$2b$`/`$2y$` hash of the right shape, else nil.
   public static func bcryptCost(_ hash: String) -> Int? {
-    let b = Array(hash.utf8)
-    guard b.count == 60, b[0] == 36, b[1] == UInt8(ascii: "2"), b[3] == 36, b[6] == 36,
-      [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(b[2]),
-      b[4...5].allSatisfy({ $0 >= 48 && $0 <= 57 }), allB64(b[7...])
-    else { return nil }
-    let cost = Int(b[4] - 48) * 10 + Int(b[5] - 48)
+    guard let cost = bcryptShapeCost(hash) else { return nil }
     return PasswordHasher.costs.contains(cost) ? cost : nil
   }
 
@@ -94,13 +100,14 @@ extension HashFormat {
   /// rounds, yescrypt with parameters beyond what libxcrypt's `crypt_gensalt` makes at its
   /// highest cost 11 (`j` + N ≤ 2^18 + r ≤ 32, nothing more: 1 GiB; the default is `j9T`).
   public static func expense(_ hash: String) -> String? {
-    if let app = AppHash.parse(hash) { return app.expense }
+    // bcrypt first: the common case, and no app hash has its shape.
     if let cost = bcryptCost(hash) {
       guard cost <= maxImportBcryptCost else {
         return "a bcrypt hash of cost \(cost) (more than \(maxImportBcryptCost))"
       }
       return nil
     }
+    if let app = AppHash.parse(hash) { return app.expense }
     let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
     guard parts.count >= 3 else { return nil }
     switch parts[1] {

@@ -43,7 +43,7 @@ public enum RecordFormat: String, Sendable {
   case csv, jsonl
 }
 
-/// Parses a whole import file into records with their line numbers, or the list of problems.
+/// The problems of an import file, and `parse` for a whole file in memory (the fuzzer's).
 public enum ImportParser {
   public struct Problem: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
@@ -55,93 +55,18 @@ public enum ImportParser {
   /// times fit in a few hundred; a longer record is a problem of its line (so 65).
   public static let maxRecordBytes = 4096
 
+  /// Every record of `bytes` with its line, and every problem.
   public static func parse(_ bytes: [UInt8], format: RecordFormat) -> (
     records: [(line: Int, record: ImportRecord)], problems: [Problem]
   ) {
-    switch format {
-    case .csv: return parseCSV(bytes)
-    case .jsonl: return parseJSONL(bytes)
-    }
-  }
-
-  static func parseCSV(_ bytes: [UInt8]) -> (
-    records: [(line: Int, record: ImportRecord)], problems: [Problem]
-  ) {
-    var reader = CSVReader(bytes)
+    var reader = ImportReader(ByteSource(bytes), format: format)
     var records: [(Int, ImportRecord)] = []
     var problems: [Problem] = []
-    do {
-      guard let (_, header) = try reader.next() else {
-        return (
-          [], [Problem(line: 1, text: "the file is empty; expected the header \(headerText)")]
-        )
-      }
-      let columns = header.map { $0.trimmingASCIIWhitespace() }
-      guard columns == ImportRecord.header || columns == Array(ImportRecord.header.prefix(4))
-      else {
-        return ([], [Problem(line: 1, text: "the header must be \(headerText)")])
-      }
-      while true {
-        let start = reader.i
-        guard let (line, raw) = try reader.next() else { break }
-        if raw == [""] { continue }  // a blank line
-        guard reader.i - start <= maxRecordBytes else {
-          problems.append(Problem(line: line, text: "longer than \(maxRecordBytes) bytes"))
-          continue
-        }
-        guard raw.count == columns.count else {
-          problems.append(
-            Problem(line: line, text: "expected \(columns.count) fields, found \(raw.count)"))
-          continue
-        }
-        // A cell the export defused (`'=…`) comes back as it was.
-        let fields = raw.map(CSVFormula.restored)
-        func value(_ s: String) -> String? { s.isEmpty ? nil : s }
-        records.append(
-          (
-            line,
-            ImportRecord(
-              email: fields[0], passwordHash: value(fields[1]), activatedAt: value(fields[2]),
-              createdAt: value(fields[3]), expiresAt: fields.count > 4 ? value(fields[4]) : nil)
-          ))
-      }
-    } catch {
-      switch error {
-      case .unterminatedQuote(let line):
-        problems.append(Problem(line: line, text: "a quoted field is never closed"))
-      case .textAfterQuote(let line):
-        problems.append(Problem(line: line, text: "text after a closing quote"))
-      case .notUTF8(let line):
-        problems.append(Problem(line: line, text: "not UTF-8"))
-      }
-    }
-    return (records, problems)
-  }
-
-  static func parseJSONL(_ bytes: [UInt8]) -> (
-    records: [(line: Int, record: ImportRecord)], problems: [Problem]
-  ) {
-    var records: [(Int, ImportRecord)] = []
-    var problems: [Problem] = []
-    let decoder = JSONDecoder()
-    var line = 0
-    for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-      line += 1
-      var slice = raw
-      if slice.last == 0x0D { slice = slice.dropLast() }
-      if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-      guard slice.count <= maxRecordBytes else {
-        problems.append(Problem(line: line, text: "longer than \(maxRecordBytes) bytes"))
-        continue
-      }
-      do {
-        let record = try decoder.decode(ImportRecord.self, from: Data(slice))
-        records.append((line, record))
-      } catch {
-        problems.append(
-          Problem(
-            line: line,
-            text: "not a JSON object with string fields \(headerText) (email required)"))
+    // Bytes in memory: reading cannot fail.
+    while let item = (try? reader.next()) ?? nil {
+      switch item {
+      case .record(let line, let record): records.append((line, record))
+      case .problem(let problem): problems.append(problem)
       }
     }
     return (records, problems)
@@ -149,5 +74,164 @@ public enum ImportParser {
 
   static var headerText: String {
     ImportRecord.header.joined(separator: ",") + " (expires_at may be left out)"
+  }
+}
+
+/// Reads an import file one record at a time (issue 17: memory flat in the number of rows):
+/// each record with its line, or a problem of its line. A problem that leaves the rest of the
+/// file unreadable (an unclosed quote, bytes that are not UTF-8, a bad header) is the last
+/// item; a read error is thrown (`FlowError.io`).
+public struct ImportReader {
+  public enum Item {
+    case record(line: Int, ImportRecord)
+    case problem(ImportParser.Problem)
+  }
+
+  let format: RecordFormat
+  /// The CSV reader, for CSV.
+  var csv: CSVReader?
+  /// The input, for JSONL, with its line count and position.
+  var lines: ByteSource?
+  var line = 0
+  var i = 0
+  var finished = false
+  var sawHeader = false
+  /// The header's column count: 5, or 4 without `expires_at`.
+  var columns = ImportRecord.header.count
+
+  public init(_ source: ByteSource, format: RecordFormat) {
+    self.format = format
+    switch format {
+    case .csv: csv = CSVReader(source, recordLimit: ImportParser.maxRecordBytes)
+    case .jsonl: lines = source
+    }
+  }
+
+  /// How far into the input reading has come, in bytes.
+  public var offset: Int { csv?.offset ?? (lines.map { $0.discarded } ?? 0) + i }
+
+  /// The input's size, when known (a regular file).
+  public var totalBytes: Int? { csv?.totalBytes ?? lines?.totalBytes }
+
+  typealias Problem = ImportParser.Problem
+
+  public mutating func next() throws(FlowError) -> Item? {
+    guard !finished else { return nil }
+    switch format {
+    case .csv: return try nextCSV()
+    case .jsonl: return try nextJSONL()
+    }
+  }
+
+  private mutating func fail(_ line: Int, _ text: String) -> Item {
+    finished = true
+    return .problem(Problem(line: line, text: text))
+  }
+
+  private mutating func nextCSV() throws(FlowError) -> Item? {
+    while true {
+      let raw: [String]
+      let line: Int
+      do {
+        guard let (l, fields) = try csv!.next() else {
+          finished = true
+          guard sawHeader else {
+            return fail(
+              1, "the file is empty; expected the header \(ImportParser.headerText)")
+          }
+          return nil
+        }
+        (line, raw) = (l, fields)
+      } catch {
+        switch error {
+        case .tooLong(let line):
+          if !sawHeader { return fail(line, "the header must be \(ImportParser.headerText)") }
+          return .problem(
+            Problem(line: line, text: "longer than \(ImportParser.maxRecordBytes) bytes"))
+        case .unterminatedQuote(let line): return fail(line, "a quoted field is never closed")
+        case .textAfterQuote(let line): return fail(line, "text after a closing quote")
+        case .notUTF8(let line): return fail(line, "not UTF-8")
+        case .read(let code):
+          throw .io("cannot read the import: \(SystemError(operation: "read", code: code).text)")
+        }
+      }
+      if !sawHeader {
+        sawHeader = true
+        let names = raw.map { $0.trimmingASCIIWhitespace() }
+        guard names == ImportRecord.header || names == Array(ImportRecord.header.prefix(4)) else {
+          return fail(1, "the header must be \(ImportParser.headerText)")
+        }
+        columns = names.count
+        continue
+      }
+      if raw == [""] { continue }  // a blank line
+      guard raw.count == columns else {
+        return .problem(
+          Problem(line: line, text: "expected \(columns) fields, found \(raw.count)"))
+      }
+      // A cell the export defused (`'=…`) comes back as it was.
+      let fields = raw.map(CSVFormula.restored)
+      func value(_ s: String) -> String? { s.isEmpty ? nil : s }
+      return .record(
+        line: line,
+        ImportRecord(
+          email: fields[0], passwordHash: value(fields[1]), activatedAt: value(fields[2]),
+          createdAt: value(fields[3]), expiresAt: fields.count > 4 ? value(fields[4]) : nil))
+    }
+  }
+
+  private mutating func nextJSONL() throws(FlowError) -> Item? {
+    while true {
+      // One line from `i`, up to its LF, refilling the window as needed; past the limit its
+      // bytes are dropped as they come and only its end is looked for.
+      var scanned = i
+      var lf: Int?
+      var overlong = false
+      while true {
+        let end = lines!.end
+        while scanned < end, lines!.bytes[scanned] != 0x0A { scanned += 1 }
+        if scanned < end {
+          lf = scanned
+          break
+        }
+        if lines!.atEnd { break }
+        if scanned - i > ImportParser.maxRecordBytes {
+          overlong = true
+          i = scanned
+        }
+        do {
+          let moved = try lines!.refill(keepingFrom: i)
+          i -= moved
+          scanned -= moved
+        } catch {
+          throw .io("cannot read the import: \(error.text)")
+        }
+      }
+      let start = i
+      let stop = lf ?? lines!.end
+      if lf == nil && start == stop && !overlong {
+        finished = true
+        return nil
+      }
+      line += 1
+      i = lf.map { $0 + 1 } ?? stop
+      var slice = lines!.bytes[start..<stop]
+      if slice.last == 0x0D { slice = slice.dropLast() }
+      if !overlong && slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      guard !overlong, slice.count <= ImportParser.maxRecordBytes else {
+        return .problem(
+          Problem(line: line, text: "longer than \(ImportParser.maxRecordBytes) bytes"))
+      }
+      do {
+        let record = try JSONDecoder().decode(ImportRecord.self, from: Data(slice))
+        return .record(line: line, record)
+      } catch {
+        return .problem(
+          Problem(
+            line: line,
+            text:
+              "not a JSON object with string fields \(ImportParser.headerText) (email required)"))
+      }
+    }
   }
 }

@@ -10,6 +10,7 @@
     /// Each version's DDL, in order; `Schema.migrations` has the same count (a test holds).
     static let steps: [Apply] = [
       adoptUsers, addTables, outboxRecipientKey, lifecycle, outboxChannel, telegram,
+      operationsIndexes,
     ]
 
     static var migrations: [(step: SchemaStep, apply: Apply)] {
@@ -218,6 +219,23 @@
           used_at TEXT COLLATE "C"
         );
         CREATE INDEX telegram_nonces_user ON telegram_nonces (user_id);
+        """)
+    }
+
+    /// Issue 17, as on SQLite (`Schema.operationsIndexes`): `authctl stats` counts over
+    /// indexes — a range of (event, outcome, at) per event, the small partial indexes of
+    /// disabled, locked, not yet valid and must-reset accounts — and an account's events are
+    /// found by its id (erasure, access export). The unconfirmed index stays as version 1 made
+    /// it: PostgreSQL counts a partial index's entries without a column for its predicate.
+    static func operationsIndexes(_ db: PGConnection, _ context: MigrationContext) throws {
+      try db.execute(
+        """
+        CREATE INDEX audit_event_outcome_at ON audit(event, outcome, at);
+        CREATE INDEX audit_user ON audit(user_id) WHERE user_id IS NOT NULL;
+        CREATE INDEX users_disabled ON users(disabled_at) WHERE disabled_at IS NOT NULL;
+        CREATE INDEX users_locked ON users(locked_until) WHERE locked_until IS NOT NULL;
+        CREATE INDEX users_valid_from ON users(valid_from) WHERE valid_from IS NOT NULL;
+        CREATE INDEX users_must_reset ON users(must_reset_at) WHERE must_reset_at IS NOT NULL;
         """)
     }
   }

@@ -53,23 +53,9 @@
       let start = Self.monotonic()
       var attempt = 0
       while true {
-        connection.retryableFailure = false
         do {
-          try connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
-          let result = try body(PostgresTransaction(connection))
-          // A body that caught a failed statement and went on leaves a failed transaction:
-          // COMMIT would only roll it back.
-          if connection.transactionFailed {
-            throw StoreError.engine(
-              kind: .other, message: "a statement of the transaction failed; nothing was changed")
-          }
-          let commit = try connection.execute("COMMIT")
-          guard commit.commandTag == "COMMIT" else {
-            throw StoreError.engine(kind: .other, message: "the transaction was rolled back")
-          }
-          return result
+          return try once(body)
         } catch {
-          rollback()
           guard connection.retryableFailure else { throw error }
           attempt += 1
           guard Self.monotonic() - start < Self.retryWindow else {
@@ -82,9 +68,84 @@
       }
     }
 
-    /// A write of many rows; the same transaction as `write`.
+    /// One `SERIALIZABLE` transaction running `body`, rolled back on any error
+    /// (`connection.retryableFailure` then tells whether running it again may succeed).
+    func once<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+      connection.retryableFailure = false
+      do {
+        try connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        let result = try body(PostgresTransaction(connection))
+        // A body that caught a failed statement and went on leaves a failed transaction:
+        // COMMIT would only roll it back.
+        if connection.transactionFailed {
+          throw StoreError.engine(
+            kind: .other, message: "a statement of the transaction failed; nothing was changed")
+        }
+        let commit = try connection.execute("COMMIT")
+        guard commit.commandTag == "COMMIT" else {
+          throw StoreError.engine(kind: .other, message: "the transaction was rolled back")
+        }
+        return result
+      } catch {
+        rollback()
+        throw error
+      }
+    }
+
+    /// A write of many rows: one `SERIALIZABLE` transaction as `write`, run once — an import
+    /// streams its input, which a second run could not read again — so a serialization
+    /// conflict is `busy` (exit 75, nothing imported: run it again). The import itself locks
+    /// `users` against other writers (`importAccount`), so it meets no conflict there.
     public func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-      try write(body)
+      do {
+        return try once(body)
+      } catch {
+        guard connection.retryableFailure else { throw error }
+        throw StoreError.engine(
+          kind: .busy, message: "another write conflicted with this one; nothing changed, retry")
+      }
+    }
+
+    /// `write`, timed from its `BEGIN` to its `COMMIT`'s answer (row locks are taken and held
+    /// within those), less the time this thread waited for a CPU meanwhile
+    /// (`Stopwatch.runQueueWait`), as on SQLite.
+    public func timedWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> (
+      value: T, held: Duration
+    ) {
+      let start = Self.monotonic()
+      let waitedBefore = Stopwatch.runQueueWait()
+      let value = try write(body)
+      let span = Self.monotonic() - start
+      let waited = Int64(Stopwatch.runQueueWait() &- waitedBefore)
+      return (value, .nanoseconds(span - min(waited, span)))
+    }
+
+    /// `write`, then `VACUUM` of the tables an erasure changes, so the old row versions are no
+    /// longer reachable by any query. PostgreSQL has no `secure_delete`: the bytes of those
+    /// versions can stay in the data files until their space is reused, and in the
+    /// write-ahead log (and any WAL archive or base backup) until it is recycled — so
+    /// `complete` is always false here (`VACUUM FULL audit, outbox` rewrites the tables).
+    public func eraseWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> (
+      value: T, complete: Bool
+    ) {
+      let value = try write(body)
+      _ = try? connection.execute(
+        "VACUUM audit, outbox, users, sessions, codes, telegram_links, telegram_nonces")
+      return (value, false)
+    }
+
+    // MARK: Operations on the whole store
+
+    /// PostgreSQL's own tools copy a live database: `pg_dump` takes one consistent snapshot.
+    public func backup(to path: String) throws -> StoreBackup {
+      throw StoreError.engine(kind: .unsupported, message: StoreBackup.postgresRecipe)
+    }
+
+    /// `pg_database_size` of the current database; no write-ahead log is reported (the
+    /// server's WAL is shared by every database of the cluster).
+    public func storageSize() throws -> StoreSize {
+      let r = try connection.query("SELECT pg_database_size(current_database())")
+      return StoreSize(database: r.int(0, 0), wal: nil)
     }
 
     /// Ends an open transaction; a broken connection needs nothing.

@@ -75,6 +75,49 @@
         """, Self.values(a))
     }
 
+    /// `INSERT … ON CONFLICT DO NOTHING` with `seq = importBase + line`, as SQLite's rowid: rows
+    /// keep the file's order, and a taken email is told apart by its row's `seq` — above the
+    /// base, an earlier line of this import; else an account from before. The first call locks
+    /// `users` against other writers for the rest of the transaction (`EXCLUSIVE`: reads go on,
+    /// as on SQLite while an import holds the write lock), so no registration takes a `seq` of
+    /// the import's range from the identity sequence, which is moved past it 65,536 lines at a
+    /// time (`setval`; a sequence is not rolled back, which only leaves a gap).
+    func importAccount(_ a: Account, line: Int) throws(StoreError) -> ImportOutcome {
+      let base: Int64
+      if let importBase {
+        base = importBase
+      } else {
+        try run("LOCK TABLE users IN EXCLUSIVE MODE")
+        base = Int64(try integer("SELECT coalesce(max(seq), 0) FROM users"))
+        importBase = base
+      }
+      let seq = base + Int64(line)
+      if seq > importReserved {
+        importReserved = seq + 65_536
+        try db.query(
+          "SELECT setval(pg_get_serial_sequence('users', 'seq'), $1)", [importReserved.bound])
+      }
+      let added = try run(
+        """
+        INSERT INTO users (seq, \(Self.accountColumns))
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+          $19, $20)
+        ON CONFLICT DO NOTHING
+        """, [seq.bound] + Self.values(a))
+      if added == 1 { return .added }
+      guard
+        let taken = try first(
+          #"SELECT seq FROM users WHERE \#(Self.emailKey) = lower($1 COLLATE "C")"#, [a.email],
+          { r, i in r.int(i, 0) })
+      else {
+        throw .engine(
+          kind: .constraint,
+          message: "a new account id was drawn twice (line \(line)); nothing imported, run it again"
+        )
+      }
+      return taken > base ? .repeated(line: Int(taken - base)) : .existing
+    }
+
     /// A time the row holds in another form naming the same instant is written back as it was.
     @discardableResult
     func updateAccount(_ a: Account) throws(StoreError) -> Bool {
@@ -182,6 +225,53 @@
         sql, values,
         columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
     }
+
+    /// Each count over its partial index, as on SQLite (`SQLiteTransaction.accountCountSQL`):
+    /// the sets of disabled, expired, not yet valid, locked and must-reset accounts ranked as
+    /// `Account.status` ranks them, the unconfirmed ones by their partial index. Active is
+    /// what is left.
+    func accountCounts(now: Instant, unconfirmedBefore: Instant) throws(StoreError)
+      -> AccountCounts
+    {
+      let q = Self.accountCountSQL
+      let at = [PGTime.text(now)]
+      var shadowed = try integer(q.unconfirmedRankedHigher[0])
+      for sql in q.unconfirmedRankedHigher.dropFirst() { shadowed += try integer(sql, at) }
+      return AccountCounts(
+        total: try integer(q.total), disabled: try integer(q.disabled),
+        expired: try integer(q.expired, at), notYetValid: try integer(q.notYetValid, at),
+        locked: try integer(q.locked, at), unconfirmedAll: try integer(q.unconfirmed),
+        unconfirmedRankedHigher: shadowed, mustReset: try integer(q.mustReset, at),
+        unconfirmedBeforeCutoff: try integer(q.unconfirmedBefore, [PGTime.text(unconfirmedBefore)]))
+    }
+
+    /// The counts of `accountCounts`, `$1` the time.
+    static let accountCountSQL = {
+      let expired = "expires_at IS NOT NULL AND expires_at <= $1"
+      let notYetValid = "valid_from IS NOT NULL AND valid_from > $1"
+      let locked = "locked_until IS NOT NULL AND locked_until > $1"
+      let open = "disabled_at IS NULL AND NOT (\(expired))"
+      let unlocked = "\(open) AND NOT (\(notYetValid)) AND NOT (\(locked))"
+      let disabledSQL = "SELECT count(*) FROM users WHERE disabled_at IS NOT NULL"
+      let expiredSQL = "SELECT count(*) FROM users WHERE \(expired) AND disabled_at IS NULL"
+      let notYetValidSQL = "SELECT count(*) FROM users WHERE \(notYetValid) AND \(open)"
+      let lockedSQL =
+        "SELECT count(*) FROM users WHERE \(locked) AND \(open) AND NOT (\(notYetValid))"
+      return (
+        total: "SELECT count(*) FROM users",
+        disabled: disabledSQL, expired: expiredSQL, notYetValid: notYetValidSQL,
+        locked: lockedSQL,
+        unconfirmed: "SELECT count(*) FROM users WHERE activated_at IS NULL",
+        unconfirmedRankedHigher: [disabledSQL, expiredSQL, notYetValidSQL, lockedSQL].map {
+          $0 + " AND activated_at IS NULL"
+        },
+        mustReset: """
+        SELECT count(*) FROM users WHERE must_reset_at IS NOT NULL \
+        AND activated_at IS NOT NULL AND \(unlocked)
+        """,
+        unconfirmedBefore: "SELECT count(*) FROM users WHERE \(unconfirmedBefore)"
+      )
+    }()
 
     /// Rows stream through a server-side cursor, a batch at a time.
     func eachAccount(_ body: (Account) throws -> Void) throws {

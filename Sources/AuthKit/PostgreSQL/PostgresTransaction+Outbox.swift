@@ -101,5 +101,53 @@
           last_error = $2 WHERE id = $1
         """, [id.bound, error])
     }
+
+    static let finishedBefore = "status IN ('sent', 'suppressed', 'failed') AND created_at < $1"
+
+    func finishedMessageCount(before cutoff: Instant) throws(StoreError) -> Int {
+      try integer(
+        "SELECT count(*) FROM outbox WHERE \(Self.finishedBefore)", [PGTime.text(cutoff)])
+    }
+
+    /// The oldest first by id (ids grow with time), a batch at a time.
+    func deleteFinishedMessages(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+      try run(
+        """
+        DELETE FROM outbox WHERE id IN (
+          SELECT id FROM outbox WHERE \(Self.finishedBefore) ORDER BY id LIMIT $2)
+        """, [PGTime.text(cutoff), limit.bound])
+    }
+
+    /// Over the `outbox_due (status, next_attempt_at)` index.
+    func outboxSummary(now: Instant) throws(StoreError) -> OutboxSummary {
+      let r = try db.query(
+        """
+        SELECT count(*) FILTER (WHERE status = 'queued'),
+          count(*) FILTER (WHERE status = 'queued' AND next_attempt_at > $1),
+          min(created_at) FILTER (WHERE status = 'queued'),
+          count(*) FILTER (WHERE status = 'failed')
+        FROM outbox WHERE status IN ('queued', 'failed')
+        """, [PGTime.text(now)])
+      let waiting = Int(r.int(0, 0))
+      let deferred = Int(r.int(0, 1))
+      return OutboxSummary(
+        due: waiting - deferred, deferred: deferred, failed: Int(r.int(0, 3)),
+        oldestWaitingAt: r.optionalInstant(0, 2))
+    }
+
+    static let ofPerson = #"user_id = $1 OR lower(recipient COLLATE "C") = lower($2 COLLATE "C")"#
+
+    func messageHistory(userID: String, recipient: String) throws(StoreError) -> [OutboxItem] {
+      try all(
+        """
+        SELECT id, user_id, kind, recipient, subject, NULL, message_id, status, attempts,
+          last_error, created_at, next_attempt_at, channel
+        FROM outbox WHERE \(Self.ofPerson) ORDER BY id
+        """, [userID, recipient], Self.item)
+    }
+
+    func deleteMessages(userID: String, recipient: String) throws(StoreError) -> Int {
+      try run("DELETE FROM outbox WHERE \(Self.ofPerson)", [userID, recipient])
+    }
   }
 #endif

@@ -40,6 +40,20 @@
       try run("DELETE FROM sessions WHERE \(Self.endedBefore)", [PGTime.text(cutoff)])
     }
 
+    func deleteEndedSessions(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+      try run(
+        """
+        DELETE FROM sessions WHERE seq IN (
+          SELECT seq FROM sessions WHERE \(Self.endedBefore) LIMIT $2)
+        """, [PGTime.text(cutoff), limit.bound])
+    }
+
+    func sessions(userID: String) throws(StoreError) -> [Session] {
+      try all(
+        "SELECT \(Self.sessionColumns) FROM sessions WHERE user_id = $1 ORDER BY created_at, seq",
+        [userID], Self.session)
+    }
+
     @discardableResult
     func revokeSession(id: String, at: Instant, reason: String) throws(StoreError) -> Bool {
       try revoke(where: "id", id, at: at, reason: reason) == 1

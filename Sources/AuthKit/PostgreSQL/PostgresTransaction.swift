@@ -3,6 +3,10 @@
   /// over the connection whose transaction is open. Parameters are `$1`, `$2`…, bound as text.
   final class PostgresTransaction: StoreTransaction {
     let db: PGConnection
+    /// An import's base (`importAccount`): the rows it adds get `seq = importBase + line`.
+    var importBase: Int64?
+    /// The highest `seq` the identity sequence was moved past for this import.
+    var importReserved: Int64 = 0
 
     init(_ db: PGConnection) { self.db = db }
 

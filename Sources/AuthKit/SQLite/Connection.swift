@@ -36,16 +36,9 @@ public final class Connection {
     guard let before = FileOwner(path: path) else { throw .databaseMissing(path: path) }
     try Connection.checkTrusted(path, before)
     file = before
-    var db: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW
-    let rc = sqlite3_open_v2(path, &db, flags, nil)
-    guard rc == SQLITE_OK, let db else {
-      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-      sqlite3_close_v2(db)
-      throw .sqlite(code: rc, message: "\(message): \(path)", sql: nil)
-    }
+    let db = try Connection.openHandle(
+      path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, shown: path)
     handle = db
-    sqlite3_extended_result_codes(db, 1)
     sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     // The file SQLite opened must be the one just checked (no swap in between).
     guard let after = FileOwner(path: path), after.device == before.device,
@@ -74,7 +67,44 @@ public final class Connection {
     try execute("PRAGMA journal_size_limit = 0")
   }
 
+  /// Opens `path` read-only, as it is: no pragma, nothing written, not even a `-shm`
+  /// (`immutable=1`, https://sqlite.org/uri.html) — for checking a backup before it is
+  /// restored. Only for a file with no `-wal` beside it (whose content would be ignored).
+  public init(readOnly path: String) throws(StoreError) {
+    guard let file = FileOwner(path: path), file.isRegular else {
+      throw .databaseMissing(path: path)
+    }
+    self.path = path
+    self.file = file
+    var uri = "file:"
+    for byte in path.utf8 {
+      let plain =
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a)
+        || byte == 0x2F || byte == 0x2E || byte == 0x2D || byte == 0x5F
+      uri += plain ? String(UnicodeScalar(byte)) : "%" + Hex.encode([byte]).uppercased()
+    }
+    uri += "?mode=ro&immutable=1"
+    handle = try Connection.openHandle(
+      uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, shown: path)
+  }
+
   deinit { sqlite3_close_v2(handle) }
+
+  /// `sqlite3_open_v2` (https://sqlite.org/c3ref/open.html) with extended result codes on; a
+  /// failure names `shown`.
+  private static func openHandle(_ name: String, _ flags: Int32, shown: String) throws(StoreError)
+    -> OpaquePointer
+  {
+    var db: OpaquePointer?
+    let rc = sqlite3_open_v2(name, &db, flags, nil)
+    guard rc == SQLITE_OK, let db else {
+      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      sqlite3_close_v2(db)
+      throw .sqlite(code: rc, message: "\(message): \(shown)", sql: nil)
+    }
+    sqlite3_extended_result_codes(db, 1)
+    return db
+  }
 
   /// Refuses a database that others can write or that is not a regular file, and a `-wal`,
   /// `-shm` or `-journal` beside it that others can write, that is not a regular file, or that
@@ -206,5 +236,23 @@ public final class Connection {
     var rows: [T] = []
     while try statement.step() { rows.append(try body(statement)) }
     return rows
+  }
+}
+
+extension Connection {
+  /// Copies this database into `destination` with the online backup API
+  /// (https://sqlite.org/c3ref/backup_finish.html), all pages in one step.
+  func backup(into destination: Connection) throws(StoreError) {
+    guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+      throw .sqlite(
+        code: sqlite3_errcode(destination.handle),
+        message: String(cString: sqlite3_errmsg(destination.handle)), sql: nil)
+    }
+    let rc = sqlite3_backup_step(backup, -1)
+    let finished = sqlite3_backup_finish(backup)
+    guard rc == SQLITE_DONE else {
+      throw .sqlite(code: rc, message: String(cString: sqlite3_errstr(rc)), sql: nil)
+    }
+    try destination.check(finished)
   }
 }

@@ -68,11 +68,22 @@ public final class SQLiteStore: Store {
     return try connection.write { try body(SQLiteTransaction(connection)) }
   }
 
-  /// A write with a 64 MiB page cache for its duration: rows land at random places of the id
-  /// and email indexes (https://sqlite.org/pragma.html#pragma_cache_size).
+  /// The page cache of a bulk write, KiB: an import's peak RSS stays under 64 MiB at ten
+  /// million rows with it (issue 17; the program itself takes some 25 MiB, SQLite's WAL index
+  /// some MiB more). A larger cache barely helps: new ids land at random places of a primary
+  /// key index far larger than any cache (BENCHMARKS.md).
+  public static let bulkCacheKiB = 16384
+
+  /// A write with a `bulkCacheKiB` page cache for its duration
+  /// (https://sqlite.org/pragma.html#pragma_cache_size), and temporary files in memory
+  /// (`temp_store = MEMORY`): a row's INSERT into `users`, which has triggers, keeps a
+  /// statement journal of the pages it changes, and once one statement's journal outgrew 64 KiB
+  /// it would stay a file on disk for the rest of the transaction, written at every row —
+  /// fifteen times the import's own writes. In memory it holds one statement's few pages.
   public func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-    try connection.execute("PRAGMA cache_size = -65536")
-    defer { try? connection.execute("PRAGMA cache_size = -2000") }
+    try connection.execute(
+      "PRAGMA cache_size = -\(Self.bulkCacheKiB); PRAGMA temp_store = MEMORY")
+    defer { try? connection.execute("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT") }
     return try write(body)
   }
 

@@ -74,6 +74,70 @@ extension SQLiteTransaction {
       """, Self.values(a))
   }
 
+  /// `INSERT OR IGNORE` with the rowid `importBase + line`: rows keep the file's order (and
+  /// `ORDER BY rowid` lists them so), and a taken email is told apart by its row's rowid —
+  /// above the base, an earlier line of this import; else an account from before.
+  func importAccount(_ a: Account, line: Int) throws(StoreError) -> ImportOutcome {
+    let base: Int64
+    let s: Statement
+    if let importBase, let importStatement {
+      (base, s) = (importBase, importStatement)
+    } else {
+      base = try first("SELECT coalesce(max(rowid), 0) FROM users") { $0.int(0) } ?? 0
+      s = try db.prepare(
+        """
+        INSERT OR IGNORE INTO users (rowid, \(Self.accountColumns))
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+          ?19, ?20)
+        """)
+      (importBase, importStatement) = (base, s)
+    }
+    defer { s.reset() }
+    // The columns of `accountColumns`, at `?2`…`?20`, bound one by one: a time is formatted
+    // once per distinct instant of the import (`importTime`), an absent field left NULL.
+    try s.bind(.integer(base + Int64(line)), at: 1)
+    try s.bind(.text(a.id), at: 2)
+    try s.bind(.text(a.email), at: 3)
+    if let hash = a.passwordHash { try s.bind(.text(hash), at: 4) }
+    let times: [(Instant?, Int32)] = [
+      (a.createdAt, 6), (a.updatedAt, 7), (a.disabledAt, 8), (a.lockedUntil, 10),
+      (a.lastLoginAt, 11), (a.securityChangedAt, 14), (a.validFrom, 15), (a.expiresAt, 16),
+      (a.mustResetAt, 17), (a.pendingEmailAt, 20),
+    ]
+    if let activated = a.activatedAt { try s.bind(importTime(activated, activation: true), at: 5) }
+    for case (let t?, let at) in times { try s.bind(importTime(t, activation: false), at: at) }
+    try s.bind(.integer(Int64(a.failedLogins)), at: 9)
+    try s.bind(.integer(a.passwordGenerated ? 1 : 0), at: 12)
+    if let stamp = a.stamp { try s.bind(.text(stamp), at: 13) }
+    if let reason = a.mustResetReason { try s.bind(.text(reason), at: 18) }
+    if let pending = a.pendingEmail { try s.bind(.text(pending), at: 19) }
+    while try s.step() {}
+    if db.changes == 1 { return .added }
+    guard
+      let rowid = try first(
+        "SELECT rowid FROM users WHERE email = ?1 COLLATE NOCASE", [.text(a.email)], { $0.int(0) })
+    else {
+      throw .engine(
+        kind: .constraint,
+        message: "a new account id was drawn twice (line \(line)); nothing imported, run it again")
+    }
+    return rowid > base ? .repeated(line: Int(rowid - base)) : .existing
+  }
+
+  /// The stored text of an imported time (`StoredTime`; an activation in the original app's
+  /// form), remembered: an import's rows share a few instants (its own time in `updated_at`,
+  /// a file's dates), and formatting one is most of what binding a row costs.
+  func importTime(_ instant: Instant, activation: Bool) -> SQLValue {
+    let key = instant.seconds &* 2 &+ (activation ? 1 : 0)
+    if let text = importTimes[key] { return .text(text) }
+    let value =
+      activation
+      ? StoredTime.activationValue(instant, keeping: nil) : StoredTime.value(instant)
+    if importTimes.count >= 4096 { importTimes.removeAll(keepingCapacity: true) }
+    if case .text(let text) = value { importTimes[key] = text }
+    return value
+  }
+
   /// A time field the account's row already holds in another form that names the same instant
   /// (the original app's `activated_at`) is written back as it was. A password hash the
   /// original app stored as a BLOB (python bcrypt's `hashpw` returns bytes) stays a BLOB when
@@ -184,6 +248,63 @@ extension SQLiteTransaction {
       sql, values,
       columns: ["id", "email", "status", "created_at", "activated_at", "last_login_at"])
   }
+
+  /// Each count is one index: the small partial indexes of disabled, expired, not yet valid,
+  /// locked and must-reset accounts (each status's set ranked as `Account.status` ranks it), the
+  /// covering partial index of unconfirmed ones, and the email index for the total (SQLite
+  /// counts its entries without reading rows). Active is what is left.
+  func accountCounts(now: Instant, unconfirmedBefore: Instant) throws(StoreError)
+    -> AccountCounts
+  {
+    let q = Self.accountCountSQL
+    let at: [SQLValue] = [StoredTime.value(now)]
+    func count(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int {
+      try first(sql, values) { Int($0.int(0)) } ?? 0
+    }
+    var shadowed = try count(q.unconfirmedRankedHigher[0])
+    for sql in q.unconfirmedRankedHigher.dropFirst() { shadowed += try count(sql, at) }
+    return AccountCounts(
+      total: try count(q.total), disabled: try count(q.disabled),
+      expired: try count(q.expired, at), notYetValid: try count(q.notYetValid, at),
+      locked: try count(q.locked, at), unconfirmedAll: try count(q.unconfirmed),
+      unconfirmedRankedHigher: shadowed, mustReset: try count(q.mustReset, at),
+      unconfirmedBeforeCutoff: try count(
+        q.unconfirmedBefore, [StoredTime.value(unconfirmedBefore)]))
+  }
+
+  /// The conditions of the statuses ranked before unconfirmed, `?1` the time.
+  static let countConditions = (
+    expired: "expires_at IS NOT NULL AND expires_at <= ?1",
+    notYetValid: "valid_from IS NOT NULL AND valid_from > ?1",
+    locked: "locked_until IS NOT NULL AND locked_until > ?1"
+  )
+
+  /// The counts of `accountCounts`, named for their query-plan test: each a range or a scan
+  /// of an index, never of the table.
+  static let accountCountSQL = {
+    let c = countConditions
+    let open = "disabled_at IS NULL AND NOT (\(c.expired))"
+    let unlocked = "\(open) AND NOT (\(c.notYetValid)) AND NOT (\(c.locked))"
+    let disabled = "SELECT count(*) FROM users WHERE disabled_at IS NOT NULL"
+    let expired = "SELECT count(*) FROM users WHERE \(c.expired) AND disabled_at IS NULL"
+    let notYetValid = "SELECT count(*) FROM users WHERE \(c.notYetValid) AND \(open)"
+    let locked =
+      "SELECT count(*) FROM users WHERE \(c.locked) AND \(open) AND NOT (\(c.notYetValid))"
+    return (
+      total: "SELECT count(*) FROM users INDEXED BY users_email",
+      disabled: disabled, expired: expired, notYetValid: notYetValid, locked: locked,
+      unconfirmed: "SELECT count(*) FROM users WHERE activated_at IS NULL",
+      // Disabled first (no time to bind), then the three that take the time as `?1`.
+      unconfirmedRankedHigher: [disabled, expired, notYetValid, locked].map {
+        $0 + " AND activated_at IS NULL"
+      },
+      mustReset: """
+      SELECT count(*) FROM users WHERE must_reset_at IS NOT NULL \
+      AND activated_at IS NOT NULL AND \(unlocked)
+      """,
+      unconfirmedBefore: "SELECT count(*) FROM users WHERE \(unconfirmedBefore)"
+    )
+  }()
 
   func eachAccount(_ body: (Account) throws -> Void) throws {
     let s = try db.prepare("SELECT \(Self.accountColumns) FROM users ORDER BY rowid")

@@ -75,6 +75,60 @@ extension SQLiteTransaction {
     } ?? 0
   }
 
+  static let finishedBefore = "status IN ('sent', 'suppressed', 'failed') AND created_at < ?1"
+
+  func finishedMessageCount(before cutoff: Instant) throws(StoreError) -> Int {
+    try first(
+      "SELECT count(*) FROM outbox WHERE \(Self.finishedBefore)", [StoredTime.value(cutoff)]
+    ) {
+      Int($0.int(0))
+    } ?? 0
+  }
+
+  /// The oldest first by id (ids grow with time), a batch at a time.
+  func deleteFinishedMessages(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+    try run(
+      """
+      DELETE FROM outbox WHERE id IN (
+        SELECT id FROM outbox WHERE \(Self.finishedBefore) ORDER BY id LIMIT ?2)
+      """, [StoredTime.value(cutoff), .integer(Int64(limit))])
+  }
+
+  /// The counts of `outboxSummary`, over the `outbox_due (status, next_attempt_at)` index
+  /// (named for their query-plan test).
+  static let outboxSummarySQL = (
+    waiting: """
+    SELECT count(*), coalesce(sum(next_attempt_at > ?1), 0), min(created_at)
+    FROM outbox WHERE status = 'queued'
+    """,
+    failed: "SELECT count(*) FROM outbox WHERE status = 'failed'"
+  )
+
+  func outboxSummary(now: Instant) throws(StoreError) -> OutboxSummary {
+    let waiting =
+      try first(Self.outboxSummarySQL.waiting, [StoredTime.value(now)]) {
+        (Int($0.int(0)), Int($0.int(1)), $0.optionalInstant(2))
+      } ?? (0, 0, nil)
+    let failed = try first(Self.outboxSummarySQL.failed) { Int($0.int(0)) } ?? 0
+    return OutboxSummary(
+      due: waiting.0 - waiting.1, deferred: waiting.1, failed: failed, oldestWaitingAt: waiting.2)
+  }
+
+  static let ofPerson = "user_id = ?1 OR recipient = ?2 COLLATE NOCASE"
+
+  func messageHistory(userID: String, recipient: String) throws(StoreError) -> [OutboxItem] {
+    try all(
+      """
+      SELECT id, user_id, kind, recipient, subject, NULL, message_id, status, attempts,
+        last_error, created_at, next_attempt_at, channel
+      FROM outbox WHERE \(Self.ofPerson) ORDER BY id
+      """, [.text(userID), .text(recipient)], Self.item)
+  }
+
+  func deleteMessages(userID: String, recipient: String) throws(StoreError) -> Int {
+    try run("DELETE FROM outbox WHERE \(Self.ofPerson)", [.text(userID), .text(recipient)])
+  }
+
   func markSent(id: Int64, at: Instant) throws(StoreError) {
     try run(
       """

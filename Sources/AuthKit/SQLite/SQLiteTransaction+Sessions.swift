@@ -45,6 +45,20 @@ extension SQLiteTransaction {
     try run("DELETE FROM sessions WHERE \(Self.endedBefore)", [StoredTime.value(cutoff)])
   }
 
+  func deleteEndedSessions(before cutoff: Instant, limit: Int) throws(StoreError) -> Int {
+    try run(
+      """
+      DELETE FROM sessions WHERE rowid IN (
+        SELECT rowid FROM sessions WHERE \(Self.endedBefore) LIMIT ?2)
+      """, [StoredTime.value(cutoff), .integer(Int64(limit))])
+  }
+
+  func sessions(userID: String) throws(StoreError) -> [Session] {
+    try all(
+      "SELECT \(Self.sessionColumns) FROM sessions WHERE user_id = ?1 ORDER BY created_at, rowid",
+      [.text(userID)], Self.session)
+  }
+
   @discardableResult
   func revokeSession(id: String, at: Instant, reason: String) throws(StoreError) -> Bool {
     try revoke(where: "id", id, at: at, reason: reason) == 1

@@ -4,6 +4,13 @@
 final class SQLiteTransaction: StoreTransaction {
   let db: Connection
   private var cache: [String: Statement] = [:]
+  /// The largest `users` rowid before this transaction's first `importAccount`: rows it adds
+  /// get `importBase + line`, so a repeated email tells the line of its first record.
+  var importBase: Int64?
+  /// `importAccount`'s INSERT, kept at hand (it runs once a row).
+  var importStatement: Statement?
+  /// `importTime`'s texts by instant (twice its seconds, plus one for an activation's form).
+  var importTimes: [Int64: String] = [:]
 
   init(_ db: Connection) { self.db = db }
 

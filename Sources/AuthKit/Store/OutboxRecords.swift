@@ -27,6 +27,20 @@ public protocol OutboxRecords {
   func markSuppressed(id: Int64, at: Instant) throws(StoreError)
   /// A temporary failure: stays queued, next attempt at `next`.
   func markDeferred(id: Int64, error: String, next: Instant) throws(StoreError)
+  /// Sent, suppressed and failed messages queued before `cutoff` (what a prune removes).
+  func finishedMessageCount(before cutoff: Instant) throws(StoreError) -> Int
+  /// Deletes at most `limit` of the oldest sent, suppressed and failed messages queued before
+  /// `cutoff`; queued ones stay whatever their age. Returns how many.
+  func deleteFinishedMessages(before cutoff: Instant, limit: Int) throws(StoreError) -> Int
+  /// Messages waiting (due and deferred at `now`), failed, and when the oldest waiting one was
+  /// queued.
+  func outboxSummary(now: Instant) throws(StoreError) -> OutboxSummary
+  /// The messages of the account `userID` or to `recipient` (without case), oldest first,
+  /// without their bodies: what an access request is told.
+  func messageHistory(userID: String, recipient: String) throws(StoreError) -> [OutboxItem]
+  /// Erasure: deletes every message of the account `userID` or to `recipient` (without case);
+  /// returns how many.
+  func deleteMessages(userID: String, recipient: String) throws(StoreError) -> Int
   /// A permanent failure (5xx, or the last attempt): kept with its recipient, subject and the
   /// server's reply, its body forgotten (it will never be sent).
   func markFailed(id: Int64, error: String) throws(StoreError)

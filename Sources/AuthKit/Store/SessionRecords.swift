@@ -19,4 +19,8 @@ public protocol SessionRecords {
   func endedSessionCount(before cutoff: Instant) throws(StoreError) -> Int
   /// Deletes the rows of sessions that ended before `cutoff`; returns how many.
   func deleteEndedSessions(before cutoff: Instant) throws(StoreError) -> Int
+  /// Deletes at most `limit` rows of sessions that ended before `cutoff`; returns how many.
+  func deleteEndedSessions(before cutoff: Instant, limit: Int) throws(StoreError) -> Int
+  /// Every session row of an account (live and ended), oldest first.
+  func sessions(userID: String) throws(StoreError) -> [Session]
 }

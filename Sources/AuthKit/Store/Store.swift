@@ -28,9 +28,34 @@ public protocol Store: AnyObject {
   /// its start), never appended to from one run to the next.
   func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
-  /// `write` for a change of many rows (an import): the adapter may size its caches for it.
+  /// `write` for a change of many rows (an import): the adapter may size its caches for it,
+  /// within a bounded memory (issue 17: an import's peak RSS stays under 64 MiB).
   func bulkWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 
+  /// `write` for one batch of a long job (`authctl prune`), with how long the write lock was
+  /// held — from taking it to the commit releasing it, not counting housekeeping after that
+  /// blocks no one — so the job can size its batches to keep others' waits short.
+  func timedWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> (
+    value: T, held: Duration
+  )
+
+  /// `write` for an erasure (`users delete --forget`): what it deletes or overwrites is not
+  /// left readable in the store's files (SQLite: zeroed pages, then the WAL checkpointed and
+  /// emptied). Returns the body's value and whether older copies may still be held for a
+  /// while by a reader that was open at the time (then the next checkpoint removes them).
+  func eraseWrite<T>(_ body: (any StoreTransaction) throws -> T) throws -> (
+    value: T, complete: Bool
+  )
+
+  // MARK: Operations on the whole store
+
+  /// A consistent copy of the store at `path` while others go on using it, created 0600 (a
+  /// file at `path` is replaced atomically), checked before it is kept. A store that has no
+  /// file to copy (a server) throws `StoreErrorKind.unsupported`, naming its own tool.
+  func backup(to path: String) throws -> StoreBackup
+
+  /// The space the store takes: the database and, for SQLite, its write-ahead log.
+  func storageSize() throws -> StoreSize
   // MARK: Delivery claims
 
   /// Claims the outbox messages `ids` for delivery by this process and returns those it now

@@ -34,7 +34,8 @@ public enum StoreErrorKind: Sendable, Equatable {
   /// The database server refused the credentials.
   case authentication
   /// This build or this server cannot serve the store (a binary built without PostgreSQL, a
-  /// server older than the oldest supported).
+  /// server older than the oldest supported), or the operation does not exist for this store
+  /// (a file backup of a database server): the message names what to use instead.
   case unsupported
   /// Anything else: a bug or an engine failure not foreseen.
   case other

@@ -80,4 +80,12 @@ public final class AtomicFile {
       )
     }
   }
+
+  /// Writes `bytes` to `path` with `mode` at once: a missing folder or a refused create is
+  /// `FlowError.cannotCreate` (73), a failed write `.io` (74).
+  public static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws(FlowError) {
+    let file = try AtomicFile(path: path, mode: mode)
+    try file.write(bytes)
+    try file.commit()
+  }
 }

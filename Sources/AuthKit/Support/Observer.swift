@@ -23,8 +23,16 @@ public protocol Observer: Sendable {
 public protocol ProgressDisplay: AnyObject {
   /// `done` items are finished.
   func update(_ done: Int)
+  /// `rows` are done, of an input of unknown count of which `fraction` (0…1) is read: a
+  /// display may show the rate and the time left (an import).
+  func update(rows: Int, fraction: Double?)
   /// The work is under way, in one step (a purge is one DELETE).
   func working()
   /// The work is over: whatever was shown goes.
   func finish()
+}
+
+extension ProgressDisplay {
+  /// By default, the rows alone.
+  public func update(rows: Int, fraction: Double?) { update(rows) }
 }

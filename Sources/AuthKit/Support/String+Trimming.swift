@@ -16,6 +16,12 @@ extension StringProtocol {
   /// a blank followed by a combining mark is one Character, and its blank must still go.
   public func trimming(_ blanks: Set<Unicode.Scalar>) -> String {
     let scalars = unicodeScalars
+    // Nothing to trim (the common case: an address of an import): no scalar-by-scalar copy.
+    if let head = scalars.first, let tail = scalars.last, !blanks.contains(head),
+      !blanks.contains(tail)
+    {
+      return String(self)
+    }
     guard let first = scalars.firstIndex(where: { !blanks.contains($0) }) else { return "" }
     let last = scalars.lastIndex(where: { !blanks.contains($0) })!
     return String(String.UnicodeScalarView(scalars[first...last]))

@@ -1,10 +1,11 @@
 import AuthKit
 
 /// `authctl sessions prune [--older-than DURATION] [--dry-run]`: deletes the rows of sessions
-/// that ended (revoked or expired) more than DURATION ago, 30 days by default.
+/// that ended (revoked or expired) more than DURATION ago, `AUTHCTL_SESSION_RETENTION` (30
+/// days) by default.
 func runSessionsPrune(_ ctx: Context) throws {
   let inv = ctx.invocation
-  var age = SessionPrune.defaultAge
+  var age = ctx.retention.sessions
   if let text = inv.value(.olderThan) {
     guard let seconds = DurationText.parse(text) else {
       throw UsageError(

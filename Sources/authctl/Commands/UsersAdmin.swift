@@ -43,22 +43,42 @@ private func adminChange(
   }
 }
 
-/// `users delete EMAIL [--yes]`: asks on a terminal; without one `--yes` is required.
+/// `users delete EMAIL [--yes] [--forget]`: asks on a terminal; without one `--yes` is
+/// required. `--forget` erases the address from the audit log and the outbox too (`Erasure`).
 func runUsersDelete(_ ctx: Context) throws {
+  let forget = ctx.invocation.flag(.forget)
   let flows = try ctx.adminFlows()
   let key = ctx.invocation.arguments[0]
-  let admin = Admin(flows)
   if !ctx.invocation.flag(.yes) {
     let account = try flows.store.read { try Accounts.lookup($0, key) }
     guard Prompt.isInteractive else {
       throw UsageError("refusing to delete \(account.email) without a terminal to ask; add --yes.")
     }
-    guard try Prompt.confirm("Delete the account \(account.email), its sessions and mail?")
+    let what =
+      forget
+      ? ", its sessions and mail, and erase its address from the log" : ", its sessions and mail"
+    guard try Prompt.confirm("Delete the account \(account.email)\(what)?")
     else {
       throw FlowError.refused("not deleted")
     }
   }
-  let gone = try admin.delete(key)
+  if forget {
+    let r = try Erasure(flows).forget(key)
+    ctx.out.line(
+      "deleted and erased \(r.email): \(r.auditEvents) audit event(s) now name \(r.pseudonym), \(r.messages) message(s) removed"
+    )
+    if !r.complete && ctx.settings.database.isPostgres {
+      ctx.diagnostics.warn(
+        "PostgreSQL keeps the bytes of the old row versions in its data files until their space is reused, and in its write-ahead log and any archive or base backup until recycled; VACUUM ran ('VACUUM FULL audit, outbox' rewrites the tables)"
+      )
+    } else if !r.complete {
+      ctx.diagnostics.warn(
+        "another process was reading the database: older copies of the erased rows stay in its write-ahead log until the next checkpoint"
+      )
+    }
+    return
+  }
+  let gone = try Admin(flows).delete(key)
   ctx.out.line("deleted \(gone.email)")
 }
 

@@ -1,0 +1,25 @@
+/// Text of audit rows, the same for every store.
+enum AuditText {
+  /// `text` with every occurrence of `address` (compared without ASCII case) replaced by
+  /// `[erased]` (an erasure, `AuditRecords.pseudonymiseAuditEvents`).
+  static func erase(_ address: String, from text: String) -> String {
+    let needle = Array(address.utf8)
+    let bytes = Array(text.utf8)
+    guard !needle.isEmpty, bytes.count >= needle.count else { return text }
+    func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
+    var out: [UInt8] = []
+    var i = 0
+    while i < bytes.count {
+      if i + needle.count <= bytes.count,
+        (0..<needle.count).allSatisfy({ lower(bytes[i + $0]) == needle[$0] })
+      {
+        out += Array("[erased]".utf8)
+        i += needle.count
+      } else {
+        out.append(bytes[i])
+        i += 1
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
