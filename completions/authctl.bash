@@ -37,6 +37,8 @@ _authctl_command_opts() {
         'outbox queue') echo '--format' ;;
         'outbox flush') echo '--all' ;;
         'mail show') echo '--last --to' ;;
+        'hooks queue') echo '--format' ;;
+        'hooks flush') echo '--all' ;;
         'db copy') echo '--from --to' ;;
         log) echo '--user --event --since --failed --format' ;;
         config) echo '--format' ;;
@@ -77,6 +79,7 @@ _authctl_takes_value() {
             'mail queue:--format' | \
             'outbox queue:--format' | \
             'mail show:--to' | \
+            'hooks queue:--format' | \
             'db copy:--from' | \
             'db copy:--to' | \
             log:--user | \
@@ -117,6 +120,7 @@ _authctl_value() {
         stats:--output) _authctl_files ;;
         'mail queue:--format') _authctl_words 'table json' ;;
         'outbox queue:--format') _authctl_words 'table json' ;;
+        'hooks queue:--format') _authctl_words 'table json' ;;
         'db copy:--from') _authctl_files ;;
         'db copy:--to') _authctl_files ;;
         log:--format) _authctl_words 'table json jsonl' ;;
@@ -188,7 +192,7 @@ _authctl() {
                     cmd=$w
                 elif ((${#positional[@]} == 2)); then
                     case $cmd in
-                        email | users | sessions | mail | outbox | telegram | db) cmd="$cmd $w" ;;
+                        email | users | sessions | mail | outbox | hooks | telegram | db) cmd="$cmd $w" ;;
                     esac
                 fi
                 ;;
@@ -209,17 +213,18 @@ _authctl() {
     fi
 
     case $cmd in
-        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion help' ;;
+        '') _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox hooks telegram db log config completion help' ;;
         email) ((nargs == 0)) && _authctl_words 'change' ;;
         users) ((nargs == 0)) && _authctl_words 'list show confirm disable enable unlock set-password set-email expire valid-from require-reset delete purge import export' ;;
         sessions) ((nargs == 0)) && _authctl_words 'prune' ;;
         mail) ((nargs == 0)) && _authctl_words 'queue flush test show' ;;
         outbox) ((nargs == 0)) && _authctl_words 'queue flush' ;;
+        hooks) ((nargs == 0)) && _authctl_words 'queue flush' ;;
         telegram) ((nargs == 0)) && _authctl_words 'link poll unlink prefer' ;;
         db) ((nargs == 0)) && _authctl_words 'copy' ;;
         help)
             if ((nargs == 0)); then
-                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion'
+                _authctl_words 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox hooks telegram db log config completion'
             elif ((nargs == 1)) && [[ ${positional[1]} == email ]]; then
                 _authctl_words 'change'
             elif ((nargs == 1)) && [[ ${positional[1]} == users ]]; then
@@ -229,6 +234,8 @@ _authctl() {
             elif ((nargs == 1)) && [[ ${positional[1]} == mail ]]; then
                 _authctl_words 'queue flush test show'
             elif ((nargs == 1)) && [[ ${positional[1]} == outbox ]]; then
+                _authctl_words 'queue flush'
+            elif ((nargs == 1)) && [[ ${positional[1]} == hooks ]]; then
                 _authctl_words 'queue flush'
             elif ((nargs == 1)) && [[ ${positional[1]} == telegram ]]; then
                 _authctl_words 'link poll unlink prefer'

@@ -37,6 +37,7 @@ function __authctl_takes_value
             'mail queue:--format' \
             'outbox queue:--format' \
             'mail show:--to' \
+            'hooks queue:--format' \
             'db copy:--from' \
             'db copy:--to' \
             'log:--user' \
@@ -69,7 +70,7 @@ function __authctl_positional
                 set n (math $n + 1)
                 if test $n -eq 1
                     set cmd $w
-                else if test $n -eq 2; and contains -- $cmd email users sessions mail outbox telegram db
+                else if test $n -eq 2; and contains -- $cmd email users sessions mail outbox hooks telegram db
                     set cmd "$cmd $w"
                 end
                 echo $w
@@ -82,7 +83,7 @@ function __authctl_command
     set -l path (__authctl_positional)
     if test (count $path) -eq 0
         echo ''
-    else if contains -- $path[1] email users sessions mail outbox telegram db help; and test (count $path) -ge 2
+    else if contains -- $path[1] email users sessions mail outbox hooks telegram db help; and test (count $path) -ge 2
         echo "$path[1] $path[2]"
     else
         echo $path[1]
@@ -133,6 +134,7 @@ complete -c authctl -n $__authctl_top -a backup -d 'copy the database consistent
 complete -c authctl -n $__authctl_top -a restore -d 'put a backup in place of the database (refused while it is in use)'
 complete -c authctl -n $__authctl_top -a mail -d 'the mail outbox and the local mailbox'
 complete -c authctl -n $__authctl_top -a outbox -d 'queued messages of every channel (mail and Telegram)'
+complete -c authctl -n $__authctl_top -a hooks -d 'the audit events queued for the hook program (AUTHCTL_HOOK)'
 complete -c authctl -n $__authctl_top -a telegram -d 'codes and notices through a Telegram bot'
 complete -c authctl -n $__authctl_top -a db -d 'move the database between stores'
 complete -c authctl -n $__authctl_top -a log -d 'show audit events'
@@ -142,7 +144,7 @@ complete -c authctl -n $__authctl_top -a help -d 'show help for a command'
 
 # help COMMAND
 complete -c authctl -n "__authctl_using help; and test (__authctl_nargs) -eq 0" \
-    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox telegram db log config completion'
+    -a 'register confirm recover reset login whoami logout passwd check checkpassword email migrate users sessions prune stats backup restore mail outbox hooks telegram db log config completion'
 complete -c authctl -n "__authctl_using 'help email'; and test (__authctl_nargs) -eq 0" \
     -a 'change'
 complete -c authctl -n "__authctl_using 'help users'; and test (__authctl_nargs) -eq 0" \
@@ -152,6 +154,8 @@ complete -c authctl -n "__authctl_using 'help sessions'; and test (__authctl_nar
 complete -c authctl -n "__authctl_using 'help mail'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush test show'
 complete -c authctl -n "__authctl_using 'help outbox'; and test (__authctl_nargs) -eq 0" \
+    -a 'queue flush'
+complete -c authctl -n "__authctl_using 'help hooks'; and test (__authctl_nargs) -eq 0" \
     -a 'queue flush'
 complete -c authctl -n "__authctl_using 'help telegram'; and test (__authctl_nargs) -eq 0" \
     -a 'link poll unlink prefer'
@@ -190,6 +194,10 @@ complete -c authctl -n "__authctl_using mail" -a show -d 'print a message from t
 # outbox COMMAND
 complete -c authctl -n "__authctl_using outbox" -a queue -d 'list queued and failed messages of every channel (mail queue)'
 complete -c authctl -n "__authctl_using outbox" -a flush -d 'deliver queued messages of every channel that are due (mail flush)'
+
+# hooks COMMAND
+complete -c authctl -n "__authctl_using hooks" -a queue -d 'list hook events waiting for AUTHCTL_HOOK, and those it gave up on'
+complete -c authctl -n "__authctl_using hooks" -a flush -d 'run AUTHCTL_HOOK once per queued audit event that is due'
 
 # telegram COMMAND
 complete -c authctl -n "__authctl_using telegram" -a link -d 'link the logged-in account to a Telegram chat (prints a t.me link)'
@@ -339,6 +347,12 @@ complete -c authctl -n "__authctl_using 'outbox flush'" -l all -d 'deliver every
 # mail show
 complete -c authctl -n "__authctl_using 'mail show'" -l last -d 'the newest message (the default)'
 complete -c authctl -n "__authctl_using 'mail show'" -l to -x -d 'the newest message to EMAIL'
+
+# hooks queue
+complete -c authctl -n "__authctl_using 'hooks queue'" -l format -x -a 'table json' -d 'output format: table, json (default table)'
+
+# hooks flush
+complete -c authctl -n "__authctl_using 'hooks flush'" -l all -d 'run every queued event, backoff or not'
 
 # telegram prefer
 complete -c authctl -n "__authctl_using 'telegram prefer'; and test (__authctl_nargs) -eq 0" -a 'on off' -d 'on: passwd and reset codes go to Telegram, the mail says so; off: codes by mail'

@@ -354,6 +354,19 @@ let commands: [CommandSpec] = [
       .value(.to, "the newest message to EMAIL"),
     ], run: runMailShow),
   CommandSpec(
+    "hooks queue", "list hook events waiting for AUTHCTL_HOOK, and those it gave up on",
+    options: [.format(["table", "json"])], run: runHooksQueue),
+  CommandSpec(
+    "hooks flush", "run AUTHCTL_HOOK once per queued audit event that is due",
+    options: [.flag(.all, "run every queued event, backoff or not")],
+    details: """
+      Each event goes to the program as one JSON object on stdin, oldest first and in order
+      per account. Exit 0 marks it delivered; any other exit, a signal or AUTHCTL_HOOK_TIMEOUT
+      defers it with the outbox's backoff, and the tenth failed attempt gives it up. authctl
+      also runs this after each command when AUTHCTL_HOOK is set. Exit 75 when events still
+      wait for their retry time.
+      """, run: runHooksFlush),
+  CommandSpec(
     "telegram link", "link the logged-in account to a Telegram chat (prints a t.me link)",
     details: """
       Prints https://t.me/BOT?start=NONCE (and a QR code of it on a terminal). Open it in
@@ -428,6 +441,7 @@ let commandGroups: [String: String] = [
   "mail": "the mail outbox and the local mailbox",
   "outbox": "queued messages of every channel (mail and Telegram)",
   "db": "move the database between stores",
+  "hooks": "the audit events queued for the hook program (AUTHCTL_HOOK)",
   "email": "the logged-in account's address",
   "telegram": "codes and notices through a Telegram bot",
 ]

@@ -17,6 +17,8 @@ struct Context {
   /// Notices, warnings, progress and the SMTP transcript, on stderr.
   let diagnostics: Diagnostics
   let clock = Clock.system
+  /// The flows' contexts the command made, for the hook run after it.
+  let opened = OpenedStore()
 
   init(
     _ invocation: Invocation, environment: [String: String], out: Output,
@@ -132,6 +134,7 @@ struct Context {
       _ = try ctx.keys
     }
     ctx.deliveries = { report($0) }
+    if runsHooksAfter { opened.contexts.append(ctx) }
     if settings.jwtSecret == nil && !checks { warnIfSecretReadable(store) }
     // The cost warning where new hashes are made.
     let hashing: Set<String> = ["register", "reset", "passwd", "users set-password"]
@@ -156,6 +159,7 @@ struct Context {
       store: create ? openOrCreateDatabase() : openDatabase(), settings: settings, clock: clock,
       observer: diagnostics)
     ctx.deliveries = { report($0) }
+    if runsHooksAfter { opened.contexts.append(ctx) }
     return ctx
   }
 

@@ -12,9 +12,19 @@ import AuthKit
 
 @MainActor func main() -> Int32 {
   signal(SIGPIPE, SIG_IGN)
-  let arguments = Array(CommandLine.arguments.dropFirst())
   let out = Output(fd: 1)
-  defer { out.flush() }
+  var ran: Context?
+  let status = command(out, &ran)
+  out.flush()
+  // The hook runs after the command, done or refused (a refusal is an event too), once its
+  // result and error are out; its problems are warnings, never the command's status.
+  ran?.flushHooksAfterCommand()
+  return status
+}
+
+/// Parses the command line and runs the command; its exit status.
+@MainActor func command(_ out: Output, _ ran: inout Context?) -> Int32 {
+  let arguments = Array(CommandLine.arguments.dropFirst())
   do {
     // Before anything is read: no core file and no ptrace by the user's other processes for
     // the life of any command, since most hold a password or a secret at some point.
@@ -35,6 +45,7 @@ import AuthKit
     let context = try Context(
       inv, environment: ProcessInfo.processInfo.environment, out: out,
       diagnostics: Diagnostics(quiet: inv.flag(.quiet)))
+    ran = context
     try spec.run(context)
     return 0
   } catch let quiet as QuietExit {

@@ -60,7 +60,8 @@ import Testing
     try expectUsage(["pugre"], "unknown command 'pugre'. Did you mean 'authctl users purge'?")
     try expectUsage(
       ["users", "flush"],
-      "unknown users command 'flush'. Did you mean 'authctl mail flush' or 'authctl outbox flush'?")
+      "unknown users command 'flush'. Did you mean 'authctl mail flush' or 'authctl outbox flush' or 'authctl hooks flush'?"
+    )
     try expectUsage(
       ["mail", "purge"], "unknown mail command 'purge'. Did you mean 'authctl users purge'?")
   }

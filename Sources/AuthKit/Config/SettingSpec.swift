@@ -123,6 +123,12 @@ public struct SettingSpec: Sendable {
       kind: .path),
     .duration(
       "AUTHCTL_HTTP_TIMEOUT", \.httpTimeout, default: "10s", "timeout of each HTTPS request"),
+    .program(
+      "AUTHCTL_HOOK", \.hookProgram,
+      "a program run once per audit event with the event as JSON on stdin (hooks flush)"),
+    .duration(
+      "AUTHCTL_HOOK_TIMEOUT", \.hookTimeout, default: "10s",
+      "how long one run of AUTHCTL_HOOK may take before its process group is killed"),
     .duration(
       "AUTHCTL_AUDIT_RETENTION", \.auditRetention, default: "365d",
       "audit events older than this go at 'authctl prune'"),
@@ -180,6 +186,24 @@ extension SettingSpec {
   ) -> SettingSpec {
     SettingSpec(name, kind, `default`, summary, field) { s, text in
       s[keyPath: field] = text.isEmpty ? `default` : text
+      return nil
+    }
+  }
+
+  /// A program's absolute path (`kind` `.path`); unset or empty is nil. A relative path
+  /// would name another program in each folder authctl runs in: refused.
+  static func program(
+    _ name: String, _ field: WritableKeyPath<Settings, String?> & Sendable, _ summary: String
+  ) -> SettingSpec {
+    SettingSpec(name, .path, nil, summary, field) { s, text in
+      guard !text.isEmpty else {
+        s[keyPath: field] = nil
+        return nil
+      }
+      guard text.hasPrefix("/") else {
+        return "'\(EmailAddress.printable(text))' is not an absolute path"
+      }
+      s[keyPath: field] = text
       return nil
     }
   }

@@ -103,6 +103,12 @@ public struct Settings: Sendable {
   /// `TELEGRAM_API_URL`: the Bot API's base (`https://api.telegram.org`).
   public internal(set) var telegramAPIURL = Settings.telegramDefaultAPI
 
+  /// `AUTHCTL_HOOK`: the program every audit event is handed to (issue 15); nil: no events
+  /// are queued for it.
+  public internal(set) var hookProgram: String?
+  /// `AUTHCTL_HOOK_TIMEOUT`: how long one run of the hook program may take.
+  public internal(set) var hookTimeout = Duration.zero
+
   init() {}
 
   static let telegramDefaultAPI = HTTPSAddress(host: "api.telegram.org", port: 443, target: "/")

@@ -41,7 +41,9 @@ public struct Erasure {
         let messages = try tx.deleteMessages(userID: a.id, recipient: a.email)
         let events = try tx.pseudonymiseAuditEvents(
           userID: a.id, email: a.email, pseudonym: pseudonym)
-        try tx.record(
+        _ = try tx.pseudonymiseHookEvents(userID: a.id, email: a.email, pseudonym: pseudonym)
+        try run.audit(
+          tx,
           AuditEvent(
             at: ctx.now(), event: run.event, userID: pseudonym,
             detail: "account deleted and erased: \(events) audit event(s) pseudonymised, "

@@ -86,6 +86,17 @@ public final class FlowContext {
 
   public func now() -> Instant { clock.now() }
 
+  /// True when audit events are queued for the hook program (`AUTHCTL_HOOK` is set).
+  public var hooks: Bool { settings.hookProgram != nil }
+
+  /// Hook events the flows (and the outbox's delivery) queued through this context — a
+  /// count of writes, so a transaction the store ran again counts twice. The CLI runs the
+  /// hook after a command only when some were queued: a read-only question stays one.
+  public internal(set) var hookEventsQueued = 0
+
+  /// True when this context's work queued a hook event.
+  public var queuedHookEvents: Bool { hookEventsQueued + outbox.hookEventsQueued > 0 }
+
   /// A password a person chose, checked against the rules (`PasswordPolicy`) and then the
   /// breach corpora (`BreachCheck`); its NFC form, or the refusal (65, or 75/78 when the
   /// breach check cannot be made). Runs before any write lock is taken.

@@ -10,6 +10,8 @@
 /// - A refusal is recorded by the kernel alone, whatever its error type (`FlowError`,
 ///   `TokenError`, the flood guard's `MailError`, …): an error that leaves the run rolls its
 ///   transaction back and is recorded as a failed event in its own small transaction.
+/// - Every record goes through `StoreTransaction.audit`: with `AUTHCTL_HOOK` set, the event
+///   is queued for the hook program in the same transaction as its audit row (issue 15).
 /// - `CommitAndRefuse` refuses and keeps what the transaction wrote (a counted wrong code or
 ///   password, a notice mailed to an account's owner): the failed event is recorded in that
 ///   same transaction, the commit happens, the queued mail is delivered, then the error is
@@ -64,7 +66,7 @@ public final class FlowRun {
       do {
         return .success(try body(tx))
       } catch let refusal as CommitAndRefuse {
-        try tx.record(self.failure(refusal.error))
+        try self.audit(tx, self.failure(refusal.error))
         return .failure(refusal.error)
       }
     }
@@ -108,7 +110,8 @@ public final class FlowRun {
   public func succeeded(
     _ tx: any StoreTransaction, _ account: Account?, reason: String? = nil, detail: String? = nil
   ) throws {
-    try tx.record(
+    try audit(
+      tx,
       AuditEvent(
         at: ctx.now(), event: event, userID: account?.id, email: account?.email ?? email,
         ok: true, reason: reason, detail: detail))
@@ -120,10 +123,18 @@ public final class FlowRun {
     _ tx: any StoreTransaction, _ event: String, _ account: Account, ok: Bool, reason: String,
     detail: String? = nil
   ) throws {
-    try tx.record(
+    try audit(
+      tx,
       AuditEvent(
         at: ctx.now(), event: event, userID: account.id, email: account.email, ok: ok,
         reason: reason, detail: detail))
+  }
+
+  /// Records `event` (any event a flow records besides its own outcome: a refused Telegram
+  /// nonce) through the one audit writer, queued for the hook when it is set.
+  public func audit(_ tx: any StoreTransaction, _ event: AuditEvent) throws {
+    try tx.audit(event, hooks: ctx.hooks)
+    if ctx.hooks { ctx.hookEventsQueued += 1 }
   }
 
   /// Delivers what the committed transaction queued, and reports it.
@@ -147,7 +158,7 @@ public final class FlowRun {
   /// the store's own failure. The record is best effort: it never hides the refusal.
   func ended(by error: any Error) {
     if refusalRecorded || !Self.isRefusal(error) { return }
-    _ = try? ctx.store.write { try $0.record(failure(error)) }
+    _ = try? ctx.store.write { try audit($0, failure(error)) }
   }
 
   /// False for bad input (exit 65: the request was malformed, nothing was decided) and for the

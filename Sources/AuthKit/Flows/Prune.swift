@@ -24,7 +24,8 @@ public struct Retention: Sendable, Equatable {
 
 /// What a prune removed (or, dry, would remove) from one table.
 public struct PruneCount: Sendable, Equatable {
-  /// `audit`, `outbox` or `sessions`.
+  /// `audit`, `outbox`, `sessions` or `hooks` (delivered and given-up hook events, kept as long
+  /// as finished mail).
   public var table: String
   public var removed: Int
   /// Records older than this went.
@@ -67,7 +68,7 @@ public struct Prune {
     let now = ctx.now()
     let cutoffs = [
       ("audit", now - retention.audit), ("outbox", now - retention.outbox),
-      ("sessions", now - retention.sessions),
+      ("sessions", now - retention.sessions), ("hooks", now - retention.outbox),
     ]
     if dryRun {
       let counts = try ctx.store.read { tx in
@@ -76,6 +77,7 @@ public struct Prune {
           switch table {
           case "audit": n = try tx.auditEventCount(before: cutoff)
           case "outbox": n = try tx.finishedMessageCount(before: cutoff)
+          case "hooks": n = try tx.finishedHookEventCount(before: cutoff)
           default: n = try tx.endedSessionCount(before: cutoff)
           }
           return PruneCount(table: table, removed: n, cutoff: cutoff)
@@ -99,6 +101,7 @@ public struct Prune {
             switch table {
             case "audit": return try tx.deleteAuditEvents(before: cutoff, limit: size)
             case "outbox": return try tx.deleteFinishedMessages(before: cutoff, limit: size)
+            case "hooks": return try tx.deleteFinishedHookEvents(before: cutoff, limit: size)
             default: return try tx.deleteEndedSessions(before: cutoff, limit: size)
             }
           }

@@ -96,7 +96,8 @@ public struct TelegramLinking {
           switch try Self.match(tx, nonce: nonce, key: key, now: now) {
           case .failure(let why):
             report.refused.append(why.description)
-            try tx.record(
+            try run.audit(
+              tx,
               AuditEvent(
                 at: now, event: "telegram.link", userID: why.userID, email: why.email, ok: false,
                 reason: why.reason, detail: "chat \(chat)"))

@@ -7,6 +7,8 @@ public final class DeliveryRecorder: @unchecked Sendable {
   let store: any Store
   let clock: Clock
   let progress: any ProgressDisplay
+  /// True when audit events are queued for the hook program (`AUTHCTL_HOOK` is set).
+  let hooks: Bool
 
   private struct State {
     var report: DeliveryReport
@@ -18,10 +20,14 @@ public final class DeliveryRecorder: @unchecked Sendable {
   }
   private let state: Mutex<State>
 
-  init(store: any Store, clock: Clock, progress: any ProgressDisplay, report: DeliveryReport) {
+  init(
+    store: any Store, clock: Clock, progress: any ProgressDisplay, report: DeliveryReport,
+    hooks: Bool = false
+  ) {
     self.store = store
     self.clock = clock
     self.progress = progress
+    self.hooks = hooks
     state = Mutex(State(report: report))
   }
 
@@ -116,10 +122,10 @@ public final class DeliveryRecorder: @unchecked Sendable {
   ) throws {
     try store.write { tx in
       try change(tx)
-      try tx.record(
+      try tx.audit(
         AuditEvent(
           at: clock.now(), event: "\(item.channel.rawValue).\(event)", userID: item.userID,
-          email: item.recipient, ok: false, reason: error, detail: item.kind))
+          email: item.recipient, ok: false, reason: error, detail: item.kind), hooks: hooks)
     }
   }
 }

@@ -24,7 +24,9 @@ extension Outbox {
     guard total > 0 else { return report }
     let progress = observer.progress("delivering", total: total)
     defer { progress.finish() }
-    let recorder = DeliveryRecorder(store: store, clock: clock, progress: progress, report: report)
+    let recorder = DeliveryRecorder(
+      store: store, clock: clock, progress: progress, report: report,
+      hooks: settings.hookProgram != nil)
     for (channel, candidates) in byChannel {
       guard let notifier = notifiers[channel] else {
         recorder.unrouted(channel, candidates.count)
@@ -32,7 +34,10 @@ extension Outbox {
       }
       try deliver(store, candidates, notifier, recorder, ids == nil && !all ? now : nil)
     }
-    return recorder.report
+    let done = recorder.report
+    // Each deferral and failure recorded one audit event, queued for the hook when it is set.
+    if settings.hookProgram != nil { hookEventsQueued += done.deferred.count + done.failed.count }
+    return done
   }
 
   /// Hands `candidates` to `notifier` batch by batch. Several flushers (on several hosts)

@@ -7,6 +7,8 @@ public final class Outbox {
   public let notifiers: Notifiers
   /// Hears the progress of a delivery.
   public let observer: any Observer
+  /// Hook events its deliveries' audit records queued (`mail.deferred`, `mail.failed`, …).
+  public internal(set) var hookEventsQueued = 0
 
   public init(settings: Settings, clock: Clock, observer: any Observer, notifiers: Notifiers) {
     self.settings = settings

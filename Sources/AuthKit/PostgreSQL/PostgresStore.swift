@@ -203,6 +203,40 @@
       held.subtract(mine)
     }
 
+    /// The class of the hook events' advisory locks ("hook" in ASCII), as `outboxLockClass`.
+    static let hookLockClass = "1752133483"
+    private var heldHooks: Set<Int64> = []
+
+    /// Hook runs on several hosts share the queue through per-event claims: no run lock.
+    public func lockHookDelivery(wait: Bool) throws(StoreError) -> DeliveryLock? {
+      DeliveryLock()
+    }
+
+    /// A session-level advisory lock per hook event, as `claimMessages`: a killed run's claims
+    /// end with its connection, and its event stays queued.
+    public func claimHookEvents(_ ids: [Int64]) throws(StoreError) -> [Int64] {
+      let wanted = ids.filter { !heldHooks.contains($0) }
+      guard !wanted.isEmpty else { return ids }
+      let r = try connection.query(
+        """
+        SELECT id FROM unnest($1::bigint[]) AS id
+        WHERE pg_try_advisory_lock(\(Self.hookLockClass), (id % 2147483647)::int)
+        """, [Self.array(wanted)])
+      for i in 0..<r.rowCount { heldHooks.insert(r.int(i, 0)) }
+      return ids.filter { heldHooks.contains($0) }
+    }
+
+    public func releaseHookEvents(_ ids: [Int64]) {
+      let mine = ids.filter { heldHooks.contains($0) }
+      guard !mine.isEmpty else { return }
+      _ = try? connection.query(
+        """
+        SELECT pg_advisory_unlock(\(Self.hookLockClass), (id % 2147483647)::int)
+        FROM unnest($1::bigint[]) AS id
+        """, [Self.array(mine)])
+      heldHooks.subtract(mine)
+    }
+
     /// An array parameter in PostgreSQL's text form: `{1,2,3}`.
     static func array(_ ids: [Int64]) -> String {
       "{" + ids.map(String.init).joined(separator: ",") + "}"

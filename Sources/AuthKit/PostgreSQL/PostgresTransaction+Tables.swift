@@ -22,7 +22,7 @@
       switch table {
       case .users, .sessions: return "seq"
       case .settings: return "key"
-      case .codes, .outbox, .audit: return "id"
+      case .codes, .outbox, .audit, .hookEvents: return "id"
       case .telegramLinks: return "user_id"
       case .telegramNonces: return "selector"
       }
@@ -71,7 +71,7 @@
       }
       try db.endCopy()
       // Identity columns go on after the copied ids.
-      if [.codes, .outbox, .audit].contains(table) {
+      if [.codes, .outbox, .audit, .hookEvents].contains(table) {
         try run(
           """
           SELECT setval(pg_get_serial_sequence('\(table.rawValue)', 'id'),

@@ -93,6 +93,46 @@ public final class SQLiteStore: Store {
 
   public func releaseMessages(_ ids: [Int64]) {}
 
+  /// The hook delivery lock file beside the database: `NAME.sqlite-hooks.lock`.
+  public var hookLockPath: String { connection.path + "-hooks.lock" }
+
+  /// An exclusive `flock(2)` on `hookLockPath` (created 0600, never through a symbolic link,
+  /// refused when another user's or writable by others, as the journal beside the database):
+  /// one hook delivery run at a time on this file. The lock is the open file's, so a killed
+  /// run's lock ends with it.
+  public func lockHookDelivery(wait: Bool) throws(StoreError) -> DeliveryLock? {
+    let path = hookLockPath
+    let file: PrivateFile
+    do {
+      file = try PrivateFile.open(path, openExisting: true)
+    } catch {
+      let e = error.systemError(path)
+      throw .system(operation: e.operation, path: path, errno: e.code)
+    }
+    let fd = file.fd
+    guard let owner = FileOwner(fd: fd), owner.isRegular, !owner.othersCanWrite,
+      owner.trusted(beside: connection.file)
+    else {
+      close(fd)
+      throw .untrusted(
+        "the hook lock file \(path) is not a regular file of yours, root's or the database owner's, or others can write it; remove it"
+      )
+    }
+    while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+      let code = errno
+      if code == EINTR { continue }
+      close(fd)
+      if code == EWOULDBLOCK { return nil }
+      throw .system(operation: "flock", path: path, errno: code)
+    }
+    return DeliveryLock { close(fd) }
+  }
+
+  /// One host, and the run holds `lockHookDelivery`: every event is this run's.
+  public func claimHookEvents(_ ids: [Int64]) throws(StoreError) -> [Int64] { ids }
+
+  public func releaseHookEvents(_ ids: [Int64]) {}
+
   public var latestSchemaVersion: Int { migrator.migrations.count }
 
   public func isEmpty() throws(StoreError) -> Bool { try migrator.isEmpty(connection) }

@@ -19,7 +19,7 @@ extension SQLiteTransaction {
     switch table {
     case .users, .sessions: return "rowid"
     case .settings: return "key"
-    case .codes, .outbox, .audit: return "id"
+    case .codes, .outbox, .audit, .hookEvents: return "id"
     case .telegramLinks: return "user_id"
     case .telegramNonces: return "selector"
     }

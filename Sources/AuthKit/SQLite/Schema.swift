@@ -29,6 +29,8 @@ public enum Schema {
       apply: telegram),
     Migration(
       version: 7, name: "indexes for stats, retention and erasure", apply: operationsIndexes),
+    Migration(
+      version: 8, name: "hook events: audit events queued for AUTHCTL_HOOK", apply: hookEvents),
   ]
 
   /// The latest version this binary knows.
@@ -269,6 +271,33 @@ public enum Schema {
       CREATE INDEX users_locked ON users(locked_until) WHERE locked_until IS NOT NULL;
       CREATE INDEX users_valid_from ON users(valid_from) WHERE valid_from IS NOT NULL;
       CREATE INDEX users_must_reset ON users(must_reset_at) WHERE must_reset_at IS NOT NULL;
+      """)
+  }
+
+  /// Issue 15: the audit events queued for the hook program (`AUTHCTL_HOOK`), each a copy of
+  /// its audit row with its delivery state. `account_key` (`HookRecords`) orders an
+  /// account's events: one waits while an earlier one of its account is `queued`.
+  static func hookEvents(_ db: Connection, _ context: MigrationContext) throws {
+    try db.execute(
+      """
+      CREATE TABLE hook_events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        user_id TEXT,
+        email TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+        reason TEXT,
+        detail TEXT,
+        account_key TEXT,
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        sent_at TEXT
+      );
+      CREATE INDEX hook_events_due ON hook_events(status, next_attempt_at);
+      CREATE INDEX hook_events_account ON hook_events(account_key, id) WHERE status = 'queued';
       """)
   }
 }

@@ -68,6 +68,19 @@ public protocol Store: AnyObject {
   /// Lets claimed messages go (once they are marked, or left queued).
   func releaseMessages(_ ids: [Int64])
 
+  /// Takes the store's hook delivery lock for one `hooks flush` run (issue 15), or nil when
+  /// another run holds it and `wait` is false. On SQLite, an exclusive `flock(2)` on a lock
+  /// file beside the database, so two runs on one host never run the same event at once; on
+  /// PostgreSQL runs share the queue through `claimHookEvents` and this holds nothing.
+  func lockHookDelivery(wait: Bool) throws(StoreError) -> DeliveryLock?
+
+  /// Claims hook events as `claimMessages` claims messages, and returns those this process
+  /// now holds; the caller re-reads them (another run may have delivered one meanwhile).
+  func claimHookEvents(_ ids: [Int64]) throws(StoreError) -> [Int64]
+
+  /// Lets claimed hook events go.
+  func releaseHookEvents(_ ids: [Int64])
+
   // MARK: Schema
 
   /// The latest schema version this binary knows.

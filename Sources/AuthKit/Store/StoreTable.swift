@@ -4,4 +4,5 @@ public enum StoreTable: String, CaseIterable, Sendable {
   case users, settings, sessions, codes, outbox, audit
   case telegramLinks = "telegram_links"
   case telegramNonces = "telegram_nonces"
+  case hookEvents = "hook_events"
 }

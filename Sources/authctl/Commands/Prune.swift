@@ -22,6 +22,7 @@ func runPrune(_ ctx: Context) throws {
   let names = [
     "audit": "audit event(s)", "outbox": "sent or failed message(s)",
     "sessions": "ended session(s)",
+    "hooks": "delivered or given-up hook event(s)",
   ]
   for c in result.counts {
     let verb = dryRun ? "would remove" : "removed"
