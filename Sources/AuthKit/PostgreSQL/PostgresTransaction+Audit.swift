@@ -89,14 +89,12 @@
         )
       }
       for (id, user, mail, reason, detail) in rows {
-        let theirs = mail.map { $0.lowercased() == address } ?? false
-        let newUser = user == userID || (user == nil && theirs) ? pseudonym : user
+        let e = AuditText.erased(
+          (user, mail, reason, detail), userID: userID, address: address, pseudonym: pseudonym)
         try run(
           "UPDATE audit SET user_id = $2, email = $3, reason = $4, detail = $5 WHERE id = $1",
           [
-            id.bound, newUser, theirs ? nil : mail,
-            reason.map { AuditText.erase(address, from: $0) },
-            detail.map { AuditText.erase(address, from: $0) },
+            id.bound, e.user, e.email, e.reason, e.detail,
           ])
       }
       return rows.count

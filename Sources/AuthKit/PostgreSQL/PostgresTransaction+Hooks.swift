@@ -131,8 +131,8 @@
         )
       }
       for (id, user, mail, reason, detail, key) in rows {
-        let theirs = mail.map { $0.lowercased() == address } ?? false
-        let newUser = user == userID || (user == nil && theirs) ? pseudonym : user
+        let e = AuditText.erased(
+          (user, mail, reason, detail), userID: userID, address: address, pseudonym: pseudonym)
         let newKey = key == userID || key?.lowercased() == address ? pseudonym : key
         try run(
           """
@@ -140,9 +140,7 @@
             account_key = $6, last_error = NULL WHERE id = $1
           """,
           [
-            id.bound, newUser, theirs ? nil : mail,
-            reason.map { AuditText.erase(address, from: $0) },
-            detail.map { AuditText.erase(address, from: $0) }, newKey,
+            id.bound, e.user, e.email, e.reason, e.detail, newKey,
           ])
       }
       return rows.count

@@ -95,14 +95,13 @@ extension SQLiteTransaction {
       (s.int(0), s.optionalText(1), s.optionalText(2), s.optionalText(3), s.optionalText(4))
     }
     for (id, user, mail, reason, detail) in rows {
-      let theirs = mail.map { $0.lowercased() == address } ?? false
-      let newUser = user == userID || (user == nil && theirs) ? pseudonym : user
+      let e = AuditText.erased(
+        (user, mail, reason, detail), userID: userID, address: address, pseudonym: pseudonym)
       try run(
         "UPDATE audit SET user_id = ?2, email = ?3, reason = ?4, detail = ?5 WHERE id = ?1",
         [
-          .integer(id), .optional(newUser), theirs ? .null : .optional(mail),
-          .optional(reason.map { AuditText.erase(address, from: $0) }),
-          .optional(detail.map { AuditText.erase(address, from: $0) }),
+          .integer(id), .optional(e.user), .optional(e.email), .optional(e.reason),
+          .optional(e.detail),
         ])
     }
     return rows.count

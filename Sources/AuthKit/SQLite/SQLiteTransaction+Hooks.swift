@@ -132,8 +132,8 @@ extension SQLiteTransaction {
       )
     }
     for (id, user, mail, reason, detail, key) in rows {
-      let theirs = mail.map { $0.lowercased() == address } ?? false
-      let newUser = user == userID || (user == nil && theirs) ? pseudonym : user
+      let e = AuditText.erased(
+        (user, mail, reason, detail), userID: userID, address: address, pseudonym: pseudonym)
       let newKey = key == userID || key?.lowercased() == address ? pseudonym : key
       try run(
         """
@@ -141,9 +141,8 @@ extension SQLiteTransaction {
           account_key = ?6, last_error = NULL WHERE id = ?1
         """,
         [
-          .integer(id), .optional(newUser), theirs ? .null : .optional(mail),
-          .optional(reason.map { AuditText.erase(address, from: $0) }),
-          .optional(detail.map { AuditText.erase(address, from: $0) }), .optional(newKey),
+          .integer(id), .optional(e.user), .optional(e.email), .optional(e.reason),
+          .optional(e.detail), .optional(newKey),
         ])
     }
     return rows.count

@@ -22,4 +22,21 @@ enum AuditText {
     }
     return String(decoding: out, as: UTF8.self)
   }
+
+  /// An event row's columns after the erasure of the account `userID` at `address`
+  /// (lowercased): the user id becomes `pseudonym` when it was the account's (or unset on a
+  /// row of the address), the address goes when it was the account's, and the address is cut
+  /// out of the reason and detail. One rule for audit and hook events on every store.
+  static func erased(
+    _ row: (user: String?, email: String?, reason: String?, detail: String?),
+    userID: String, address: String, pseudonym: String
+  ) -> (user: String?, email: String?, reason: String?, detail: String?) {
+    let theirs = row.email.map { $0.lowercased() == address } ?? false
+    return (
+      row.user == userID || (row.user == nil && theirs) ? pseudonym : row.user,
+      theirs ? nil : row.email,
+      row.reason.map { erase(address, from: $0) },
+      row.detail.map { erase(address, from: $0) }
+    )
+  }
 }
